@@ -1,0 +1,207 @@
+/**
+ * The edge router: routes by destination address and spreads VIP traffic over the Muxes that
+ * announce the VIP with per-flow ECMP.
+ *
+ * Muxes announce VIPs (BGP in Ananta, mechanics.md §1.2–§1.3); the router hashes each packet's
+ * 5-tuple with its own seed and picks one next hop, so all packets of a flow take the same Mux
+ * while the set of Muxes is unchanged, and flows rehash when it changes. A Mux that dies
+ * stays in the set until its BGP hold timer expires (default 30 s, mechanics.md §1.3): until
+ * then its share of flows is black-holed. The router decrements TTL like any router and drops
+ * at zero, which stops routing loops.
+ */
+
+import { type FiveTuple, fiveTupleOf } from '../net/five-tuple.ts';
+import { hashFiveTuple } from '../net/flow-hash.ts';
+import { formatIpv4Address, type Ipv4Address } from '../net/ipv4-address.ts';
+import { type Ipv4Prefix, prefixContains } from '../net/ipv4-prefix.ts';
+import { type IcmpQuote, IcmpType, IcmpUnreachableCode, type Ipv4Packet, makeIpv4Packet } from '../net/packet.ts';
+import { ipv4TotalLength } from '../net/packet-size.ts';
+import type { ScheduledEvent } from './event-queue.ts';
+import type { Fabric, NetworkNode } from './fabric.ts';
+import type { PacketMeta } from './packet-meta.ts';
+
+/** Options of a {@link Router}. */
+export interface RouterOptions {
+  readonly name: string;
+  /** Seed of the ECMP hash (the router's own; Muxes use a different one). */
+  readonly ecmpSeed: number;
+  /** BGP hold time, ns: how long a silent peer's routes survive (default 30 s). */
+  readonly bgpHoldTimeNs?: number;
+  /**
+   * The router's own address and a way to quote a packet in ICMP (core/wire `icmpQuoteOf`,
+   * injected because core/sim does not import wire). With both, the router answers a DF
+   * packet too big for the next link with ICMP "fragmentation needed" (RFC 1191), as routers
+   * do; without, it only drops it.
+   */
+  readonly icmp?: { readonly address: Ipv4Address; readonly quote: (packet: Ipv4Packet) => IcmpQuote };
+}
+
+/** Default BGP hold time: 30 s, typical per Ananta (mechanics.md §1.3, [ANANTA §3.3.4]). */
+export const defaultBgpHoldTimeNs = 30_000_000_000;
+
+/** The edge router of the simulated datacenter. */
+export class Router implements NetworkNode {
+  readonly name: string;
+  private readonly ecmpSeed: number;
+  private readonly hostRoutes = new Map<Ipv4Address, string>();
+  private readonly prefixRoutes: Array<{ readonly prefix: Ipv4Prefix; readonly nextHop: string }> = [];
+  private readonly ecmpGroups = new Map<Ipv4Address, string[]>();
+  private readonly holdTimers = new Map<string, { readonly expiresAtNs: number; readonly event: ScheduledEvent }>();
+  private readonly bgpHoldTimeNs: number;
+
+  constructor(
+    private readonly fabric: Fabric,
+    private readonly options: RouterOptions,
+  ) {
+    this.name = options.name;
+    this.ecmpSeed = options.ecmpSeed;
+    this.bgpHoldTimeNs = options.bgpHoldTimeNs ?? defaultBgpHoldTimeNs;
+  }
+
+  /** Routes packets for `address` to neighbour `nextHop`. */
+  addHostRoute(address: Ipv4Address, nextHop: string): void {
+    this.hostRoutes.set(address, nextHop);
+  }
+
+  /** Routes packets for `prefix` to `nextHop` (longest prefix wins; host routes first). */
+  addPrefixRoute(prefix: Ipv4Prefix, nextHop: string): void {
+    this.prefixRoutes.push({ prefix, nextHop });
+    this.prefixRoutes.sort((a, b) => b.prefix.length - a.prefix.length);
+  }
+
+  /**
+   * A BGP peer went silent (a Mux died without withdrawing): its routes stay until the hold
+   * timer expires, then every VIP it announced is withdrawn.
+   */
+  peerSilent(peer: string): void {
+    if (this.holdTimers.has(peer)) return;
+    const expiresAtNs = this.fabric.kernel.nowNs + this.bgpHoldTimeNs;
+    const event = this.fabric.kernel.at(expiresAtNs, () => {
+      this.holdTimers.delete(peer);
+      for (const [vip, group] of [...this.ecmpGroups]) if (group.includes(peer)) this.withdraw(vip, peer);
+    });
+    this.holdTimers.set(peer, { expiresAtNs, event });
+  }
+
+  /** When a silent peer's hold timer expires (ns), or `undefined` if it is not pending. */
+  holdTimerExpiryNs(peer: string): number | undefined {
+    return this.holdTimers.get(peer)?.expiresAtNs;
+  }
+
+  /**
+   * A Mux announces `vip`: it joins the VIP's ECMP group (no effect if already in it). A peer
+   * that speaks again has a fresh session, so a pending hold-timer expiry is cancelled.
+   */
+  announce(vip: Ipv4Address, nextHop: string): void {
+    const pending = this.holdTimers.get(nextHop);
+    if (pending !== undefined) {
+      this.fabric.kernel.cancel(pending.event);
+      this.holdTimers.delete(nextHop);
+    }
+    const group = this.ecmpGroups.get(vip) ?? [];
+    if (!group.includes(nextHop)) group.push(nextHop);
+    // Next hops are kept sorted so the group, and thus ECMP, does not depend on announce order.
+    group.sort();
+    this.ecmpGroups.set(vip, group);
+  }
+
+  /** `nextHop` withdraws `vip` (or the router stops believing it: BGP hold timer expiry). */
+  withdraw(vip: Ipv4Address, nextHop: string): void {
+    const group = this.ecmpGroups.get(vip);
+    if (group === undefined) return;
+    const remaining = group.filter((hop) => hop !== nextHop);
+    if (remaining.length === 0) this.ecmpGroups.delete(vip);
+    else this.ecmpGroups.set(vip, remaining);
+  }
+
+  /** The ECMP group of `vip`, sorted by name (empty when nobody announces it). */
+  ecmpGroup(vip: Ipv4Address): readonly string[] {
+    return this.ecmpGroups.get(vip) ?? [];
+  }
+
+  /** Picks the next hop among `group` for a flow: hash of its 5-tuple modulo the group size. */
+  selectEcmpNextHop(tuple: FiveTuple, group: readonly string[]): string {
+    return group[hashFiveTuple(tuple, this.ecmpSeed) % group.length] as string;
+  }
+
+  receive(packet: Ipv4Packet, meta: PacketMeta, _from: string): void {
+    const now = this.fabric.kernel.nowNs;
+    if (packet.ttl <= 1) {
+      this.fabric.tracer.emit(now, this.name, 'drop', packet, meta, 'TTL expired in transit', 'ttl-expired');
+      return;
+    }
+    this.route({ ...packet, ttl: packet.ttl - 1 }, meta);
+  }
+
+  private route(packet: Ipv4Packet, meta: PacketMeta): void {
+    const now = this.fabric.kernel.nowNs;
+    const tracer = this.fabric.tracer;
+    const group = this.ecmpGroups.get(packet.dst);
+    let nextHop: string | undefined;
+    let how: string;
+    if (group !== undefined) {
+      nextHop = this.selectEcmpNextHop(fiveTupleOf(packet), group);
+      how = `ECMP over ${group.length} Muxes → ${nextHop}`;
+    } else {
+      nextHop = this.lookupRoute(packet.dst);
+      how = `→ ${nextHop}`;
+    }
+    if (nextHop === undefined) {
+      tracer.emit(now, this.name, 'drop', packet, meta, `no route to ${formatIpv4Address(packet.dst)}`, 'no-route');
+      return;
+    }
+    const mtu = this.fabric.link(this.name, nextHop)?.mtuBytes ?? Number.POSITIVE_INFINITY;
+    const length = ipv4TotalLength(packet);
+    if (length > mtu) {
+      const df = packet.dontFragment ? 'DF set' : 'this router does not fragment';
+      tracer.emit(
+        now,
+        this.name,
+        'drop',
+        packet,
+        meta,
+        `${length} bytes exceed the ${mtu}-byte MTU toward ${nextHop} (${df})`,
+        'mtu-exceeded',
+      );
+      if (packet.dontFragment) this.sendFragmentationNeeded(packet, meta, mtu);
+      return;
+    }
+    tracer.emit(now, this.name, 'forward', packet, meta, how);
+    this.fabric.transmit(this.name, nextHop, packet, meta);
+  }
+
+  /** ICMP "fragmentation needed" with the next-hop MTU to the sender of `packet` (RFC 1191). */
+  private sendFragmentationNeeded(packet: Ipv4Packet, about: PacketMeta, mtu: number): void {
+    const icmp = this.options.icmp;
+    // Never answer an ICMP error with another (RFC 1122 §3.2.2).
+    if (icmp === undefined || packet.payload.kind === 'icmp') return;
+    const message = makeIpv4Packet(
+      { src: icmp.address, dst: packet.src, dontFragment: false },
+      {
+        kind: 'icmp',
+        type: IcmpType.DestinationUnreachable,
+        code: IcmpUnreachableCode.FragmentationNeeded,
+        rest: mtu & 0xffff,
+        quote: icmp.quote(packet),
+        payloadLength: 0,
+      },
+    );
+    const meta = this.fabric.tracer.newMeta(about.connectionId, this.fabric.kernel.nowNs);
+    this.fabric.tracer.emit(
+      this.fabric.kernel.nowNs,
+      this.name,
+      'send',
+      message,
+      meta,
+      `ICMP fragmentation needed: next-hop MTU ${mtu}`,
+    );
+    this.route(message, meta);
+  }
+
+  private lookupRoute(address: Ipv4Address): string | undefined {
+    const host = this.hostRoutes.get(address);
+    if (host !== undefined) return host;
+    for (const route of this.prefixRoutes) if (prefixContains(route.prefix, address)) return route.nextHop;
+    return undefined;
+  }
+}

@@ -1,0 +1,45 @@
+/**
+ * Virtual time: an integer number of nanoseconds since the start of a run, held in a `number`
+ * (exact up to 2^53 ns, about 104 days — far beyond any scenario).
+ */
+
+/** Nanoseconds per microsecond, millisecond, second and minute. */
+export const nsPerUs = 1_000;
+export const nsPerMs = 1_000_000;
+export const nsPerSecond = 1_000_000_000;
+export const nsPerMinute = 60 * nsPerSecond;
+
+/** Whole nanoseconds in `seconds` (rounded to the nearest nanosecond). */
+export function secondsToNs(seconds: number): number {
+  return Math.round(seconds * nsPerSecond);
+}
+
+/** Whole nanoseconds in `ms` milliseconds. */
+export function msToNs(ms: number): number {
+  return Math.round(ms * nsPerMs);
+}
+
+/**
+ * Formats a virtual time as seconds with nanosecond digits, the way capture tools print
+ * relative time: `12.000150000`.
+ */
+export function formatTimeNs(timeNs: number): string {
+  const seconds = Math.floor(timeNs / nsPerSecond);
+  const fraction = String(timeNs - seconds * nsPerSecond).padStart(9, '0');
+  return `${seconds}.${fraction}`;
+}
+
+/**
+ * Formats a duration for people with the largest fitting unit: `30s`, `1.5ms`, `240s`, `4min`.
+ */
+export function formatDurationNs(durationNs: number): string {
+  if (durationNs !== 0 && durationNs % nsPerMinute === 0) return `${durationNs / nsPerMinute}min`;
+  if (durationNs >= nsPerSecond) return `${trim(durationNs / nsPerSecond)}s`;
+  if (durationNs >= nsPerMs) return `${trim(durationNs / nsPerMs)}ms`;
+  if (durationNs >= nsPerUs) return `${trim(durationNs / nsPerUs)}µs`;
+  return `${durationNs}ns`;
+}
+
+function trim(value: number): string {
+  return String(Math.round(value * 1000) / 1000);
+}

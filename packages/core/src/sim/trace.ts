@@ -1,0 +1,72 @@
+/**
+ * The packet trace: one event per thing that happens to a packet at a vantage point.
+ *
+ * Nodes emit events through a {@link Tracer}; sinks (the run summary, the capture-style table,
+ * pcapng writers, the HTML report) subscribe. Every packet ends in exactly one `deliver` or
+ * `drop` event, or is still in flight when the run ends (DESIGN §3, conservation).
+ */
+import type { Ipv4Packet } from '../net/packet.ts';
+import type { DropReason } from './drop-reason.ts';
+import type { PacketMeta } from './packet-meta.ts';
+
+/**
+ * What happened to a packet at a node:
+ * - `send`: the node originated it;
+ * - `receive`: it arrived at the node;
+ * - `forward`: the node passed it on unchanged (routing);
+ * - `rewrite`: the node changed headers (NAT, MSS clamp) and passed it on;
+ * - `encapsulate` / `decapsulate`: IP-in-IP added or removed, passed on;
+ * - `deliver`: a socket or agent on the node consumed it;
+ * - `drop`: the node discarded it, with a {@link DropReason}.
+ */
+export type TraceKind = 'send' | 'receive' | 'forward' | 'rewrite' | 'encapsulate' | 'decapsulate' | 'deliver' | 'drop';
+
+/** One trace event. `packet` is the packet as it leaves (or, for `receive`/`drop`, as it was). */
+export interface TraceEvent {
+  readonly atNs: number;
+  /** The vantage point: the name of the node (client, router, Mux, Host Agent, VM). */
+  readonly node: string;
+  readonly kind: TraceKind;
+  readonly packet: Ipv4Packet;
+  readonly meta: PacketMeta;
+  /** A short sentence for people: the decision and why ("5-tuple hash → DIP 10.1.0.5"). */
+  readonly note: string;
+  /** Set on `drop` events only. */
+  readonly reason: DropReason | undefined;
+}
+
+/** A consumer of trace events. */
+export interface TraceSink {
+  record(event: TraceEvent): void;
+}
+
+/** Hands out packet ids and passes events to the sinks. */
+export class Tracer {
+  private readonly sinks: TraceSink[] = [];
+  private nextPacketId = 1;
+
+  /** Adds a sink; it sees every later event. */
+  subscribe(sink: TraceSink): void {
+    this.sinks.push(sink);
+  }
+
+  /** Meta for a packet originated now. */
+  newMeta(connectionId: number, nowNs: number): PacketMeta {
+    return { packetId: this.nextPacketId++, connectionId, createdAtNs: nowNs };
+  }
+
+  /** Records an event (see {@link TraceEvent}). */
+  emit(
+    atNs: number,
+    node: string,
+    kind: TraceKind,
+    packet: Ipv4Packet,
+    meta: PacketMeta,
+    note: string,
+    reason?: DropReason,
+  ): void {
+    if (this.sinks.length === 0) return;
+    const event: TraceEvent = { atNs, node, kind, packet, meta, note, reason };
+    for (const sink of this.sinks) sink.record(event);
+  }
+}

@@ -1,0 +1,672 @@
+/**
+ * An endpoint's network stack: the TCP and UDP of one operating system instance (a VM's guest
+ * OS, an Internet client, a Host Agent's prober).
+ *
+ * It owns addresses, listeners, connections and UDP sockets; demultiplexes arriving packets;
+ * answers what nobody wants the way Linux does (TCP RST, ICMP port unreachable); reassembles
+ * fragments; and hands packets it originates to its node through `output`. Whether a packet
+ * is addressed to this endpoint at all is the node's decision (a guest checks its NIC and
+ * loopback addresses first), so `receive` trusts the destination.
+ */
+import { formatIpv4Address, type Ipv4Address } from '../net/ipv4-address.ts';
+import {
+  type IcmpMessage,
+  IcmpType,
+  IcmpUnreachableCode,
+  type Ipv4Packet,
+  isFragment,
+  makeIpv4Packet,
+  makeTcpSegment,
+  makeUdpDatagram,
+  type TcpSegment,
+  type UdpDatagram,
+} from '../net/packet.ts';
+import { TcpFlags } from '../net/tcp-flags.ts';
+import type { DropReason } from '../sim/drop-reason.ts';
+import type { Kernel } from '../sim/kernel.ts';
+import type { PacketMeta } from '../sim/packet-meta.ts';
+import type { RandomStream } from '../sim/random.ts';
+import type { Tracer } from '../sim/trace.ts';
+import { fragmentPacket } from '../wire/fragment.ts';
+import { icmpQuoteOf } from '../wire/icmp-quote.ts';
+import { type BufferedFragment, FragmentBuffer } from './fragment-buffer.ts';
+import { seqAdd } from './sequence.ts';
+import type { TcpConfig } from './tcp-config.ts';
+import { type SegmentVerdict, TcpConnection, type TcpHost } from './tcp-connection.ts';
+import type { TcpConnectionHandlers } from './tcp-state.ts';
+import { TimeWaitPeerTimestamps } from './tw-recycle.ts';
+
+/** A listening application: gives each new connection its handlers. */
+export interface TcpListener {
+  /** Called for each SYN accepted; the handlers see the handshake complete, data and close. */
+  accept(connection: TcpConnection): TcpConnectionHandlers<TcpConnection>;
+}
+
+/** Receives datagrams for a bound UDP port. */
+export interface UdpHandler {
+  onDatagram(datagram: UdpDatagram, from: Ipv4Address, to: Ipv4Address, meta: PacketMeta): void;
+  /** An ICMP error about a datagram this socket sent (port unreachable, fragmentation needed). */
+  onIcmpError?(message: IcmpMessage, meta: PacketMeta): void;
+}
+
+/** Options of an {@link Endpoint}. */
+export interface EndpointOptions {
+  /** Node name, the vantage point of trace events. */
+  readonly name: string;
+  readonly kernel: Kernel;
+  readonly tracer: Tracer;
+  /** This stack's random stream: ISNs, ephemeral ports, timestamp clock offset. */
+  readonly random: RandomStream;
+  readonly tcp: TcpConfig;
+  /** MTU of the endpoint's link in bytes: larger datagrams are fragmented (or refused with DF). */
+  readonly mtuBytes: number;
+  /** Reassembly timeout for fragments, ns (Linux `ipfrag_time`: 30 s). */
+  readonly reassemblyTimeoutNs: number;
+  /**
+   * Drop fragments that arrive out of order instead of reassembling them (what Azure does for
+   * VMs by default, mechanics.md §2.7; default false).
+   */
+  readonly dropOutOfOrderFragments?: boolean;
+  /** Send a datagram's fragments last first, as some stacks do (default false). */
+  readonly sendFragmentsInReverse?: boolean;
+  /** Hands an originated packet to the node's uplink. */
+  readonly output: (packet: Ipv4Packet, meta: PacketMeta) => void;
+}
+
+interface ListenerEntry {
+  readonly address: Ipv4Address | undefined;
+  readonly listener: TcpListener;
+}
+
+interface UdpEntry {
+  readonly address: Ipv4Address | undefined;
+  readonly handler: UdpHandler;
+}
+
+/** Parameters of {@link Endpoint.connect}. */
+export interface ConnectOptions {
+  readonly localAddress: Ipv4Address;
+  readonly remoteAddress: Ipv4Address;
+  readonly remotePort: number;
+  /** A fixed local port; by default an ephemeral one. */
+  readonly localPort?: number;
+  /** Simulation id for the trace (see `PacketMeta.connectionId`). */
+  readonly connectionId: number;
+  readonly handlers: TcpConnectionHandlers<TcpConnection>;
+}
+
+/** Parameters of {@link Endpoint.sendUdp}. */
+export interface UdpSendOptions {
+  readonly localAddress: Ipv4Address;
+  readonly localPort: number;
+  readonly remoteAddress: Ipv4Address;
+  readonly remotePort: number;
+  /** Payload length in bytes. */
+  readonly payloadLength: number;
+  /** ASCII application bytes at the start of the payload. */
+  readonly data?: string;
+  readonly connectionId: number;
+}
+
+function connectionKey(localAddress: number, localPort: number, remoteAddress: number, remotePort: number): string {
+  return `${localAddress}|${localPort}|${remoteAddress}|${remotePort}`;
+}
+
+/** The TCP/UDP stack of one endpoint. */
+export class Endpoint implements TcpHost {
+  readonly name: string;
+  readonly kernel: Kernel;
+  readonly config: TcpConfig;
+  private readonly tracer: Tracer;
+  private readonly random: RandomStream;
+  private readonly options: EndpointOptions;
+  private readonly connections = new Map<string, TcpConnection>();
+  private readonly localPortUse = new Map<number, number>();
+  private readonly listeners = new Map<number, ListenerEntry[]>();
+  private readonly udpSockets = new Map<number, UdpEntry[]>();
+  private readonly fragments: FragmentBuffer;
+  /** Peers' timestamps remembered at TIME-WAIT (used with `tcp_tw_recycle`). */
+  readonly timeWaitPeers = new TimeWaitPeerTimestamps();
+  private readonly timestampOffset: number;
+  private nextEphemeral: number;
+  /** Ports of the ephemeral range in use (by TCP or UDP): allocation fails at once when all are. */
+  private ephemeralPortsInUse = 0;
+  private nextIpId: number;
+  /**
+   * While a received packet is processed, what it causes is held back until the packet's own
+   * `deliver`/`drop` event is traced, so the trace reads in causal order (same virtual time).
+   */
+  private held:
+    | Array<{ readonly packet: Ipv4Packet; readonly connectionId: number; readonly note: string }>
+    | undefined;
+
+  constructor(options: EndpointOptions) {
+    this.options = options;
+    this.name = options.name;
+    this.kernel = options.kernel;
+    this.tracer = options.tracer;
+    this.config = options.tcp;
+    this.random = options.random;
+    // Each host's timestamp clock has its own offset (RFC 7323 §5.4), as real hosts do.
+    this.timestampOffset = this.random.nextUint32();
+    this.nextEphemeral = this.random.between(options.tcp.ephemeralPortMin, options.tcp.ephemeralPortMax);
+    this.nextIpId = this.random.below(0x10000);
+    this.fragments = new FragmentBuffer(
+      options.kernel,
+      options.reassemblyTimeoutNs,
+      (expired) =>
+        this.dropFragments(expired, 'reassembly-timeout', 'datagram incomplete when the reassembly timer expired'),
+      options.dropOutOfOrderFragments === true,
+    );
+  }
+
+  /** TSval now: 1 ms ticks plus this host's offset, modulo 2^32. */
+  timestampNow(): number {
+    return (Math.floor(this.kernel.nowNs / 1_000_000) + this.timestampOffset) >>> 0;
+  }
+
+  /** TcpHost: a new connection's own timestamp offset (random with `randomTimestampOffsets`, else 0). */
+  newTimestampOffset(): number {
+    return this.config.randomTimestampOffsets ? this.random.nextUint32() : 0;
+  }
+
+  /** Listens for TCP on `port`, on one local address or (undefined) all of them. */
+  listen(port: number, address: Ipv4Address | undefined, listener: TcpListener): void {
+    const entries = this.listeners.get(port) ?? [];
+    entries.push({ address, listener });
+    this.listeners.set(port, entries);
+  }
+
+  /**
+   * Stops the listener on `port` bound to `address` — as {@link listen} was given it; without
+   * one, the listener bound to every address — leaving listeners bound otherwise; established
+   * connections live on.
+   */
+  stopListening(port: number, address?: Ipv4Address): void {
+    const remaining = (this.listeners.get(port) ?? []).filter((entry) => entry.address !== address);
+    if (remaining.length === 0) this.listeners.delete(port);
+    else this.listeners.set(port, remaining);
+  }
+
+  /** Whether anything listens for TCP on `port`, on any address. */
+  isListeningOnPort(port: number): boolean {
+    return this.listeners.has(port);
+  }
+
+  /** Whether something listens for TCP on `port` at `address`. */
+  isListening(port: number, address: Ipv4Address): boolean {
+    return this.findListener(port, address) !== undefined;
+  }
+
+  /** Binds a UDP port on one local address or all of them. */
+  bindUdp(port: number, address: Ipv4Address | undefined, handler: UdpHandler): void {
+    const wasInUse = this.isPortInUse(port);
+    const entries = this.udpSockets.get(port) ?? [];
+    entries.push({ address, handler });
+    this.udpSockets.set(port, entries);
+    this.portUseChanged(port, wasInUse);
+  }
+
+  /** Unbinds the UDP socket on `port` bound to `address` (without one: the one bound to every address). */
+  unbindUdp(port: number, address?: Ipv4Address): void {
+    const wasInUse = this.isPortInUse(port);
+    const remaining = (this.udpSockets.get(port) ?? []).filter((entry) => entry.address !== address);
+    if (remaining.length === 0) this.udpSockets.delete(port);
+    else this.udpSockets.set(port, remaining);
+    this.portUseChanged(port, wasInUse);
+  }
+
+  /**
+   * Picks a free ephemeral port: the next in sequence from a random start, skipping ports in
+   * use by any TCP connection (including TIME-WAIT) or UDP socket.
+   * @returns the port, or `undefined` when the whole range is in use — known without a scan,
+   *   so a flood of connections from an exhausted host costs O(1) each.
+   */
+  allocateEphemeralPort(): number | undefined {
+    const { ephemeralPortMin: min, ephemeralPortMax: max } = this.config;
+    const size = max - min + 1;
+    if (this.ephemeralPortsInUse >= size) return undefined;
+    for (let i = 0; i < size; i++) {
+      const port = this.nextEphemeral;
+      this.nextEphemeral = port === max ? min : port + 1;
+      if (!this.isPortInUse(port)) return port;
+    }
+    return undefined;
+  }
+
+  /**
+   * Opens a TCP connection (sends the SYN now).
+   * @returns the connection, or `undefined` when no ephemeral port is free.
+   */
+  connect(options: ConnectOptions): TcpConnection | undefined {
+    const localPort = options.localPort ?? this.allocateEphemeralPort();
+    if (localPort === undefined) return undefined;
+    const init = {
+      localAddress: options.localAddress,
+      localPort,
+      remoteAddress: options.remoteAddress,
+      remotePort: options.remotePort,
+      connectionId: options.connectionId,
+      iss: this.random.nextUint32(),
+    };
+    this.usePort(localPort);
+    const connection = TcpConnection.open(this, init, options.handlers);
+    this.connections.set(connectionKey(init.localAddress, localPort, init.remoteAddress, init.remotePort), connection);
+    return connection;
+  }
+
+  /** Every connection not yet CLOSED (including TIME-WAIT), in creation order. */
+  openConnections(): TcpConnection[] {
+    return [...this.connections.values()];
+  }
+
+  /** Sends a UDP datagram (fragmented if larger than the MTU: UDP is sent with DF clear). */
+  sendUdp(options: UdpSendOptions): void {
+    const datagram = makeUdpDatagram({
+      srcPort: options.localPort,
+      dstPort: options.remotePort,
+      payloadLength: options.payloadLength,
+      data: options.data ?? '',
+    });
+    const packet = makeIpv4Packet(
+      { src: options.localAddress, dst: options.remoteAddress, id: this.takeIpId(), dontFragment: false },
+      datagram,
+    );
+    this.originate(packet, options.connectionId, 'UDP datagram');
+  }
+
+  /** TcpHost: sends a segment of one of our connections. */
+  output(connection: TcpConnection, segment: TcpSegment, why?: string): void {
+    const packet = makeIpv4Packet(
+      { src: connection.localAddress, dst: connection.remoteAddress, id: this.takeIpId(), dontFragment: true },
+      segment,
+    );
+    this.originate(packet, connection.connectionId, why ?? `TCP ${connection.state}`);
+  }
+
+  /**
+   * TcpHost: a connection entered TIME-WAIT. With `tcp_tw_recycle` the peer's last timestamp is
+   * remembered (mechanics.md §3), if the connection used timestamps.
+   */
+  enteredTimeWait(connection: TcpConnection): void {
+    if (!this.config.twRecycle || !connection.timestampsInUse) return;
+    this.timeWaitPeers.remember(connection.remoteAddress, connection.timestampRecent, this.kernel.nowNs);
+  }
+
+  /**
+   * The operating system stops (a VM is stopped): every connection, listener and socket is gone
+   * at once, without a packet — nothing runs to send a FIN or RST. Fragments waiting for
+   * reassembly are dropped (`vm-stopped`). The applications' `onClose` sees `aborted`.
+   */
+  halt(): void {
+    for (const connection of [...this.connections.values()]) connection.forget('aborted');
+    this.listeners.clear();
+    this.udpSockets.clear();
+    this.timeWaitPeers.clear();
+    this.dropFragments(this.fragments.clear(), 'vm-stopped', 'the VM stopped before the datagram was complete');
+  }
+
+  /** TcpHost: forgets a CLOSED connection. */
+  release(connection: TcpConnection): void {
+    const key = connectionKey(
+      connection.localAddress,
+      connection.localPort,
+      connection.remoteAddress,
+      connection.remotePort,
+    );
+    if (this.connections.get(key) !== connection) return;
+    this.connections.delete(key);
+    const wasInUse = this.isPortInUse(connection.localPort);
+    const uses = (this.localPortUse.get(connection.localPort) ?? 1) - 1;
+    if (uses <= 0) this.localPortUse.delete(connection.localPort);
+    else this.localPortUse.set(connection.localPort, uses);
+    this.portUseChanged(connection.localPort, wasInUse);
+  }
+
+  /**
+   * Takes a packet addressed to this endpoint: reassembles fragments, then hands it to the
+   * TCP connection, listener, UDP socket or ICMP handler it is for. Emits the packet's final
+   * trace event (`deliver` or `drop`).
+   */
+  receive(packet: Ipv4Packet, meta: PacketMeta): void {
+    const outer = this.held === undefined;
+    if (outer) this.held = [];
+    try {
+      this.dispatch(packet, meta);
+    } finally {
+      if (outer) this.releaseHeld();
+    }
+  }
+
+  private releaseHeld(): void {
+    const held = this.held ?? [];
+    this.held = undefined;
+    for (const item of held) this.originate(item.packet, item.connectionId, item.note);
+  }
+
+  private dispatch(packet: Ipv4Packet, meta: PacketMeta): void {
+    if (isFragment(packet)) {
+      this.receiveFragment(packet, meta);
+      return;
+    }
+    const payload = packet.payload;
+    switch (payload.kind) {
+      case 'tcp':
+        this.receiveTcp(packet, payload, meta);
+        return;
+      case 'udp':
+        this.receiveUdp(packet, payload, meta);
+        return;
+      case 'icmp':
+        this.receiveIcmp(packet, payload, meta);
+        return;
+      default:
+        this.trace('drop', packet, meta, `unexpected ${payload.kind} payload`, 'icmp-unhandled');
+    }
+  }
+
+  /**
+   * A fragment ends its journey when its datagram completes (`deliver`) or its reassembly
+   * timer expires (`drop`), so nothing is traced while it waits.
+   */
+  private receiveFragment(packet: Ipv4Packet, meta: PacketMeta): void {
+    const outcome = this.fragments.add(packet, meta);
+    if (outcome.kind === 'buffered') return;
+    if (outcome.kind === 'out-of-order') {
+      this.trace(
+        'drop',
+        packet,
+        meta,
+        `fragment id ${packet.id} offset ${packet.fragmentOffsetBytes} arrived out of order (expected offset ${outcome.expectedOffsetBytes})`,
+        'fragment-out-of-order',
+      );
+      return;
+    }
+    if (!outcome.datagram.ok) {
+      this.dropFragments(outcome.fragments, 'reassembly-failed', outcome.datagram.error);
+      return;
+    }
+    for (const fragment of outcome.fragments) {
+      this.trace(
+        'deliver',
+        fragment.packet,
+        fragment.meta,
+        `fragment id ${fragment.packet.id} offset ${fragment.packet.fragmentOffsetBytes}: reassembled`,
+      );
+    }
+    const whole = outcome.datagram.value;
+    const wholeMeta = this.tracer.newMeta(meta.connectionId, this.kernel.nowNs);
+    this.trace('send', whole, wholeMeta, `reassembled from ${outcome.fragments.length} fragments (id ${whole.id})`);
+    this.dispatch(whole, wholeMeta);
+  }
+
+  private dropFragments(fragments: readonly BufferedFragment[], reason: DropReason, why: string): void {
+    for (const fragment of fragments) {
+      this.trace(
+        'drop',
+        fragment.packet,
+        fragment.meta,
+        `fragment id ${fragment.packet.id} offset ${fragment.packet.fragmentOffsetBytes}: ${why}`,
+        reason,
+      );
+    }
+  }
+
+  private receiveTcp(packet: Ipv4Packet, segment: TcpSegment, meta: PacketMeta): void {
+    const key = connectionKey(packet.dst, segment.dstPort, packet.src, segment.srcPort);
+    const existing = this.connections.get(key);
+    const isSyn = (segment.flags & (TcpFlags.Syn | TcpFlags.Ack | TcpFlags.Rst)) === TcpFlags.Syn;
+    if (
+      existing !== undefined &&
+      !(isSyn && existing.state === 'TIME-WAIT' && this.mayReuseTimeWait(existing, segment))
+    ) {
+      this.traceVerdict(packet, meta, existing.receive(segment));
+      return;
+    }
+    if (existing !== undefined) existing.forget('closed');
+    if (isSyn) {
+      this.receiveSyn(packet, segment, meta);
+      return;
+    }
+    if ((segment.flags & TcpFlags.Rst) !== 0) {
+      this.trace('drop', packet, meta, 'RST for no connection', 'tcp-no-connection');
+      return;
+    }
+    this.sendResetFor(packet, segment, meta.connectionId, `${this.name} has no such connection`);
+    this.trace('drop', packet, meta, 'no such connection: answered RST', 'tcp-no-connection');
+  }
+
+  /**
+   * Whether a SYN may reopen a connection in TIME-WAIT: its sequence number is beyond what the
+   * old connection received (the rule Linux applies without timestamps; RFC 6191 with them).
+   */
+  private mayReuseTimeWait(connection: TcpConnection, syn: TcpSegment): boolean {
+    return ((syn.seq - connection.receiveNext) | 0) > 0;
+  }
+
+  private receiveSyn(packet: Ipv4Packet, segment: TcpSegment, meta: PacketMeta): void {
+    const listener = this.findListener(segment.dstPort, packet.dst);
+    if (listener === undefined) {
+      this.sendResetFor(packet, segment, meta.connectionId, `nothing listens on TCP port ${segment.dstPort}`);
+      this.trace('drop', packet, meta, `nothing listens on TCP port ${segment.dstPort}: answered RST`, 'no-listener');
+      return;
+    }
+    const paws = this.checkTwRecycle(packet, segment);
+    if (paws !== undefined) {
+      this.trace('drop', packet, meta, paws, 'tw-recycle-paws');
+      return;
+    }
+    const init = {
+      localAddress: packet.dst,
+      localPort: segment.dstPort,
+      remoteAddress: packet.src,
+      remotePort: segment.srcPort,
+      connectionId: meta.connectionId,
+      iss: this.random.nextUint32(),
+    };
+    this.usePort(init.localPort);
+    this.trace('deliver', packet, meta, `SYN accepted on port ${segment.dstPort}`);
+    const connection = TcpConnection.accept(this, init, segment);
+    this.connections.set(
+      connectionKey(init.localAddress, init.localPort, init.remoteAddress, init.remotePort),
+      connection,
+    );
+    connection.handlers = listener.accept(connection);
+  }
+
+  /**
+   * `tcp_tw_recycle`'s check of a SYN on a listener (mechanics.md §3): the note of a silent
+   * drop, or `undefined` when the SYN passes. Linux reads a SYN's timestamps only when it has
+   * them on itself.
+   */
+  private checkTwRecycle(packet: Ipv4Packet, syn: TcpSegment): string | undefined {
+    if (!this.config.twRecycle || !this.config.timestamps || syn.timestamp === undefined) return undefined;
+    const now = this.kernel.nowNs;
+    const verdict = this.timeWaitPeers.check(packet.src, syn.timestamp.value, now);
+    if (verdict.kind === 'accept') return undefined;
+    const ageMs = Math.floor((now - verdict.remembered.rememberedAtNs) / 1_000_000);
+    return `SYN from ${formatIpv4Address(packet.src)} has TSval ${syn.timestamp.value}, older than ${verdict.remembered.timestamp} remembered from that address at TIME-WAIT ${ageMs} ms ago: tcp_tw_recycle drops it silently for 60 s`;
+  }
+
+  private receiveUdp(packet: Ipv4Packet, datagram: UdpDatagram, meta: PacketMeta): void {
+    const socket = this.findUdpSocket(datagram.dstPort, packet.dst);
+    if (socket === undefined) {
+      this.sendIcmpError(packet, IcmpType.DestinationUnreachable, IcmpUnreachableCode.Port, 0, meta.connectionId);
+      this.trace(
+        'drop',
+        packet,
+        meta,
+        `nothing listens on UDP port ${datagram.dstPort}: ICMP port unreachable`,
+        'no-listener',
+      );
+      return;
+    }
+    this.trace('deliver', packet, meta, `${datagram.payloadLength} bytes to UDP port ${datagram.dstPort}`);
+    socket.handler.onDatagram(datagram, packet.src, packet.dst, meta);
+  }
+
+  private receiveIcmp(packet: Ipv4Packet, message: IcmpMessage, meta: PacketMeta): void {
+    if (message.type === IcmpType.EchoRequest) {
+      this.trace('deliver', packet, meta, 'echo request: replying');
+      const reply: IcmpMessage = { ...message, type: IcmpType.EchoReply };
+      this.originate(
+        makeIpv4Packet({ src: packet.dst, dst: packet.src, id: this.takeIpId() }, reply),
+        meta.connectionId,
+        'echo reply',
+      );
+      return;
+    }
+    const quote = message.quote;
+    if (
+      quote !== undefined &&
+      quote.protocol === 6 &&
+      message.type === IcmpType.DestinationUnreachable &&
+      message.code === IcmpUnreachableCode.FragmentationNeeded
+    ) {
+      const connection = this.connections.get(connectionKey(quote.src, quote.srcPort, quote.dst, quote.dstPort));
+      if (connection !== undefined) {
+        const mtu = message.rest & 0xffff;
+        this.trace(
+          'deliver',
+          packet,
+          meta,
+          `ICMP fragmentation needed: path MTU to ${formatIpv4Address(quote.dst)} is ${mtu}`,
+        );
+        connection.reducePathMtu(mtu);
+        return;
+      }
+      this.trace(
+        'drop',
+        packet,
+        meta,
+        `ICMP fragmentation needed about a connection ${this.name} does not have`,
+        'icmp-unhandled',
+      );
+      return;
+    }
+    if (quote !== undefined && quote.protocol === 17) {
+      const socket = this.findUdpSocket(quote.srcPort, quote.src);
+      if (socket?.handler.onIcmpError !== undefined) {
+        this.trace('deliver', packet, meta, `ICMP ${message.type}/${message.code} for UDP port ${quote.srcPort}`);
+        socket.handler.onIcmpError(message, meta);
+        return;
+      }
+    }
+    this.trace('drop', packet, meta, `ICMP ${message.type}/${message.code} not handled`, 'icmp-unhandled');
+  }
+
+  private findListener(port: number, address: Ipv4Address): TcpListener | undefined {
+    const entries = this.listeners.get(port);
+    if (entries === undefined) return undefined;
+    return (
+      entries.find((entry) => entry.address === address)?.listener ??
+      entries.find((entry) => entry.address === undefined)?.listener
+    );
+  }
+
+  private findUdpSocket(port: number, address: Ipv4Address): UdpEntry | undefined {
+    const entries = this.udpSockets.get(port);
+    if (entries === undefined) return undefined;
+    return entries.find((entry) => entry.address === address) ?? entries.find((entry) => entry.address === undefined);
+  }
+
+  /** RFC 9293 §3.10.7.1: the RST that answers a segment for no connection. */
+  private sendResetFor(packet: Ipv4Packet, segment: TcpSegment, connectionId: number, why: string): void {
+    const hasAck = (segment.flags & TcpFlags.Ack) !== 0;
+    const consumed =
+      segment.payloadLength +
+      ((segment.flags & TcpFlags.Syn) !== 0 ? 1 : 0) +
+      ((segment.flags & TcpFlags.Fin) !== 0 ? 1 : 0);
+    const reset = makeTcpSegment({
+      srcPort: segment.dstPort,
+      dstPort: segment.srcPort,
+      seq: hasAck ? segment.ack : 0,
+      ack: hasAck ? 0 : seqAdd(segment.seq, consumed),
+      flags: hasAck ? TcpFlags.Rst : TcpFlags.Rst | TcpFlags.Ack,
+      window: 0,
+    });
+    this.originate(
+      makeIpv4Packet({ src: packet.dst, dst: packet.src, id: this.takeIpId() }, reset),
+      connectionId,
+      `RST: ${why}`,
+    );
+  }
+
+  private sendIcmpError(packet: Ipv4Packet, type: number, code: number, rest: number, connectionId: number): void {
+    const message: IcmpMessage = { kind: 'icmp', type, code, rest, quote: icmpQuoteOf(packet), payloadLength: 0 };
+    this.originate(
+      makeIpv4Packet({ src: packet.dst, dst: packet.src, id: this.takeIpId(), dontFragment: false }, message),
+      connectionId,
+      `ICMP ${type}/${code}`,
+    );
+  }
+
+  /**
+   * Sends a packet this endpoint made. One larger than the MTU is fragmented (DF clear) or
+   * refused locally (DF set: EMSGSIZE on a real host); each fragment is a packet of its own.
+   */
+  private originate(packet: Ipv4Packet, connectionId: number, note: string): void {
+    if (this.held !== undefined) {
+      this.held.push({ packet, connectionId, note });
+      return;
+    }
+    const fragments = fragmentPacket(packet, this.options.mtuBytes);
+    if (fragments === undefined) {
+      const meta = this.tracer.newMeta(connectionId, this.kernel.nowNs);
+      this.trace('drop', packet, meta, `larger than the ${this.options.mtuBytes}-byte MTU with DF set`, 'mtu-exceeded');
+      return;
+    }
+    const ordered = this.options.sendFragmentsInReverse === true ? [...fragments].reverse() : fragments;
+    for (const fragment of ordered) {
+      const meta = this.tracer.newMeta(connectionId, this.kernel.nowNs);
+      const fragmentNote =
+        fragments.length === 1 ? note : `${note}, fragment id ${fragment.id} offset ${fragment.fragmentOffsetBytes}`;
+      this.trace('send', fragment, meta, fragmentNote);
+      this.options.output(fragment, meta);
+    }
+  }
+
+  private usePort(localPort: number): void {
+    const wasInUse = this.isPortInUse(localPort);
+    this.localPortUse.set(localPort, (this.localPortUse.get(localPort) ?? 0) + 1);
+    this.portUseChanged(localPort, wasInUse);
+  }
+
+  private isPortInUse(port: number): boolean {
+    return this.localPortUse.has(port) || this.udpSockets.has(port);
+  }
+
+  /** Keeps {@link ephemeralPortsInUse} right after `port` changed use; `wasInUse` is before. */
+  private portUseChanged(port: number, wasInUse: boolean): void {
+    if (port < this.config.ephemeralPortMin || port > this.config.ephemeralPortMax) return;
+    const inUse = this.isPortInUse(port);
+    if (inUse && !wasInUse) this.ephemeralPortsInUse++;
+    else if (!inUse && wasInUse) this.ephemeralPortsInUse--;
+  }
+
+  private takeIpId(): number {
+    const id = this.nextIpId;
+    this.nextIpId = (id + 1) & 0xffff;
+    return id;
+  }
+
+  private traceVerdict(packet: Ipv4Packet, meta: PacketMeta, verdict: SegmentVerdict): void {
+    if (verdict.kind === 'deliver') this.trace('deliver', packet, meta, verdict.note);
+    else this.trace('drop', packet, meta, verdict.note, verdict.reason);
+  }
+
+  private trace(
+    kind: 'send' | 'deliver' | 'drop',
+    packet: Ipv4Packet,
+    meta: PacketMeta,
+    note: string,
+    reason?: DropReason,
+  ): void {
+    this.tracer.emit(this.kernel.nowNs, this.name, kind, packet, meta, note, reason);
+  }
+}
+
+/** Formats `address:port` for notes. */
+export function formatSocketAddress(address: Ipv4Address, port: number): string {
+  return `${formatIpv4Address(address)}:${port}`;
+}

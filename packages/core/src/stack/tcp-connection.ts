@@ -1,0 +1,587 @@
+/**
+ * A TCP connection: the state machine of RFC 9293 §3.10, reduced to what load-balancer
+ * failures need to show faithfully — the three-way handshake with SYN retransmission and
+ * exponential backoff (RFC 6298), in-order data with cumulative ACKs and go-back-N
+ * retransmission, FIN and RST handling, TIME-WAIT, MSS and timestamps options.
+ *
+ * Not modelled: congestion control, windows beyond a fixed advertisement, SACK, urgent data,
+ * simultaneous open, reordering buffers (an out-of-order segment is dropped and recovered by
+ * retransmission).
+ */
+import type { Ipv4Address } from '../net/ipv4-address.ts';
+import { makeTcpSegment, type TcpSegment } from '../net/packet.ts';
+import { tcpTimestampOptionBytes } from '../net/packet-size.ts';
+import { TcpFlags } from '../net/tcp-flags.ts';
+import type { DropReason } from '../sim/drop-reason.ts';
+import type { ScheduledEvent } from '../sim/event-queue.ts';
+import type { Kernel } from '../sim/kernel.ts';
+import { formatDurationNs } from '../sim/time.ts';
+import { seqAdd, seqLe, seqLt } from './sequence.ts';
+import type { TcpConfig } from './tcp-config.ts';
+import type { TcpCloseReason, TcpConnectionHandlers, TcpState } from './tcp-state.ts';
+
+/** What a connection needs from the stack that owns it. */
+export interface TcpHost {
+  readonly kernel: Kernel;
+  readonly config: TcpConfig;
+  /** The current TSval (RFC 7323 §5.4: a clock of 1 ms ticks with a per-host offset). */
+  timestampNow(): number;
+  /**
+   * The offset a new connection adds to {@link timestampNow}: 0 unless the stack gives each
+   * connection its own (`TcpConfig.randomTimestampOffsets`).
+   */
+  newTimestampOffset?(): number;
+  /**
+   * Sends a segment of `connection` (the stack adds the IP header and traces it).
+   * @param why what the segment is for, when it is not the obvious (a retransmission, a probe)
+   */
+  output(connection: TcpConnection, segment: TcpSegment, why?: string): void;
+  /** The connection reached CLOSED: forget it and free its port. */
+  release(connection: TcpConnection): void;
+  /** The connection entered TIME-WAIT (for `tcp_tw_recycle`'s per-peer memory). */
+  enteredTimeWait?(connection: TcpConnection): void;
+}
+
+/** What became of a received segment: consumed (with a note), or dropped with a reason. */
+export type SegmentVerdict =
+  | { readonly kind: 'deliver'; readonly note: string }
+  | { readonly kind: 'drop'; readonly reason: DropReason; readonly note: string };
+
+/** MSS assumed when the peer sends no MSS option (RFC 9293 §3.7.1). */
+export const defaultPeerMssBytes = 536;
+
+interface SentSegment {
+  readonly seq: number;
+  readonly flags: number;
+  readonly payloadLength: number;
+  readonly data: string;
+  /** Sequence number after this segment (SYN and FIN count one). */
+  readonly end: number;
+}
+
+interface PendingWrite {
+  readonly text: string;
+  readonly length: number;
+}
+
+/** Who opened the connection. */
+export type TcpOpenKind = 'active' | 'passive';
+
+/** Identity and first parameters of a new connection. */
+export interface TcpConnectionInit {
+  readonly localAddress: Ipv4Address;
+  readonly localPort: number;
+  readonly remoteAddress: Ipv4Address;
+  readonly remotePort: number;
+  /** Simulation id shared by both ends (see `PacketMeta.connectionId`). */
+  readonly connectionId: number;
+  /** Initial send sequence number (from the stack's random stream). */
+  readonly iss: number;
+}
+
+/** One TCP connection. Create with {@link TcpConnection.open} or {@link TcpConnection.accept}. */
+export class TcpConnection {
+  readonly localAddress: Ipv4Address;
+  readonly localPort: number;
+  readonly remoteAddress: Ipv4Address;
+  readonly remotePort: number;
+  readonly connectionId: number;
+  readonly openKind: TcpOpenKind;
+  /** Current state. */
+  state: TcpState;
+  /** The application's callbacks; replaceable until the connection is established. */
+  handlers: TcpConnectionHandlers<TcpConnection> = {};
+  /** Payload bytes received in order. */
+  bytesReceived = 0;
+  /** Payload bytes handed to the stack by the application. */
+  bytesWritten = 0;
+  /** Why the connection closed, once it has. */
+  closeReason: TcpCloseReason | undefined;
+
+  private readonly iss: number;
+  private sndUna: number;
+  private sndNxt: number;
+  private rcvNxt = 0;
+  private irs = 0;
+  private peerMss = defaultPeerMssBytes;
+  /** Path MTU learned from ICMP "fragmentation needed" (RFC 1191), bytes; Infinity until then. */
+  private pathMtu = Number.POSITIVE_INFINITY;
+  private useTimestamps: boolean;
+  private tsRecent = 0;
+  private readonly unacked: SentSegment[] = [];
+  private readonly pendingWrites: PendingWrite[] = [];
+  private closeRequested = false;
+  private finSent = false;
+  private finSeq = 0;
+  private timer: ScheduledEvent | undefined;
+  /** The acknowledgment number last sent, so a pure ACK is not sent when data carried it. */
+  private ackSent = -1;
+  private retries = 0;
+  private rtoNs: number;
+  private keepaliveIntervalNs = 0;
+  private keepaliveTimer: ScheduledEvent | undefined;
+  private unansweredKeepalives = 0;
+  /** Virtual time of the last segment sent or received, ns (keepalives start after idleness). */
+  private lastActivityNs: number;
+  private readonly timestampOffset: number;
+
+  private constructor(
+    private readonly host: TcpHost,
+    init: TcpConnectionInit,
+    openKind: TcpOpenKind,
+    state: TcpState,
+  ) {
+    this.localAddress = init.localAddress;
+    this.localPort = init.localPort;
+    this.remoteAddress = init.remoteAddress;
+    this.remotePort = init.remotePort;
+    this.connectionId = init.connectionId;
+    this.iss = init.iss >>> 0;
+    this.sndUna = this.iss;
+    this.sndNxt = this.iss;
+    this.openKind = openKind;
+    this.state = state;
+    this.useTimestamps = host.config.timestamps;
+    this.timestampOffset = host.newTimestampOffset?.() ?? 0;
+    this.rtoNs = host.config.initialRtoNs;
+    this.lastActivityNs = host.kernel.nowNs;
+  }
+
+  /** Opens a connection actively: sends a SYN and enters SYN-SENT. */
+  static open(host: TcpHost, init: TcpConnectionInit, handlers: TcpConnectionHandlers<TcpConnection>): TcpConnection {
+    const connection = new TcpConnection(host, init, 'active', 'SYN-SENT');
+    connection.handlers = handlers;
+    connection.sendTracked(TcpFlags.Syn, 0, '');
+    return connection;
+  }
+
+  /**
+   * Accepts a SYN on a listener: enters SYN-RECEIVED and answers SYN-ACK. The caller sets
+   * `handlers` (the listening application's) before the handshake completes.
+   */
+  static accept(host: TcpHost, init: TcpConnectionInit, syn: TcpSegment): TcpConnection {
+    const connection = new TcpConnection(host, init, 'passive', 'SYN-RECEIVED');
+    connection.irs = syn.seq >>> 0;
+    connection.rcvNxt = seqAdd(syn.seq, 1);
+    connection.peerMss = syn.mss ?? defaultPeerMssBytes;
+    // Timestamps are used only if both sides offer them (RFC 7323 §3.2).
+    connection.useTimestamps = host.config.timestamps && syn.timestamp !== undefined;
+    if (syn.timestamp !== undefined) connection.tsRecent = syn.timestamp.value;
+    connection.sendTracked(TcpFlags.Syn | TcpFlags.Ack, 0, '');
+    return connection;
+  }
+
+  /** Whether the connection has reached CLOSED (a method, so callbacks can change it). */
+  isClosed(): boolean {
+    return this.state === 'CLOSED';
+  }
+
+  /** Largest payload per segment: the smaller MSS, less the timestamps option if in use. */
+  get sendMssBytes(): number {
+    const mss = Math.min(this.peerMss, this.host.config.mssBytes, this.pathMtu - 40);
+    return this.useTimestamps ? mss - tcpTimestampOptionBytes : mss;
+  }
+
+  /**
+   * Path MTU discovery (RFC 1191, RFC 9293 §3.7.3): an ICMP "fragmentation needed" says
+   * segments of this size cannot pass. Lower the MSS, cut unacknowledged segments to fit, and
+   * send them again at once.
+   * @param mtu the next-hop MTU the ICMP message carried, bytes (ignored below 68)
+   */
+  reducePathMtu(mtu: number): void {
+    if (mtu < 68 || mtu >= this.pathMtu) return;
+    this.pathMtu = mtu;
+    const mss = this.sendMssBytes;
+    const resegmented: SentSegment[] = [];
+    for (const sent of this.unacked) {
+      if (sent.payloadLength <= mss) {
+        resegmented.push(sent);
+        continue;
+      }
+      const lastFlags = sent.flags;
+      for (let offset = 0; offset < sent.payloadLength; offset += mss) {
+        const length = Math.min(mss, sent.payloadLength - offset);
+        const seq = seqAdd(sent.seq, offset);
+        const last = offset + length >= sent.payloadLength;
+        const flags = last ? lastFlags : lastFlags & ~TcpFlags.Fin;
+        const data = offset < sent.data.length ? sent.data.slice(offset, offset + length) : '';
+        resegmented.push({
+          seq,
+          flags,
+          payloadLength: length,
+          data,
+          end: seqAdd(seq, length + (last && (flags & TcpFlags.Fin) !== 0 ? 1 : 0)),
+        });
+      }
+    }
+    this.unacked.splice(0, this.unacked.length, ...resegmented);
+    this.retransmitAll(`resent in ${mss}-byte segments: path MTU ${mtu}`);
+    this.cancelTimer();
+    this.armTimer();
+  }
+
+  /** The sequence number this side expects next (for tw_recycle and tests). */
+  get receiveNext(): number {
+    return this.rcvNxt;
+  }
+
+  /** The last TSval received from the peer (RFC 7323 TS.Recent). */
+  get timestampRecent(): number {
+    return this.tsRecent;
+  }
+
+  /** Whether both sides agreed on the timestamps option (RFC 7323 §3.2). */
+  get timestampsInUse(): boolean {
+    return this.useTimestamps;
+  }
+
+  /**
+   * Queues `length` bytes for sending, of which the first `text.length` are the ASCII `text`
+   * and the rest zero fill. Data written before the handshake completes is sent once it does.
+   * Writing after close() is ignored.
+   */
+  write(text: string, length: number = text.length): void {
+    if (this.closeRequested || this.state === 'CLOSED') return;
+    this.bytesWritten += length;
+    this.pendingWrites.push({ text, length });
+    this.flush();
+  }
+
+  /**
+   * Turns on TCP keepalives (RFC 9293 §3.8.4, Linux `SO_KEEPALIVE`): after `intervalNs` without
+   * a segment in either direction, send a probe (an ACK one byte behind, which the peer must
+   * answer); after `keepaliveProbes` unanswered probes, abort as timed out. Keepalives keep a
+   * load balancer's idle timer from expiring (mechanics.md §2.6).
+   * @param intervalNs idle time before the first probe and between probes; 0 turns them off
+   */
+  setKeepalive(intervalNs: number): void {
+    this.keepaliveIntervalNs = intervalNs;
+    if (this.keepaliveTimer !== undefined) this.host.kernel.cancel(this.keepaliveTimer);
+    this.keepaliveTimer = undefined;
+    if (intervalNs > 0) this.armKeepalive(this.lastActivityNs + intervalNs);
+  }
+
+  /** Closes gracefully: sends FIN after any queued data. */
+  close(): void {
+    if (this.closeRequested || this.state === 'CLOSED') return;
+    this.closeRequested = true;
+    if (this.state === 'SYN-SENT') {
+      this.terminate('closed');
+      return;
+    }
+    this.flush();
+  }
+
+  /** Aborts: sends RST and closes at once (RFC 9293 §3.10.5 ABORT). */
+  abort(): void {
+    if (this.state === 'CLOSED' || this.state === 'TIME-WAIT') return;
+    if (this.state !== 'SYN-SENT') {
+      this.emit(TcpFlags.Rst | TcpFlags.Ack, this.sndNxt, 0, '', false, 'RST: aborted by the application');
+    }
+    this.terminate('aborted');
+  }
+
+  /**
+   * Ends the connection because something outside TCP said so (an idle-timeout RST from the
+   * load balancer arrives as a segment; this is for the stack's own teardown, e.g. a VM stop).
+   */
+  forget(reason: TcpCloseReason): void {
+    this.terminate(reason);
+  }
+
+  /** Processes a segment addressed to this connection. */
+  receive(segment: TcpSegment): SegmentVerdict {
+    this.lastActivityNs = this.host.kernel.nowNs;
+    this.unansweredKeepalives = 0;
+    if (this.state === 'SYN-SENT') return this.receiveInSynSent(segment);
+    return this.receiveSynchronized(segment);
+  }
+
+  private receiveInSynSent(segment: TcpSegment): SegmentVerdict {
+    const flags = segment.flags;
+    const hasAck = (flags & TcpFlags.Ack) !== 0;
+    if (hasAck && segment.ack >>> 0 !== seqAdd(this.iss, 1)) {
+      if ((flags & TcpFlags.Rst) === 0) this.sendReset(segment.ack);
+      return { kind: 'drop', reason: 'tcp-bad-ack', note: 'ACK does not match our SYN' };
+    }
+    if ((flags & TcpFlags.Rst) !== 0) {
+      if (!hasAck) return { kind: 'drop', reason: 'tcp-bad-ack', note: 'RST without ACK in SYN-SENT' };
+      this.terminate('refused');
+      return { kind: 'deliver', note: 'connection refused (RST)' };
+    }
+    if ((flags & TcpFlags.Syn) === 0 || !hasAck) {
+      return { kind: 'drop', reason: 'tcp-bad-ack', note: 'expected SYN-ACK (simultaneous open is not modelled)' };
+    }
+    this.irs = segment.seq >>> 0;
+    this.rcvNxt = seqAdd(segment.seq, 1);
+    this.peerMss = segment.mss ?? defaultPeerMssBytes;
+    this.useTimestamps = this.useTimestamps && segment.timestamp !== undefined;
+    if (segment.timestamp !== undefined) this.tsRecent = segment.timestamp.value;
+    this.acknowledge(segment.ack >>> 0);
+    this.state = 'ESTABLISHED';
+    this.emit(TcpFlags.Ack, this.sndNxt, 0, '', false);
+    this.handlers.onEstablished?.(this);
+    this.flush();
+    return { kind: 'deliver', note: 'SYN-ACK: established' };
+  }
+
+  private receiveSynchronized(segment: TcpSegment): SegmentVerdict {
+    const flags = segment.flags;
+    const seq = segment.seq >>> 0;
+    if ((flags & TcpFlags.Rst) !== 0) {
+      // RFC 5961 §3: only an RST at exactly the next expected sequence number resets.
+      if (seq !== this.rcvNxt && this.state !== 'SYN-RECEIVED') {
+        return { kind: 'drop', reason: 'tcp-out-of-order', note: 'RST outside the expected sequence number' };
+      }
+      this.terminate('reset');
+      return { kind: 'deliver', note: 'connection reset (RST)' };
+    }
+    if ((flags & TcpFlags.Syn) !== 0) {
+      if (this.state === 'SYN-RECEIVED' && seq === this.irs) {
+        this.retransmitAll('SYN-ACK again for a retransmitted SYN');
+        return { kind: 'deliver', note: 'retransmitted SYN: SYN-ACK sent again' };
+      }
+      // RFC 5961 §4: answer an unexpected SYN with a challenge ACK.
+      this.emit(TcpFlags.Ack, this.sndNxt, 0, '', false);
+      return { kind: 'deliver', note: 'unexpected SYN: challenge ACK' };
+    }
+    if ((flags & TcpFlags.Ack) === 0) {
+      return { kind: 'drop', reason: 'tcp-bad-ack', note: 'segment without ACK in a synchronized state' };
+    }
+    const ack = segment.ack >>> 0;
+    if (this.state === 'SYN-RECEIVED') {
+      if (ack !== seqAdd(this.iss, 1)) {
+        this.sendReset(ack);
+        return { kind: 'drop', reason: 'tcp-bad-ack', note: 'ACK does not match our SYN-ACK' };
+      }
+      this.state = 'ESTABLISHED';
+      this.handlers.onEstablished?.(this);
+    }
+    if (seqLt(this.sndNxt, ack)) {
+      this.emit(TcpFlags.Ack, this.sndNxt, 0, '', false);
+      return { kind: 'drop', reason: 'tcp-bad-ack', note: 'ACK for data never sent' };
+    }
+    if (seqLt(this.sndUna, ack)) this.acknowledge(ack);
+    if (segment.timestamp !== undefined && seqLe(seq, this.rcvNxt)) this.tsRecent = segment.timestamp.value;
+    this.advanceAfterAck();
+    if (this.state === 'CLOSED') return { kind: 'deliver', note: 'last ACK: closed' };
+    // Data the application wrote while the handshake was in progress goes out now.
+    this.flush();
+
+    const fin = (flags & TcpFlags.Fin) !== 0;
+    const length = segment.payloadLength + (fin ? 1 : 0);
+    if (length === 0 && seqLt(seq, this.rcvNxt)) {
+      // RFC 9293 §3.10.7.4: a segment before the window is answered with an ACK; this is how
+      // a keepalive probe is answered.
+      this.emit(TcpFlags.Ack, this.sndNxt, 0, '', false);
+      return { kind: 'deliver', note: 'keepalive probe: ACK' };
+    }
+    if (length === 0) return { kind: 'deliver', note: 'ACK' };
+    if (seq !== this.rcvNxt) {
+      this.emit(TcpFlags.Ack, this.sndNxt, 0, '', false);
+      if (seqLt(seq, this.rcvNxt)) return { kind: 'deliver', note: 'duplicate segment: ACK sent again' };
+      return { kind: 'drop', reason: 'tcp-out-of-order', note: `expected seq ${this.rcvNxt}` };
+    }
+    this.rcvNxt = seqAdd(this.rcvNxt, segment.payloadLength);
+    if (segment.payloadLength > 0) {
+      this.bytesReceived += segment.payloadLength;
+      this.handlers.onData?.(this, segment.data, segment.payloadLength);
+    }
+    if (fin) {
+      this.rcvNxt = seqAdd(this.rcvNxt, 1);
+      this.receiveFin();
+    }
+    // Data the application sent from onData or onPeerClose already carried the ACK; the
+    // application may also have aborted the connection.
+    if (!this.isClosed() && this.ackSent !== this.rcvNxt) this.emit(TcpFlags.Ack, this.sndNxt, 0, '', false);
+    return {
+      kind: 'deliver',
+      note: fin
+        ? segment.payloadLength > 0
+          ? `${segment.payloadLength} bytes, FIN`
+          : 'FIN'
+        : `${segment.payloadLength} bytes`,
+    };
+  }
+
+  private receiveFin(): void {
+    switch (this.state) {
+      case 'ESTABLISHED':
+        this.state = 'CLOSE-WAIT';
+        this.handlers.onPeerClose?.(this);
+        return;
+      case 'FIN-WAIT-1':
+        if (this.finAcked()) this.enterTimeWait();
+        else this.state = 'CLOSING';
+        return;
+      case 'FIN-WAIT-2':
+        this.enterTimeWait();
+        return;
+      default:
+        return;
+    }
+  }
+
+  private advanceAfterAck(): void {
+    if (!this.finSent || !this.finAcked()) return;
+    if (this.state === 'FIN-WAIT-1') this.state = 'FIN-WAIT-2';
+    else if (this.state === 'CLOSING') this.enterTimeWait();
+    else if (this.state === 'LAST-ACK') this.terminate('closed');
+  }
+
+  private finAcked(): boolean {
+    return this.finSent && seqLt(this.finSeq, this.sndUna);
+  }
+
+  private enterTimeWait(): void {
+    this.state = 'TIME-WAIT';
+    this.cancelTimer();
+    this.host.enteredTimeWait?.(this);
+    this.notifyClose('closed');
+    this.timer = this.host.kernel.after(this.host.config.timeWaitNs, () => {
+      this.timer = undefined;
+      this.terminate('closed');
+    });
+  }
+
+  private acknowledge(ack: number): void {
+    this.sndUna = ack;
+    while (this.unacked.length > 0 && seqLe((this.unacked[0] as SentSegment).end, ack)) this.unacked.shift();
+    this.retries = 0;
+    this.rtoNs = this.host.config.initialRtoNs;
+    this.cancelTimer();
+    if (this.unacked.length > 0) this.armTimer();
+  }
+
+  private flush(): void {
+    if (this.state !== 'ESTABLISHED' && this.state !== 'CLOSE-WAIT') return;
+    const mss = this.sendMssBytes;
+    while (this.pendingWrites.length > 0) {
+      const write = this.pendingWrites.shift() as PendingWrite;
+      for (let offset = 0; offset < write.length; offset += mss) {
+        const length = Math.min(mss, write.length - offset);
+        const text = offset < write.text.length ? write.text.slice(offset, offset + length) : '';
+        this.sendTracked(TcpFlags.Ack | TcpFlags.Psh, length, text);
+      }
+    }
+    if (this.closeRequested && !this.finSent) {
+      this.finSent = true;
+      this.finSeq = this.sndNxt;
+      this.sendTracked(TcpFlags.Fin | TcpFlags.Ack, 0, '');
+      this.state = this.state === 'ESTABLISHED' ? 'FIN-WAIT-1' : 'LAST-ACK';
+    }
+  }
+
+  /** Sends a segment that occupies sequence space and must be retransmitted until acked. */
+  private sendTracked(flags: number, payloadLength: number, data: string): void {
+    const seq = this.sndNxt;
+    const end = seqAdd(seq, payloadLength + ((flags & (TcpFlags.Syn | TcpFlags.Fin)) !== 0 ? 1 : 0));
+    this.unacked.push({ seq, flags, payloadLength, data, end });
+    this.sndNxt = end;
+    this.emit(flags, seq, payloadLength, data, (flags & TcpFlags.Syn) !== 0);
+    if (this.timer === undefined) this.armTimer();
+  }
+
+  private emit(flags: number, seq: number, payloadLength: number, data: string, withMss: boolean, why?: string): void {
+    this.lastActivityNs = this.host.kernel.nowNs;
+    const ackFlag = (flags & TcpFlags.Ack) !== 0;
+    if (ackFlag) this.ackSent = this.rcvNxt;
+    const segment = makeTcpSegment({
+      srcPort: this.localPort,
+      dstPort: this.remotePort,
+      seq,
+      ack: ackFlag ? this.rcvNxt : 0,
+      flags,
+      mss: withMss ? this.host.config.mssBytes : undefined,
+      timestamp:
+        this.useTimestamps && (flags & TcpFlags.Rst) === 0
+          ? { value: (this.host.timestampNow() + this.timestampOffset) >>> 0, echoReply: ackFlag ? this.tsRecent : 0 }
+          : undefined,
+      payloadLength,
+      data,
+    });
+    this.host.output(this, segment, why);
+  }
+
+  private sendReset(seq: number): void {
+    this.emit(TcpFlags.Rst, seq, 0, '', false, 'RST: the ACK does not match what was sent');
+  }
+
+  private retransmitAll(why = `retransmission ${this.retries} after ${formatDurationNs(this.rtoNs / 2)}`): void {
+    for (const sent of this.unacked) {
+      this.emit(sent.flags, sent.seq, sent.payloadLength, sent.data, (sent.flags & TcpFlags.Syn) !== 0, why);
+    }
+  }
+
+  private armKeepalive(atNs: number): void {
+    this.keepaliveTimer = this.host.kernel.at(Math.max(atNs, this.host.kernel.nowNs), () => this.onKeepaliveTimer());
+  }
+
+  private onKeepaliveTimer(): void {
+    this.keepaliveTimer = undefined;
+    const synchronized = this.state === 'ESTABLISHED' || this.state === 'CLOSE-WAIT';
+    if (this.keepaliveIntervalNs === 0 || !synchronized) return;
+    const now = this.host.kernel.nowNs;
+    const idleUntil = this.lastActivityNs + this.keepaliveIntervalNs;
+    // Data in flight is the retransmission timer's business; activity postpones the probe.
+    if (this.unacked.length > 0 || now < idleUntil) {
+      this.armKeepalive(Math.max(idleUntil, now + 1));
+      return;
+    }
+    if (this.unansweredKeepalives >= this.host.config.keepaliveProbes) {
+      this.terminate('timed-out');
+      return;
+    }
+    this.unansweredKeepalives++;
+    const probes = this.unansweredKeepalives;
+    this.emit(TcpFlags.Ack, seqAdd(this.sndNxt, -1), 0, '', false, `keepalive probe ${probes}`);
+    // emit() counts as activity; a probe must not postpone the next one.
+    this.lastActivityNs = now;
+    this.unansweredKeepalives = probes;
+    this.armKeepalive(now + this.keepaliveIntervalNs);
+  }
+
+  private armTimer(): void {
+    this.timer = this.host.kernel.after(this.rtoNs, () => this.onRetransmitTimeout());
+  }
+
+  private cancelTimer(): void {
+    if (this.timer !== undefined) this.host.kernel.cancel(this.timer);
+    this.timer = undefined;
+  }
+
+  private onRetransmitTimeout(): void {
+    this.timer = undefined;
+    const config = this.host.config;
+    const limit =
+      this.state === 'SYN-SENT'
+        ? config.synRetries
+        : this.state === 'SYN-RECEIVED'
+          ? config.synAckRetries
+          : config.dataRetries;
+    if (this.retries >= limit) {
+      this.terminate('timed-out');
+      return;
+    }
+    this.retries++;
+    this.rtoNs = Math.min(this.rtoNs * 2, config.maxRtoNs);
+    this.retransmitAll();
+    this.armTimer();
+  }
+
+  private terminate(reason: TcpCloseReason): void {
+    if (this.state === 'CLOSED') return;
+    this.state = 'CLOSED';
+    this.cancelTimer();
+    if (this.keepaliveTimer !== undefined) this.host.kernel.cancel(this.keepaliveTimer);
+    this.keepaliveTimer = undefined;
+    this.host.release(this);
+    this.notifyClose(reason);
+  }
+
+  private notifyClose(reason: TcpCloseReason): void {
+    if (this.closeReason !== undefined) return;
+    this.closeReason = reason;
+    this.handlers.onClose?.(this, reason);
+  }
+}

@@ -1,0 +1,95 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { EventQueue, Kernel, randomStream } from '../src/index.ts';
+
+describe('event queue', () => {
+  it('pops in (time, scheduling order), whatever the insertion order', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 20 }), { maxLength: 200 }), (times) => {
+        const queue = new EventQueue();
+        const popped: Array<[number, number]> = [];
+        times.forEach((t, i) => {
+          queue.push(t, () => popped.push([t, i]));
+        });
+        for (let event = queue.pop(); event !== undefined; event = queue.pop()) event.action();
+        const expected = times.map((t, i) => [t, i] as [number, number]).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+        expect(popped).toEqual(expected);
+      }),
+    );
+  });
+
+  it('skips cancelled events and counts only live ones', () => {
+    const queue = new EventQueue();
+    const ran: string[] = [];
+    const a = queue.push(5, () => ran.push('a'));
+    queue.push(3, () => ran.push('b'));
+    queue.cancel(a);
+    queue.cancel(a);
+    expect(queue.size).toBe(1);
+    for (let event = queue.pop(); event !== undefined; event = queue.pop()) event.action();
+    expect(ran).toEqual(['b']);
+    expect(queue.size).toBe(0);
+  });
+});
+
+describe('kernel', () => {
+  it('runs events in order and leaves the clock at the end time', () => {
+    const kernel = new Kernel({ seed: 1 });
+    const log: number[] = [];
+    kernel.at(10, () => {
+      log.push(kernel.nowNs);
+      kernel.after(5, () => log.push(kernel.nowNs));
+    });
+    kernel.at(12, () => log.push(kernel.nowNs));
+    kernel.at(100, () => log.push(kernel.nowNs));
+    expect(kernel.runUntil(50)).toEqual({ kind: 'completed', endNs: 50, eventsRun: 3 });
+    expect(log).toEqual([10, 12, 15]);
+    expect(kernel.pendingEvents).toBe(1);
+  });
+
+  it('refuses to schedule in the past or at fractional times', () => {
+    const kernel = new Kernel({ seed: 1 });
+    kernel.runUntil(10);
+    expect(() => kernel.at(5, () => {})).toThrow(RangeError);
+    expect(() => kernel.after(0.5, () => {})).toThrow(RangeError);
+  });
+
+  it('stops a runaway loop at the event budget', () => {
+    const kernel = new Kernel({ seed: 1, eventBudget: 1000 });
+    const loop = () => kernel.after(1, loop);
+    kernel.after(0, loop);
+    const status = kernel.runUntil(1_000_000_000);
+    expect(status).toEqual({ kind: 'event-budget-exhausted', atNs: 999, eventsRun: 1000 });
+  });
+});
+
+describe('random streams', () => {
+  it('the same (seed, name) gives the same numbers; another name or seed does not', () => {
+    const draw = (seed: number, name: string) => {
+      const stream = randomStream(seed, name);
+      return Array.from({ length: 8 }, () => stream.nextUint32());
+    };
+    expect(draw(7, 'mux-1')).toEqual(draw(7, 'mux-1'));
+    expect(draw(7, 'mux-1')).not.toEqual(draw(7, 'mux-2'));
+    expect(draw(7, 'mux-1')).not.toEqual(draw(8, 'mux-1'));
+  });
+
+  it('below(n) stays in range and covers it', () => {
+    const stream = randomStream(1, 'test');
+    const seen = new Set<number>();
+    for (let i = 0; i < 2000; i++) {
+      const x = stream.below(10);
+      expect(x).toBeGreaterThanOrEqual(0);
+      expect(x).toBeLessThan(10);
+      seen.add(x);
+    }
+    expect(seen.size).toBe(10);
+    expect(() => stream.below(0)).toThrow(RangeError);
+  });
+
+  it('between(min, max) includes both ends', () => {
+    const stream = randomStream(3, 'ports');
+    const values = new Set(Array.from({ length: 500 }, () => stream.between(5, 7)));
+    expect([...values].sort()).toEqual([5, 6, 7]);
+  });
+});

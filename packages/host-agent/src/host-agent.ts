@@ -1,0 +1,651 @@
+/**
+ * The Host Agent (mechanics.md §1.4, §7.4, [ANANTA §3.4]): the virtual switch of one host. It
+ * decapsulates what Muxes tunnel to its DIPs, translates VIP:frontendPort → DIP:backendPort
+ * (or keeps the VIP with floating IP) with bidirectional NAT state, applies each NIC's NSGs,
+ * clamps the TCP MSS, and sends the VMs' replies straight to the router with the VIP as source
+ * — direct server return.
+ *
+ * A tunnelled packet, in order: the NIC it is for must be here (`unknown-dip`); a VM's own flow
+ * to a public frontend mapped back to the NIC that sent it is dropped (`hairpin-same-nic`,
+ * `hairpin.ts`); the NAT rule is found (`no-nat-rule`); a new flow through a public (Standard)
+ * frontend to a NIC without any NSG is dropped (`standard-lb-closed`, mechanics.md §2.12
+ * "secure by default"); the NIC's NSGs decide on the translated packet (`nsg-denied`); then the
+ * NAT state is kept and the packet delivered. A plain packet for a local NIC (a reply to a
+ * VM's own outbound flow, VM-to-VM traffic) goes through the NSGs only.
+ *
+ * A packet from a VM: the virtual switch checks its source against the NIC it left by
+ * (`nic-source-check.ts`), the NSGs decide (outbound), and it is reverse-translated if it
+ * answers an inbound NAT flow, then sent to the router.
+ *
+ * Outbound SNAT (`outbound-snat.ts`, mechanics.md §1.4, §2.8): a VM's new flow to a destination
+ * outside the virtual network leaves with a frontend IP and SNAT port the manager granted, and
+ * its return traffic, tunnelled by a Mux, is translated back before the NAT rules are looked
+ * at. A VM's SNATed flow to its own public frontend that comes back to the NIC it left by is
+ * the same-VM hairpin (`hairpin-same-nic`).
+ *
+ * Flows expire after their rule's idle timeout (mechanics.md §2.6): later packets of an expired
+ * TCP flow are dropped (`idle-timeout`); with `enableTcpReset` the Host Agent instead sends an
+ * RST to both ends of an established flow the moment it expires. Fragments are translated
+ * without reassembly (`fragment-nat.ts`), ICMP errors about a VIP flow by the flow they quote
+ * (`icmp-nat.ts`), and outer packets a Mux had to fragment are reassembled first.
+ */
+import {
+  type BufferedFragment,
+  type ControlReceiver,
+  type DropReason,
+  decapsulateIpIp,
+  type Fabric,
+  type FiveTuple,
+  FragmentBuffer,
+  formatDurationNs,
+  formatIpv4Address,
+  formatTimeNs,
+  type HostAgentControlMessage,
+  type IcmpQuote,
+  IpProtocol,
+  type Ipv4Address,
+  type Ipv4Packet,
+  ipProtocolOf,
+  isFragment,
+  type ManagerControlMessage,
+  makeIpv4Packet,
+  makeTcpSegment,
+  type NatRule,
+  type NetworkNode,
+  type PacketMeta,
+  TcpFlags,
+  vipEndpointKey,
+} from '@lbsim/core';
+import { type AddressSpace, addressSpaceContains } from './address-space.ts';
+import { FragmentNat, translateInbound, translateReply, transportTupleOf } from './fragment-nat.ts';
+import { checkSameNicHairpin, checkSnatHairpin } from './hairpin.ts';
+import { quotedInboundTuple, translateIcmpError } from './icmp-nat.ts';
+import { clampMss } from './mss-clamp.ts';
+import { guestAddressOf, type NatEntry, NatTable } from './nat-table.ts';
+import type { NsgDirection } from './network-security-group.ts';
+import { describeNsgDenial, type NicSecurity } from './nic-security.ts';
+import { checkNicSource } from './nic-source-check.ts';
+import { OutboundSnat } from './outbound-snat.ts';
+
+/** Options of a {@link HostAgent}. */
+export interface HostAgentOptions {
+  readonly name: string;
+  /** The router the host sends to. */
+  readonly uplink: string;
+  /** MSS to clamp SYNs to (1440 by default), or `undefined` to leave MSS alone. */
+  readonly mssClampBytes: number | undefined;
+  /**
+   * The virtual network's address space: what tells an internal frontend (inside) from a
+   * public one (outside). The NSGs' service tags use the same space (`NicSecurity`).
+   */
+  readonly virtualNetwork: AddressSpace;
+}
+
+/** How long outer fragments wait for the rest of their packet, ns (Linux `ipfrag_time`: 30 s). */
+export const outerReassemblyTimeoutNs = 30_000_000_000;
+
+/** A NIC of a local VM, as the Host Agent sees it. */
+export interface LocalNic {
+  readonly name: string;
+  readonly address: Ipv4Address;
+  /** The NSGs guarding the NIC and its flow records. */
+  readonly security: NicSecurity;
+}
+
+/** A VM on this host, as the Host Agent sees it. */
+export interface LocalVm {
+  /** Node name of the VM. */
+  readonly name: string;
+  /** Its NICs, primary first. */
+  readonly nics: readonly LocalNic[];
+}
+
+/**
+ * A service of the host itself that VMs talk to by address — the health prober, which owns
+ * 168.63.129.16 on every host (mechanics.md §2.3: "the health probe traffic is directly between
+ * the infrastructure component which generates the health probe and the customer VM").
+ */
+export interface HostService {
+  /** Name for the trace (`probe@host-a`). */
+  readonly name: string;
+  /** Takes a packet a VM sent to the service's address. */
+  receive(packet: Ipv4Packet, meta: PacketMeta): void;
+}
+
+interface Port {
+  readonly vm: LocalVm;
+  readonly nic: LocalNic;
+}
+
+/** The Host Agent of one host. */
+export class HostAgent implements NetworkNode, ControlReceiver<HostAgentControlMessage> {
+  readonly name: string;
+  readonly nat = new NatTable();
+  /** Outbound SNAT of this host's VMs: their flows, ports and metrics. */
+  readonly snat: OutboundSnat;
+  private readonly fragmentNat = new FragmentNat();
+  /** Outer IP-in-IP packets a Mux had to fragment, waiting to be whole (RFC 2003 §5.1). */
+  private readonly outerFragments: FragmentBuffer;
+  private readonly portByAddress = new Map<Ipv4Address, Port>();
+  private readonly vms = new Map<string, LocalVm>();
+  private readonly hostServices = new Map<Ipv4Address, HostService>();
+  private rules = new Map<string, NatRule>();
+  private readonly resetTimersArmed = new WeakSet<NatEntry>();
+
+  constructor(
+    private readonly fabric: Fabric,
+    private readonly options: HostAgentOptions,
+  ) {
+    this.name = options.name;
+    this.outerFragments = new FragmentBuffer(fabric.kernel, outerReassemblyTimeoutNs, (expired) =>
+      this.dropFragments(expired, 'reassembly-timeout', 'the rest of the tunnelled packet did not arrive in time'),
+    );
+    this.snat = new OutboundSnat({
+      kernel: fabric.kernel,
+      virtualNetwork: options.virtualNetwork,
+      originate: (packet, connectionId, toDip, note) => this.originateSnatReset(packet, connectionId, toDip, note),
+    });
+  }
+
+  /**
+   * Connects the Host Agent to the manager: `send` delivers a message to it through the
+   * control channel (SNAT port requests and releases).
+   */
+  attachManager(send: (message: ManagerControlMessage) => void): void {
+    this.snat.attachManager(send);
+  }
+
+  /** Attaches a VM: packets for its NICs' addresses are delivered to it. */
+  attachVm(vm: LocalVm): void {
+    this.vms.set(vm.name, vm);
+    for (const nic of vm.nics) this.portByAddress.set(nic.address, { vm, nic });
+  }
+
+  /**
+   * Attaches a host service at `address`: what local VMs send there (after their outbound
+   * NSGs) goes to it instead of the router.
+   */
+  attachHostService(address: Ipv4Address, service: HostService): void {
+    this.hostServices.set(address, service);
+  }
+
+  receiveControl(message: HostAgentControlMessage): void {
+    if (message.kind === 'snat-policies') {
+      this.snat.configure(message);
+      return;
+    }
+    if (message.kind === 'snat-grant') {
+      this.snat.grant(message);
+      return;
+    }
+    this.rules = new Map(
+      message.rules.map((rule) => [
+        `${vipEndpointKey(rule.endpoint.vip, rule.endpoint.protocol, rule.endpoint.port)}|${rule.dip}`,
+        rule,
+      ]),
+    );
+  }
+
+  receive(packet: Ipv4Packet, meta: PacketMeta, from: string, nic?: string): void {
+    const vm = this.vms.get(from);
+    if (vm !== undefined) this.receiveFromVm(packet, meta, vm, nic);
+    else this.receiveFromNetwork(packet, meta);
+  }
+
+  /**
+   * Delivers a packet to the local NIC with address `packet.dst` through its inbound NSGs, as
+   * for any packet from the network; for what the host itself originates toward its VMs (the
+   * health probes, from 168.63.129.16).
+   * @returns whether it was delivered (otherwise it was dropped and traced)
+   */
+  deliverToNic(packet: Ipv4Packet, meta: PacketMeta): boolean {
+    const port = this.portByAddress.get(packet.dst);
+    if (port === undefined) {
+      this.drop(packet, meta, 'unknown-dip', `no VM here has ${formatIpv4Address(packet.dst)}`);
+      return false;
+    }
+    if (!this.admit(port, 'Inbound', packet, meta)) return false;
+    this.emit('forward', packet, meta, `→ ${port.vm.name} (${port.nic.name})`);
+    this.fabric.transmit(this.name, port.vm.name, packet, meta, port.nic.name);
+    return true;
+  }
+
+  private receiveFromNetwork(packet: Ipv4Packet, meta: PacketMeta): void {
+    if (isFragment(packet) && ipProtocolOf(packet) === IpProtocol.IpIp) {
+      this.reassembleOuter(packet, meta);
+      return;
+    }
+    const inner = decapsulateIpIp(packet);
+    if (inner === undefined) {
+      this.deliverToNic(packet, meta);
+      return;
+    }
+    const dip = packet.dst;
+    const port = this.portByAddress.get(dip);
+    if (port === undefined) {
+      this.drop(packet, meta, 'unknown-dip', `tunnel to ${formatIpv4Address(dip)}: no VM here has it`);
+      return;
+    }
+    this.emit('decapsulate', inner, meta, `from ${formatIpv4Address(packet.src)}`);
+    if (inner.payload.kind === 'icmp' && inner.payload.quote !== undefined) {
+      this.receiveIcmpError(inner, inner.payload.quote, meta, port);
+      return;
+    }
+    const hairpin = checkSameNicHairpin(inner, port.nic, this.options.virtualNetwork);
+    if (hairpin.kind === 'drop') {
+      this.drop(inner, meta, 'hairpin-same-nic', hairpin.note);
+      return;
+    }
+    const now = this.fabric.kernel.nowNs;
+    const tuple = transportTupleOf(inner);
+    if (tuple === undefined) {
+      this.receiveLaterFragment(inner, meta, port);
+      return;
+    }
+    const snatHairpin = checkSnatHairpin(inner, port.nic, this.snat.flowOfTranslatedSource(tuple));
+    if (snatHairpin.kind === 'drop') {
+      this.drop(inner, meta, 'hairpin-same-nic', snatHairpin.note);
+      return;
+    }
+    const snatReturn = this.snat.inbound(inner, tuple, port.nic.address);
+    if (snatReturn.kind === 'drop') {
+      this.drop(inner, meta, snatReturn.reason, snatReturn.note);
+      return;
+    }
+    if (snatReturn.kind === 'translate') {
+      this.deliverSnatReturn(snatReturn.packet, meta, port, snatReturn.note);
+      return;
+    }
+    const existing = this.nat.findInbound(tuple, now);
+    if (existing === undefined) {
+      const tombstone = this.nat.findTombstone(tuple);
+      if (tombstone !== undefined && isNonSynTcp(inner)) {
+        this.drop(
+          inner,
+          meta,
+          'idle-timeout',
+          `flow expired at ${formatTimeNs(tombstone.expiredAtNs)} s after ${formatDurationNs(tombstone.rule.idleTimeoutNs)} idle (rule ${tombstone.rule.name})`,
+        );
+        return;
+      }
+    }
+    const rule = existing?.rule ?? this.findRule(inner.dst, tuple.protocol, tuple.dstPort, dip);
+    if (rule === undefined) {
+      this.drop(
+        inner,
+        meta,
+        'no-nat-rule',
+        `no rule maps ${formatIpv4Address(inner.dst)}:${tuple.dstPort} to ${formatIpv4Address(dip)}`,
+      );
+      return;
+    }
+    const publicFrontend = !addressSpaceContains(this.options.virtualNetwork, inner.dst);
+    if (existing === undefined && publicFrontend && !port.nic.security.hasSecurityGroup) {
+      this.drop(
+        inner,
+        meta,
+        'standard-lb-closed',
+        `${port.nic.name} and its subnet have no NSG: a Standard public load balancer's frontend ${formatIpv4Address(inner.dst)} is closed to inbound flows until an NSG allows them`,
+      );
+      return;
+    }
+    // An HA-ports rule (backend port 0) keeps the destination port (mechanics.md §2.9).
+    const backendPort = rule.backendPort === 0 ? tuple.dstPort : rule.backendPort;
+    let translated = translateInbound(inner, guestAddressOf(rule), backendPort);
+    if (!this.admit(port, 'Inbound', translated, meta)) return;
+    const entry = existing ?? this.nat.create(tuple, rule, meta.connectionId, now);
+    if (inner.payload.kind === 'tcp') {
+      this.nat.track(entry, inner.payload, true);
+      this.armResetTimer(entry);
+    }
+    if (isFragment(inner)) this.fragmentNat.remember(inner, entry);
+    if (this.options.mssClampBytes !== undefined) translated = clampMss(translated, this.options.mssClampBytes);
+    this.emit(
+      'rewrite',
+      translated,
+      meta,
+      `NAT ${formatIpv4Address(inner.dst)}:${tuple.dstPort} → ${formatIpv4Address(entry.guestAddress)}:${backendPort}${entry.rule.floatingIp ? ' (floating IP)' : ''} → ${port.vm.name} (${port.nic.name})`,
+    );
+    this.fabric.transmit(this.name, port.vm.name, translated, meta, port.nic.name);
+  }
+
+  /** Delivers SNAT return traffic, translated to the VM's view, through the NIC's inbound NSGs. */
+  private deliverSnatReturn(translated: Ipv4Packet, meta: PacketMeta, port: Port, note: string): void {
+    if (!this.admit(port, 'Inbound', translated, meta)) return;
+    const clamped =
+      this.options.mssClampBytes === undefined ? translated : clampMss(translated, this.options.mssClampBytes);
+    this.emit('rewrite', clamped, meta, `${note} → ${port.vm.name} (${port.nic.name})`);
+    this.fabric.transmit(this.name, port.vm.name, clamped, meta, port.nic.name);
+  }
+
+  /**
+   * Buffers an outer fragment; once the tunnelled packet is whole it goes on as a new packet
+   * (each fragment's journey ends here, delivered into the reassembly).
+   */
+  private reassembleOuter(fragment: Ipv4Packet, meta: PacketMeta): void {
+    const outcome = this.outerFragments.add(fragment, meta);
+    // The outer buffer accepts any order, so 'out-of-order' never comes back.
+    if (outcome.kind !== 'complete') return;
+    if (!outcome.datagram.ok) {
+      this.dropFragments(outcome.fragments, 'reassembly-failed', outcome.datagram.error);
+      return;
+    }
+    const now = this.fabric.kernel.nowNs;
+    for (const piece of outcome.fragments) {
+      this.fabric.tracer.emit(
+        now,
+        this.name,
+        'deliver',
+        piece.packet,
+        piece.meta,
+        `outer fragment id ${piece.packet.id} offset ${piece.packet.fragmentOffsetBytes}: reassembled`,
+      );
+    }
+    const whole = outcome.datagram.value;
+    const wholeMeta = this.fabric.tracer.newMeta(meta.connectionId, now);
+    this.fabric.tracer.emit(
+      now,
+      this.name,
+      'send',
+      whole,
+      wholeMeta,
+      `reassembled from ${outcome.fragments.length} outer fragments (id ${whole.id})`,
+    );
+    this.receiveFromNetwork(whole, wholeMeta);
+  }
+
+  private dropFragments(fragments: readonly BufferedFragment[], reason: DropReason, why: string): void {
+    for (const piece of fragments) {
+      this.drop(
+        piece.packet,
+        piece.meta,
+        reason,
+        `outer fragment id ${piece.packet.id} offset ${piece.packet.fragmentOffsetBytes}: ${why}`,
+      );
+    }
+  }
+
+  /**
+   * A fragment without ports (not the first): translated by the NAT state its first fragment
+   * found, else by the only rule of its VIP and protocol on this DIP. NSGs match flows by
+   * ports, so a later fragment follows its datagram rather than being matched on its own.
+   */
+  private receiveLaterFragment(inner: Ipv4Packet, meta: PacketMeta, port: Port): void {
+    const what = `fragment id ${inner.id} offset ${inner.fragmentOffsetBytes}`;
+    const entry = this.fragmentNat.recall(inner);
+    const only = this.onlyRuleFor(inner.dst, ipProtocolOf(inner), port.nic.address);
+    const guestAddress = entry?.guestAddress ?? (only === undefined ? undefined : guestAddressOf(only));
+    if (guestAddress === undefined) {
+      this.drop(
+        inner,
+        meta,
+        'no-nat-rule',
+        `${what}: no NAT state for its datagram and no single rule for ${formatIpv4Address(inner.dst)}`,
+      );
+      return;
+    }
+    const translated = translateInbound(inner, guestAddress, 0);
+    this.emit(
+      'rewrite',
+      translated,
+      meta,
+      `NAT ${formatIpv4Address(inner.dst)} → ${formatIpv4Address(guestAddress)} (${what}) → ${port.vm.name} (${port.nic.name})`,
+    );
+    this.fabric.transmit(this.name, port.vm.name, translated, meta, port.nic.name);
+  }
+
+  /** Translates a tunnelled ICMP error about a VIP flow to the VM's view (icmp-nat.ts). */
+  private receiveIcmpError(inner: Ipv4Packet, quote: IcmpQuote, meta: PacketMeta, port: Port): void {
+    const dip = port.nic.address;
+    const entry = this.nat.peekInbound(quotedInboundTuple(quote), this.fabric.kernel.nowNs);
+    const rule = entry?.rule ?? this.findRule(quote.src, quote.protocol, quote.srcPort, dip);
+    if (rule === undefined) {
+      this.drop(
+        inner,
+        meta,
+        'no-nat-rule',
+        `ICMP about ${formatIpv4Address(quote.src)}:${quote.srcPort}: no rule maps it to ${formatIpv4Address(dip)}`,
+      );
+      return;
+    }
+    const guestAddress = entry?.guestAddress ?? guestAddressOf(rule);
+    const backendPort = rule.backendPort === 0 ? quote.srcPort : rule.backendPort;
+    const translated = translateIcmpError(inner, guestAddress, backendPort);
+    const state = entry === undefined ? 'no NAT state for the quoted flow' : 'NAT state of the quoted flow';
+    this.emit(
+      'rewrite',
+      translated,
+      meta,
+      `ICMP error NAT (${state}) → ${formatIpv4Address(guestAddress)} → ${port.vm.name} (${port.nic.name})`,
+    );
+    this.fabric.transmit(this.name, port.vm.name, translated, meta, port.nic.name);
+  }
+
+  /** The one rule for (VIP, protocol) on `dip`, or `undefined` when there are none or several. */
+  private onlyRuleFor(vip: number, protocol: number, dip: number): NatRule | undefined {
+    let only: NatRule | undefined;
+    for (const rule of this.rules.values()) {
+      if (rule.dip !== dip || rule.endpoint.vip !== vip || rule.endpoint.protocol !== protocol) continue;
+      if (only !== undefined) return undefined;
+      only = rule;
+    }
+    return only;
+  }
+
+  private receiveFromVm(packet: Ipv4Packet, meta: PacketMeta, vm: LocalVm, nicName: string | undefined): void {
+    const nic = vm.nics.find((candidate) => candidate.name === nicName) ?? (vm.nics[0] as LocalNic);
+    const now = this.fabric.kernel.nowNs;
+    const tuple = transportTupleOf(packet);
+    if (tuple === undefined) {
+      this.receiveLaterFragmentFromVm(packet, meta, vm, nic);
+      return;
+    }
+    const entry = this.nat.findReply(tuple, now);
+    const source = checkNicSource(packet, nic, vm.nics, entry);
+    if (source.kind === 'drop') {
+      this.drop(packet, meta, source.reason, source.note);
+      return;
+    }
+    if (entry === undefined) {
+      const tombstone = this.nat.findTombstone(tuple);
+      if (tombstone !== undefined && isNonSynTcp(packet)) {
+        this.drop(
+          packet,
+          meta,
+          'idle-timeout',
+          `reply of a flow that expired at ${formatTimeNs(tombstone.expiredAtNs)} s after ${formatDurationNs(tombstone.rule.idleTimeoutNs)} idle (rule ${tombstone.rule.name})`,
+        );
+        return;
+      }
+    }
+    if (!this.admit({ vm, nic }, 'Outbound', packet, meta)) return;
+    const service = entry === undefined ? this.hostServices.get(packet.dst) : undefined;
+    if (service !== undefined) {
+      this.emit('forward', packet, meta, `→ ${service.name}`);
+      service.receive(packet, meta);
+      return;
+    }
+    if (entry === undefined) {
+      this.sendOutbound(packet, meta, tuple);
+      return;
+    }
+    if (packet.payload.kind === 'tcp') this.nat.track(entry, packet.payload, false);
+    if (isFragment(packet)) this.fragmentNat.remember(packet, entry);
+    const vip = entry.rule.endpoint.vip;
+    const port = entry.inbound.dstPort;
+    let translated = translateReply(packet, vip, port);
+    if (this.options.mssClampBytes !== undefined) translated = clampMss(translated, this.options.mssClampBytes);
+    this.emit('rewrite', translated, meta, `reverse NAT → ${formatIpv4Address(vip)}:${port}, direct server return`);
+    this.fabric.transmit(this.name, this.options.uplink, translated, meta);
+  }
+
+  /**
+   * Sends a VM's packet that answers no inbound NAT flow to the router: SNATed when it needs
+   * to be, held while its ports are on the way (it comes back here when they arrive), or
+   * unchanged.
+   */
+  private sendOutbound(packet: Ipv4Packet, meta: PacketMeta, tuple: FiveTuple): void {
+    const decision = this.snat.outbound(packet, tuple, meta.connectionId, () => this.sendOutbound(packet, meta, tuple));
+    switch (decision.kind) {
+      case 'hold':
+        return;
+      case 'drop':
+        this.drop(packet, meta, decision.reason, decision.note);
+        return;
+      case 'bypass':
+        this.emit('forward', packet, meta, '→ router');
+        this.fabric.transmit(this.name, this.options.uplink, packet, meta);
+        return;
+      case 'translate': {
+        // Return traffic comes back through a Mux, encapsulated: the VM's SYN must be clamped too.
+        const clamped =
+          this.options.mssClampBytes === undefined
+            ? decision.packet
+            : clampMss(decision.packet, this.options.mssClampBytes);
+        this.emit('rewrite', clamped, meta, `${decision.note} → router`);
+        this.fabric.transmit(this.name, this.options.uplink, clamped, meta);
+        return;
+      }
+    }
+  }
+
+  /** A VM's later fragment: reverse-translated if its datagram's first fragment was a reply. */
+  private receiveLaterFragmentFromVm(packet: Ipv4Packet, meta: PacketMeta, vm: LocalVm, nic: LocalNic): void {
+    const earlier = this.fragmentNat.recall(packet);
+    const source = checkNicSource(packet, nic, vm.nics, earlier);
+    if (source.kind === 'drop') {
+      this.drop(packet, meta, source.reason, source.note);
+      return;
+    }
+    if (earlier === undefined) {
+      const snat = this.snat.laterFragment(packet);
+      if (snat.kind === 'drop') {
+        this.drop(packet, meta, snat.reason, snat.note);
+        return;
+      }
+      this.emit('forward', packet, meta, '→ router');
+      this.fabric.transmit(this.name, this.options.uplink, packet, meta);
+      return;
+    }
+    const translated = translateReply(packet, earlier.rule.endpoint.vip, earlier.inbound.dstPort);
+    this.emit(
+      'rewrite',
+      translated,
+      meta,
+      `reverse NAT → ${formatIpv4Address(earlier.rule.endpoint.vip)} (fragment id ${packet.id} offset ${packet.fragmentOffsetBytes}), direct server return`,
+    );
+    this.fabric.transmit(this.name, this.options.uplink, translated, meta);
+  }
+
+  /** The NIC's NSGs on a packet as the VM sees it; a denial is traced as a drop. */
+  private admit(port: Port, direction: NsgDirection, packet: Ipv4Packet, meta: PacketMeta): boolean {
+    const tuple = transportTupleOf(packet);
+    // A later fragment has no ports to match: it follows the datagram its first fragment opened.
+    if (tuple === undefined) return true;
+    const verdict = port.nic.security.admit(direction, tuple, this.fabric.kernel.nowNs);
+    if (verdict.kind === 'allow') return true;
+    this.drop(packet, meta, 'nsg-denied', describeNsgDenial(verdict, direction, tuple));
+    return false;
+  }
+
+  /** The NAT rule for a VIP endpoint on a local DIP: the exact port, else an HA-ports rule. */
+  private findRule(vip: number, protocol: number, port: number, dip: number): NatRule | undefined {
+    return (
+      this.rules.get(`${vipEndpointKey(vip, protocol, port)}|${dip}`) ??
+      this.rules.get(`${vipEndpointKey(vip, protocol, 0)}|${dip}`)
+    );
+  }
+
+  /**
+   * For rules with `enableTcpReset`, checks the flow when its idle timeout would expire, and
+   * again later if it was active meanwhile: one timer per flow, not one per packet.
+   */
+  private armResetTimer(entry: NatEntry): void {
+    if (!entry.rule.enableTcpReset || this.resetTimersArmed.has(entry)) return;
+    this.resetTimersArmed.add(entry);
+    const check = () => {
+      const now = this.fabric.kernel.nowNs;
+      if (!this.nat.isIdle(entry, now)) {
+        this.fabric.kernel.at(entry.lastSeenNs + entry.rule.idleTimeoutNs + 1, check);
+        return;
+      }
+      // Only ESTABLISHED TCP flows are reset (mechanics.md §2.6, [AZ-TCPRESET-2020]).
+      if (entry.tcp.established && !entry.tcp.closing) this.sendIdleResets(entry);
+      this.nat.expire(entry, now);
+    };
+    this.fabric.kernel.at(entry.lastSeenNs + entry.rule.idleTimeoutNs + 1, check);
+  }
+
+  /** Sends the RST pair of `enableTcpReset` (mechanics.md §2.6): one to the VM, one to the client. */
+  private sendIdleResets(entry: NatEntry): void {
+    const { inbound, rule, guestAddress } = entry;
+    const vm = this.portByAddress.get(rule.dip);
+    const backendPort = rule.backendPort === 0 ? inbound.dstPort : rule.backendPort;
+    const idle = formatDurationNs(rule.idleTimeoutNs);
+    // The client's RST first: it is what the user of the connection sees.
+    if (entry.tcp.serverNextSeq !== undefined) {
+      const toClient = makeIpv4Packet(
+        { src: rule.endpoint.vip, dst: inbound.srcAddress },
+        makeTcpSegment({
+          srcPort: inbound.dstPort,
+          dstPort: inbound.srcPort,
+          seq: entry.tcp.serverNextSeq,
+          flags: TcpFlags.Rst,
+          window: 0,
+        }),
+      );
+      this.originate(toClient, entry, this.options.uplink, `idle timeout (${idle}) with TCP reset: RST to the client`);
+    }
+    if (vm !== undefined && entry.tcp.clientNextSeq !== undefined) {
+      const toVm = makeIpv4Packet(
+        { src: inbound.srcAddress, dst: guestAddress },
+        makeTcpSegment({
+          srcPort: inbound.srcPort,
+          dstPort: backendPort,
+          seq: entry.tcp.clientNextSeq,
+          flags: TcpFlags.Rst,
+          window: 0,
+        }),
+      );
+      this.originate(
+        toVm,
+        entry,
+        vm.vm.name,
+        `idle timeout (${idle}) with TCP reset: RST to ${vm.vm.name}`,
+        vm.nic.name,
+      );
+    }
+  }
+
+  /** Sends an RST the SNAT idle timeout made: to the VM that owns `toDip`, or to the router. */
+  private originateSnatReset(packet: Ipv4Packet, connectionId: number, toDip: number | undefined, note: string): void {
+    const tracer = this.fabric.tracer;
+    const now = this.fabric.kernel.nowNs;
+    const port = toDip === undefined ? undefined : this.portByAddress.get(toDip);
+    if (toDip !== undefined && port === undefined) return;
+    const meta = tracer.newMeta(connectionId, now);
+    tracer.emit(now, this.name, 'send', packet, meta, note);
+    if (port === undefined) this.fabric.transmit(this.name, this.options.uplink, packet, meta);
+    else this.fabric.transmit(this.name, port.vm.name, packet, meta, port.nic.name);
+  }
+
+  private originate(packet: Ipv4Packet, entry: NatEntry, to: string, note: string, nic?: string): void {
+    const tracer = this.fabric.tracer;
+    const meta = tracer.newMeta(entry.connectionId, this.fabric.kernel.nowNs);
+    tracer.emit(this.fabric.kernel.nowNs, this.name, 'send', packet, meta, note);
+    this.fabric.transmit(this.name, to, packet, meta, nic);
+  }
+
+  private emit(kind: 'forward' | 'rewrite' | 'decapsulate', packet: Ipv4Packet, meta: PacketMeta, note: string): void {
+    this.fabric.tracer.emit(this.fabric.kernel.nowNs, this.name, kind, packet, meta, note);
+  }
+
+  private drop(packet: Ipv4Packet, meta: PacketMeta, reason: DropReason, note: string): void {
+    this.fabric.tracer.emit(this.fabric.kernel.nowNs, this.name, 'drop', packet, meta, note, reason);
+  }
+}
+
+/** Whether a packet is TCP without SYN: a segment of an existing connection. */
+function isNonSynTcp(packet: Ipv4Packet): boolean {
+  return packet.payload.kind === 'tcp' && (packet.payload.flags & TcpFlags.Syn) === 0;
+}

@@ -1,0 +1,139 @@
+/**
+ * The Host Agent's bidirectional NAT state (mechanics.md §1.4, [ANANTA §3.4.1]): the first
+ * packet of an inbound flow creates an entry; replies from the VM find it by their own tuple
+ * and are translated back to the VIP.
+ *
+ * Entries expire after the rule's idle timeout without a packet in either direction
+ * (mechanics.md §2.6). An expired flow leaves a tombstone, so that its next packet is known to
+ * belong to a flow the load balancer forgot — and is dropped (`idle-timeout`) — rather than
+ * taken for a new flow.
+ */
+import { type FiveTuple, flowKey, flowKeyOf, type NatRule } from '@lbsim/core';
+import { type TcpProgress, trackTcpSegment } from './tcp-progress.ts';
+
+/**
+ * The destination address the VM sees for a rule: the DIP, or with floating IP the frontend IP
+ * (mechanics.md §2.4: "the packet arrives with destination = frontend IP").
+ */
+export function guestAddressOf(rule: NatRule): number {
+  return rule.floatingIp ? rule.endpoint.vip : rule.dip;
+}
+
+/** State of one inbound flow. */
+export interface NatEntry {
+  readonly rule: NatRule;
+  /** The client's tuple as it arrived (client → VIP:frontendPort). */
+  readonly inbound: FiveTuple;
+  /** Destination address the VM sees: the DIP, or the VIP with floating IP. */
+  readonly guestAddress: number;
+  /** The simulation's connection id of the flow (for packets the Host Agent originates). */
+  readonly connectionId: number;
+  lastSeenNs: number;
+  /** What the Host Agent has seen of the TCP exchange (for TCP resets at idle timeout). */
+  readonly tcp: TcpProgress;
+}
+
+/** A flow that expired, remembered so its late packets are recognised. */
+export interface NatTombstone {
+  readonly rule: NatRule;
+  readonly expiredAtNs: number;
+}
+
+/** Most tombstones kept; the oldest are forgotten first. */
+export const maxNatTombstones = 100_000;
+
+/** NAT entries indexed both ways. */
+export class NatTable {
+  private readonly byInbound = new Map<string, NatEntry>();
+  private readonly byReply = new Map<string, NatEntry>();
+  private readonly tombstones = new Map<string, NatTombstone>();
+
+  /** Number of live flows (idle ones not yet found expired may be counted). */
+  get size(): number {
+    return this.byInbound.size;
+  }
+
+  /** The entry for an arriving client packet's tuple, refreshed; `undefined` if none or idle. */
+  findInbound(tuple: FiveTuple, nowNs: number): NatEntry | undefined {
+    return this.refresh(this.byInbound.get(flowKey(tuple)), nowNs);
+  }
+
+  /** The live entry for a client tuple without refreshing it (ICMP errors are not activity). */
+  peekInbound(tuple: FiveTuple, nowNs: number): NatEntry | undefined {
+    const entry = this.byInbound.get(flowKey(tuple));
+    return entry === undefined || this.isIdle(entry, nowNs) ? undefined : entry;
+  }
+
+  /** The entry a VM's reply belongs to (its tuple: guest address:backendPort → client). */
+  findReply(tuple: FiveTuple, nowNs: number): NatEntry | undefined {
+    return this.refresh(this.byReply.get(flowKey(tuple)), nowNs);
+  }
+
+  /** The tombstone of an expired flow with this inbound or reply tuple, if any. */
+  findTombstone(tuple: FiveTuple): NatTombstone | undefined {
+    return this.tombstones.get(flowKey(tuple));
+  }
+
+  /** Creates state for a new inbound flow (replacing any tombstone of the same tuple). */
+  create(inbound: FiveTuple, rule: NatRule, connectionId: number, nowNs: number): NatEntry {
+    const guestAddress = guestAddressOf(rule);
+    const entry: NatEntry = {
+      rule,
+      inbound,
+      guestAddress,
+      connectionId,
+      lastSeenNs: nowNs,
+      tcp: { clientNextSeq: undefined, serverNextSeq: undefined, established: false, closing: false },
+    };
+    const inboundKey = flowKey(inbound);
+    const replyKey = this.replyKeyOf(entry);
+    this.tombstones.delete(inboundKey);
+    this.tombstones.delete(replyKey);
+    this.byInbound.set(inboundKey, entry);
+    this.byReply.set(replyKey, entry);
+    return entry;
+  }
+
+  /** Records a TCP segment of the flow: `fromClient` tells the direction. */
+  track(entry: NatEntry, segment: Parameters<typeof trackTcpSegment>[1], fromClient: boolean): void {
+    trackTcpSegment(entry.tcp, segment, fromClient);
+  }
+
+  /** Whether `entry` has been idle longer than its rule allows at `nowNs`. */
+  isIdle(entry: NatEntry, nowNs: number): boolean {
+    return nowNs - entry.lastSeenNs > entry.rule.idleTimeoutNs;
+  }
+
+  /** Removes a flow, leaving a tombstone under both of its tuples. */
+  expire(entry: NatEntry, nowNs: number): void {
+    const inboundKey = flowKey(entry.inbound);
+    const replyKey = this.replyKeyOf(entry);
+    if (this.byInbound.get(inboundKey) !== entry) return;
+    this.byInbound.delete(inboundKey);
+    this.byReply.delete(replyKey);
+    const tombstone = { rule: entry.rule, expiredAtNs: nowNs };
+    this.tombstones.set(inboundKey, tombstone);
+    this.tombstones.set(replyKey, tombstone);
+    while (this.tombstones.size > maxNatTombstones) {
+      const oldest = this.tombstones.keys().next().value as string;
+      this.tombstones.delete(oldest);
+    }
+  }
+
+  private replyKeyOf(entry: NatEntry): string {
+    const { inbound, rule, guestAddress } = entry;
+    const backendPort = rule.backendPort === 0 ? inbound.dstPort : rule.backendPort;
+    return flowKeyOf(inbound.protocol, guestAddress, backendPort, inbound.srcAddress, inbound.srcPort);
+  }
+
+  private refresh(entry: NatEntry | undefined, nowNs: number): NatEntry | undefined {
+    if (entry === undefined) return undefined;
+    if (this.isIdle(entry, nowNs)) {
+      // It expired when its idle timeout ran out, not when we noticed.
+      this.expire(entry, entry.lastSeenNs + entry.rule.idleTimeoutNs);
+      return undefined;
+    }
+    entry.lastSeenNs = nowNs;
+    return entry;
+  }
+}

@@ -1,0 +1,86 @@
+/**
+ * The NSGs that guard one NIC (mechanics.md §7.6, [AZ-NSG]): the group associated with the
+ * NIC's subnet and the group associated with the NIC itself, and the NIC's flow records.
+ *
+ * For a new inbound flow the subnet's group is evaluated first, then the NIC's; for a new
+ * outbound flow the NIC's first, then the subnet's. Both must allow. A packet of a recorded
+ * flow passes at once. A NIC with no group at all lets everything through (the Host Agent
+ * separately closes Standard public load-balancer traffic to such NICs).
+ */
+import { type FiveTuple, formatFiveTuple } from '@lbsim/core';
+import type { AddressSpace } from './address-space.ts';
+import type { NetworkSecurityGroup, NsgDirection, SecurityRule } from './network-security-group.ts';
+import { NsgFlowRecords } from './nsg-flow-records.ts';
+
+/** A group and what it is associated with, for notes: `subnet web` or `NIC web-1-nic0`. */
+export interface NsgAssociation {
+  readonly group: NetworkSecurityGroup;
+  readonly scope: string;
+}
+
+/** The decision on one packet. */
+export type NsgVerdict =
+  | {
+      readonly kind: 'allow';
+      /** `flow`: a recorded flow; `rules`: the rules allowed a new flow; `none`: no group applies. */
+      readonly by: 'flow' | 'rules' | 'none';
+    }
+  | {
+      readonly kind: 'deny';
+      readonly association: NsgAssociation;
+      readonly rule: SecurityRule;
+    };
+
+/** NSG evaluation and flow state for one NIC. */
+export class NicSecurity {
+  /** The NIC's flow records. */
+  readonly flows = new NsgFlowRecords();
+
+  /**
+   * @param subnet the group associated with the NIC's subnet, if any
+   * @param nic the group associated with the NIC, if any
+   * @param virtualNetwork the address space behind the VirtualNetwork and Internet tags
+   */
+  constructor(
+    readonly subnet: NsgAssociation | undefined,
+    readonly nic: NsgAssociation | undefined,
+    private readonly virtualNetwork: AddressSpace,
+  ) {}
+
+  /** Whether any group guards the NIC. */
+  get hasSecurityGroup(): boolean {
+    return this.subnet !== undefined || this.nic !== undefined;
+  }
+
+  /**
+   * Decides a packet with `tuple` (as seen at the NIC: the VM's own address is the destination
+   * of Inbound packets and the source of Outbound ones) and records the flow when a new one is
+   * allowed.
+   */
+  admit(direction: NsgDirection, tuple: FiveTuple, nowNs: number): NsgVerdict {
+    if (!this.hasSecurityGroup) return { kind: 'allow', by: 'none' };
+    if (this.flows.find(tuple, nowNs) !== undefined) return { kind: 'allow', by: 'flow' };
+    const order = direction === 'Inbound' ? [this.subnet, this.nic] : [this.nic, this.subnet];
+    for (const association of order) {
+      if (association === undefined) continue;
+      const rule = association.group.evaluate(direction, tuple, this.virtualNetwork);
+      if (rule.access === 'Deny') return { kind: 'deny', association, rule };
+    }
+    this.flows.record(tuple, direction, nowNs);
+    return { kind: 'allow', by: 'rules' };
+  }
+}
+
+/**
+ * The note of a denial, naming the group, where it is associated and the rule:
+ * `NSG web-nsg (subnet web): rule DenyAllInBound (priority 65500, default) denies TCP … → …`.
+ */
+export function describeNsgDenial(
+  verdict: Extract<NsgVerdict, { kind: 'deny' }>,
+  direction: NsgDirection,
+  tuple: FiveTuple,
+): string {
+  const { association, rule } = verdict;
+  const kind = rule.isDefault ? ', default rule' : '';
+  return `NSG ${association.group.name} (${association.scope}): ${direction} rule ${rule.name} (priority ${rule.priority}${kind}) denies ${formatFiveTuple(tuple)}`;
+}

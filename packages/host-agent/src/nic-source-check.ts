@@ -1,0 +1,59 @@
+/**
+ * The virtual switch's source check on what a VM sends (mechanics.md §2.3 "Multi-NIC VMs must
+ * answer on the NIC that received the probe", §2.4): a packet leaving a NIC must carry that
+ * NIC's address as source — Azure drops anything else unless IP forwarding is enabled on the
+ * NIC (not modelled). The one exception is a reply of a floating-IP flow: its source is the
+ * frontend IP, and the Host Agent knows the flow because it delivered the request to that NIC.
+ *
+ * A source that is another NIC's address of the same VM means the guest's routing sent a reply
+ * out of the wrong NIC (`asymmetric-nic`, the multi-NIC default-route trap); any other source
+ * is spoofed (`spoofed-source`), e.g. an outbound flow from a floating-IP frontend, which no
+ * NAT can translate ([AZ-MULTIVIP]).
+ */
+import { type DropReason, formatIpv4Address, type Ipv4Address, type Ipv4Packet } from '@lbsim/core';
+import type { NatEntry } from './nat-table.ts';
+
+/** A NIC as the check needs it. */
+export interface NicIdentity {
+  readonly name: string;
+  readonly address: Ipv4Address;
+}
+
+/** Pass, or drop with a reason and a note. */
+export type SourceVerdict =
+  | { readonly kind: 'pass' }
+  | { readonly kind: 'drop'; readonly reason: DropReason; readonly note: string };
+
+/**
+ * Checks a packet that left the VM by `nic`.
+ * @param siblings every NIC of the same VM (including `nic`)
+ * @param reply the NAT flow the packet answers, if the Host Agent has one
+ */
+export function checkNicSource(
+  packet: Ipv4Packet,
+  nic: NicIdentity,
+  siblings: readonly NicIdentity[],
+  reply: NatEntry | undefined,
+): SourceVerdict {
+  if (packet.src === nic.address) return { kind: 'pass' };
+  if (reply !== undefined && reply.rule.dip === nic.address) return { kind: 'pass' };
+  const source = formatIpv4Address(packet.src);
+  const flow = `${source} → ${formatIpv4Address(packet.dst)} left by ${nic.name}`;
+  const owner = siblings.find((sibling) => sibling.address === packet.src);
+  const replyNic = siblings.find((sibling) => sibling.address === reply?.rule.dip);
+  const why =
+    owner !== undefined ? `${source} is the address of ${owner.name}` : `its flow came in on ${replyNic?.name}`;
+  const rightNic = owner ?? replyNic;
+  if (rightNic !== undefined) {
+    return {
+      kind: 'drop',
+      reason: 'asymmetric-nic',
+      note: `${flow}, but ${why}: the guest's route sent it out of the wrong NIC (route traffic from ${source} via ${rightNic.name})`,
+    };
+  }
+  return {
+    kind: 'drop',
+    reason: 'spoofed-source',
+    note: `${source} is not the address of ${nic.name} (${formatIpv4Address(nic.address)}) and starts no flow the Host Agent translated`,
+  };
+}

@@ -1,0 +1,59 @@
+/**
+ * The state that makes NSGs stateful (mechanics.md §2.3, §7.6, [AZ-NSG]): when a rule allows
+ * the first packet of a flow, the virtual switch records the flow, and packets of that flow in
+ * either direction then pass without the rules being looked at again. So return traffic of an
+ * allowed flow needs no rule of its own, and a rule change affects only flows that start after
+ * it: established flows keep their records.
+ */
+import { type FiveTuple, flowKey, nsPerMinute, reverseFiveTuple } from '@lbsim/core';
+import type { NsgDirection } from './network-security-group.ts';
+
+/**
+ * How long an idle flow record lives, ns: 4 minutes. Azure does not publish the NSG flow
+ * record timeout; 4 minutes is the platform's default idle timeout for flows (mechanics.md
+ * §2.6), a design choice.
+ */
+export const nsgFlowIdleTimeoutNs = 4 * nsPerMinute;
+
+/** One allowed flow. */
+export interface NsgFlowRecord {
+  /** The tuple of the flow's first packet, as seen at the NIC. */
+  readonly initiator: FiveTuple;
+  /** Whether the flow started by arriving at the NIC (Inbound) or leaving it (Outbound). */
+  readonly direction: NsgDirection;
+  lastSeenNs: number;
+}
+
+/** The flow records of one NIC. */
+export class NsgFlowRecords {
+  private readonly byKey = new Map<string, NsgFlowRecord>();
+
+  /** Number of flows recorded (expired ones included until looked up). */
+  get size(): number {
+    return this.byKey.size;
+  }
+
+  /**
+   * The record of the flow a packet with `tuple` belongs to, in either direction, refreshed;
+   * `undefined` when there is none or it has been idle too long (it is then forgotten).
+   */
+  find(tuple: FiveTuple, nowNs: number): NsgFlowRecord | undefined {
+    const key = flowKey(tuple);
+    const reverseKey = flowKey(reverseFiveTuple(tuple));
+    const found = this.byKey.get(key) ?? this.byKey.get(reverseKey);
+    if (found === undefined) return undefined;
+    if (nowNs - found.lastSeenNs > nsgFlowIdleTimeoutNs) {
+      this.byKey.delete(flowKey(found.initiator));
+      return undefined;
+    }
+    found.lastSeenNs = nowNs;
+    return found;
+  }
+
+  /** Records a flow whose first packet, with `tuple`, a rule allowed. */
+  record(tuple: FiveTuple, direction: NsgDirection, nowNs: number): NsgFlowRecord {
+    const entry: NsgFlowRecord = { initiator: tuple, direction, lastSeenNs: nowNs };
+    this.byKey.set(flowKey(tuple), entry);
+    return entry;
+  }
+}

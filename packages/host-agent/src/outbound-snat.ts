@@ -1,0 +1,688 @@
+/**
+ * Outbound SNAT at the Host Agent (mechanics.md §1.4 "SNAT for outbound", §2.8, §7.4;
+ * [ANANTA §3.2.3, §3.4.2, Fig. 8], [AZ-OUT-2018, AZ-OUT-2022, AZ-OUT-CUR, AZ-OUTRULES]).
+ *
+ * A VM's flow to a destination outside the virtual network leaves with a frontend IP and a
+ * SNAT port as its source, when the VM's NIC has a SNAT policy for the protocol (an outbound
+ * rule, or default outbound through load-balancing rules):
+ *
+ * 1. The flow's first packet (TCP SYN, any UDP datagram) takes a port of the DIP's ranges that
+ *    is free for its destination (`snat-port-ledger.ts`: TCP reuses a port for another
+ *    (destination IP, port), UDP holds one port per destination IP).
+ * 2. With no such port and fewer ports held than the policy allows, the Host Agent holds the
+ *    packet and asks the manager for a range of 8 ports; one request per DIP is outstanding
+ *    at a time, and packets arriving meanwhile wait with it. The grant (or a refusal) lets
+ *    them go on.
+ * 3. With every allowed port already carrying a flow to that destination, the packet is
+ *    dropped (`snat-ports-exhausted`): the client retransmits its SYN and times out, and new
+ *    connections succeed again once ports are released.
+ * 4. A port is released 240 s after a FIN from either side, 15 s after an RST, or when the
+ *    flow has been idle for the policy's idle timeout — with `enableTcpReset`, an established
+ *    TCP flow gets an RST both ways then.
+ * 5. A requested range with no flow for the manager's return time goes back to the manager;
+ *    preallocated ranges stay.
+ *
+ * Return traffic comes tunnelled from a Mux (its stateless SNAT entry) and is translated back
+ * to the DIP and the VM's port. A NIC behind a Standard load balancer that gives it no SNAT
+ * for the protocol has no outbound connectivity (`no-outbound-connectivity`); a NIC behind no
+ * load balancer keeps its own address (lbsim's stand-in for Azure's default outbound access or
+ * a public IP on the NIC). Outbound fragments that need SNAT are dropped (`snat-fragment`,
+ * mechanics.md §2.7: "fragmented packets will be dropped unless outbound is through an
+ * instance level public IP"). The platform address 168.63.129.16 is never SNATed.
+ */
+import {
+  azurePlatformAddress,
+  type DropReason,
+  type FiveTuple,
+  formatDurationNs,
+  formatFiveTuple,
+  formatIpProtocol,
+  formatIpv4Address,
+  formatTimeNs,
+  type HostAgentControlMessage,
+  type Ipv4Packet,
+  ipProtocolOf,
+  isFragment,
+  type Kernel,
+  type ManagerControlMessage,
+  makeIpv4Packet,
+  makeTcpSegment,
+  nsPerSecond,
+  type OutboundBlocked,
+  rewriteSource,
+  type SnatPolicy,
+  type SnatPortRange,
+  snatRangeKey,
+  snatRangeStart,
+  TcpFlags,
+} from '@lbsim/core';
+import { type AddressSpace, addressSpaceContains } from './address-space.ts';
+import { translateInbound } from './fragment-nat.ts';
+import { type SnatFlow, SnatFlowTable, snatOutboundKey, snatTranslatedKey } from './snat-flow-table.ts';
+import { SnatMetrics, type SnatPeaks, type SnatSample } from './snat-metrics.ts';
+import { type HeldRange, SnatPortLedger, snatDestinationKey } from './snat-port-ledger.ts';
+import { trackTcpSegment } from './tcp-progress.ts';
+
+/** A port stays held this long after a FIN from either side, ns (mechanics.md §2.8, [AZ-OUT-2018]). */
+export const snatFinHoldNs = 240 * nsPerSecond;
+
+/** A port stays held this long after an RST, ns (mechanics.md §2.8, [AZ-OUT-2018]). */
+export const snatRstHoldNs = 15 * nsPerSecond;
+
+/** After the manager refuses ports, a (DIP, protocol) does not ask again for this long, ns. */
+export const snatRefusalBackoffNs = nsPerSecond;
+
+/** Most packets that may wait for ports per DIP; more are dropped. */
+export const maxSnatWaitingPackets = 256;
+
+/** Until the manager says otherwise, requested ranges idle this long go back, ns. */
+export const defaultRangeReturnIdleNs = 120 * nsPerSecond;
+
+/** What SNAT does with a packet. */
+export type SnatDecision =
+  /** Not SNAT's business: the Host Agent handles it as before. */
+  | { readonly kind: 'bypass' }
+  | { readonly kind: 'translate'; readonly packet: Ipv4Packet; readonly note: string }
+  /** Waiting for ports from the manager; the `resume` given with it runs when they come. */
+  | { readonly kind: 'hold' }
+  | { readonly kind: 'drop'; readonly reason: DropReason; readonly note: string };
+
+/** What one (DIP, protocol) did with SNAT over a run. */
+export interface SnatUsage {
+  readonly dip: number;
+  readonly vm: string;
+  readonly protocol: number;
+  /** `loadBalancer/rule` of its policy. */
+  readonly policy: string;
+  readonly frontends: readonly number[];
+  /** Most ports it may hold. */
+  readonly portLimit: number;
+  /** SNAT flows it opened. */
+  readonly flows: number;
+  /** New-flow packets that found no free port (retransmissions included). */
+  readonly failedAllocations: number;
+  /** Requests sent to the manager, grants and refusals received, ranges given back. */
+  readonly requests: number;
+  readonly grants: number;
+  readonly refusals: number;
+  readonly releasedRanges: number;
+  readonly peaks: Readonly<SnatPeaks>;
+  /** The first packet that found no port: when, and why in words. */
+  readonly firstFailure: { readonly atNs: number; readonly note: string } | undefined;
+  readonly samples: readonly SnatSample[];
+}
+
+/** What a (DIP, protocol) holds at one moment, for invariant checks. */
+export interface SnatHolding {
+  readonly policy: SnatPolicy;
+  readonly heldPorts: number;
+  readonly ranges: readonly SnatPortRange[];
+  /** `vip|port` → destination keys in use on that port. */
+  readonly destinationsByPort: ReadonlyMap<string, readonly string[]>;
+}
+
+/** Options of {@link OutboundSnat}. */
+export interface OutboundSnatOptions {
+  readonly kernel: Kernel;
+  /** Destinations inside it are not SNATed (both ends are private). */
+  readonly virtualNetwork: AddressSpace;
+  /**
+   * Sends a packet the Host Agent made (an idle-timeout RST): to the VM that owns `toDip`, or
+   * toward the router when `toDip` is undefined.
+   */
+  readonly originate: (packet: Ipv4Packet, connectionId: number, toDip: number | undefined, note: string) => void;
+}
+
+interface UsageState {
+  policy: SnatPolicy;
+  readonly metrics: SnatMetrics;
+  flows: number;
+  failed: number;
+  requests: number;
+  grants: number;
+  refusals: number;
+  released: number;
+  firstFailure: { readonly atNs: number; readonly note: string } | undefined;
+}
+
+interface Waiting {
+  readonly protocol: number;
+  readonly resume: () => void;
+}
+
+/** A hold time in words: `240 s`. */
+function seconds(durationNs: number): string {
+  return `${durationNs / nsPerSecond} s`;
+}
+
+function ledgerKey(dip: number, protocol: number): string {
+  return `${dip}|${protocol}`;
+}
+
+/** Whether a packet opens a flow: a TCP SYN without ACK, or any UDP datagram. */
+function opensFlow(packet: Ipv4Packet): boolean {
+  const payload = packet.payload;
+  if (payload.kind === 'udp') return true;
+  return payload.kind === 'tcp' && (payload.flags & (TcpFlags.Syn | TcpFlags.Ack)) === TcpFlags.Syn;
+}
+
+/** The outbound SNAT of one Host Agent. */
+export class OutboundSnat {
+  private readonly flows = new SnatFlowTable();
+  private readonly ledgers = new Map<string, SnatPortLedger>();
+  private readonly usage = new Map<string, UsageState>();
+  /** Range key → the ledger key of the (DIP, protocol) holding it. */
+  private readonly rangeOwners = new Map<string, string>();
+  private policies = new Map<string, SnatPolicy>();
+  private blocked = new Map<string, OutboundBlocked>();
+  private readonly inFlight = new Set<number>();
+  private readonly waiting = new Map<number, Waiting[]>();
+  private readonly refusals = new Map<string, { readonly untilNs: number; readonly why: string }>();
+  private rangeReturnIdleNs = defaultRangeReturnIdleNs;
+  private toManager: ((message: ManagerControlMessage) => void) | undefined;
+
+  constructor(private readonly options: OutboundSnatOptions) {}
+
+  /** Live SNAT flows. */
+  get flowCount(): number {
+    return this.flows.size;
+  }
+
+  /** Gives SNAT a way to reach the manager (through the control channel). */
+  attachManager(send: (message: ManagerControlMessage) => void): void {
+    this.toManager = send;
+  }
+
+  /**
+   * Takes the manager's SNAT policies for this host's DIPs. A (DIP, protocol) that lost its
+   * policy forgets its flows and ranges (the manager took the ranges back).
+   */
+  configure(message: Extract<HostAgentControlMessage, { kind: 'snat-policies' }>): void {
+    this.policies = new Map(message.policies.map((policy) => [ledgerKey(policy.dip, policy.protocol), policy]));
+    this.blocked = new Map(message.blocked.map((entry) => [ledgerKey(entry.dip, entry.protocol), entry]));
+    this.rangeReturnIdleNs = message.rangeReturnIdleNs;
+    for (const [key, ledger] of [...this.ledgers]) {
+      const policy = this.policies.get(key);
+      if (policy === undefined) {
+        this.forget(key, ledger);
+        continue;
+      }
+      ledger.setPolicy(policy);
+      const usage = this.usage.get(key);
+      if (usage !== undefined) usage.policy = policy;
+    }
+  }
+
+  /** Takes ranges (or a refusal) from the manager and lets the packets waiting for them go on. */
+  grant(message: Extract<HostAgentControlMessage, { kind: 'snat-grant' }>): void {
+    const { dip, protocol, ranges, preallocated } = message;
+    const now = this.options.kernel.nowNs;
+    const key = ledgerKey(dip, protocol);
+    if (!preallocated) this.inFlight.delete(dip);
+    const policy = this.policies.get(key);
+    if (policy === undefined) {
+      // Ranges for a policy this host no longer has: give them straight back.
+      if (ranges.length > 0) this.toManager?.({ kind: 'snat-release', dip, ranges });
+    } else if (ranges.length > 0) {
+      const ledger = this.ledgerOf(policy);
+      const added = ledger.addRanges(ranges, preallocated, now);
+      for (const range of ranges) this.rangeOwners.set(snatRangeKey(range.vip, range.protocol, range.firstPort), key);
+      if (!preallocated) {
+        this.usageOf(policy).grants++;
+        // A requested range nobody uses goes back like one whose flows ended.
+        for (const held of added) this.scheduleRangeReturn(key, ledger, held);
+      }
+      this.recordUsage(key);
+    }
+    if (message.refusal !== undefined) {
+      this.refusals.set(key, { untilNs: now + snatRefusalBackoffNs, why: message.refusal });
+      if (policy !== undefined) this.usageOf(policy).refusals++;
+    }
+    const waiting = this.waiting.get(dip) ?? [];
+    this.waiting.delete(dip);
+    for (const entry of waiting) entry.resume();
+  }
+
+  /**
+   * Decides a packet a VM sent that answers no inbound NAT flow (after the NIC's source check
+   * and outbound NSGs).
+   * @param resume runs when a held packet's ports arrive: it must call this method again
+   */
+  outbound(packet: Ipv4Packet, tuple: FiveTuple, connectionId: number, resume: () => void): SnatDecision {
+    if (!this.isOutbound(tuple)) return { kind: 'bypass' };
+    const key = ledgerKey(tuple.srcAddress, tuple.protocol);
+    const flow = this.flows.findOutbound(
+      tuple.protocol,
+      tuple.srcAddress,
+      tuple.srcPort,
+      tuple.dstAddress,
+      tuple.dstPort,
+    );
+    const policy = this.policies.get(key);
+    if (isFragment(packet) && (flow !== undefined || policy !== undefined)) {
+      return {
+        kind: 'drop',
+        reason: 'snat-fragment',
+        note: `fragment id ${packet.id} of ${formatFiveTuple(tuple)} needs SNAT: outbound fragments are dropped unless the VM has its own public IP`,
+      };
+    }
+    if (flow !== undefined) return this.translateOutbound(flow, packet);
+    if (policy === undefined) {
+      const blocked = this.blocked.get(key);
+      if (blocked === undefined || !(opensFlow(packet) || isFragment(packet))) return { kind: 'bypass' };
+      return { kind: 'drop', reason: 'no-outbound-connectivity', note: `${formatFiveTuple(tuple)}: ${blocked.why}` };
+    }
+    if (!opensFlow(packet)) return this.dropStray(tuple);
+    return this.openFlow(policy, packet, tuple, connectionId, resume);
+  }
+
+  /**
+   * Decides a VM's later fragment (no ports) that belongs to no inbound NAT flow: dropped when
+   * its datagram would need SNAT (`snat-fragment`) or has no way out at all
+   * (`no-outbound-connectivity`), else not SNAT's business.
+   */
+  laterFragment(packet: Ipv4Packet): SnatDecision {
+    const protocol = ipProtocolOf(packet);
+    const tuple = { protocol, srcAddress: packet.src, srcPort: 0, dstAddress: packet.dst, dstPort: 0 };
+    if (!this.isOutbound(tuple)) return { kind: 'bypass' };
+    const key = ledgerKey(packet.src, protocol);
+    const blocked = this.blocked.get(key);
+    if (blocked !== undefined && !this.policies.has(key)) {
+      return { kind: 'drop', reason: 'no-outbound-connectivity', note: `fragment id ${packet.id}: ${blocked.why}` };
+    }
+    if (!this.policies.has(key)) return { kind: 'bypass' };
+    return {
+      kind: 'drop',
+      reason: 'snat-fragment',
+      note: `fragment id ${packet.id} offset ${packet.fragmentOffsetBytes} to ${formatIpv4Address(packet.dst)} needs SNAT: outbound fragments are dropped unless the VM has its own public IP`,
+    };
+  }
+
+  /**
+   * Decides a packet tunnelled to the local NIC `nicAddress`: return traffic of a SNAT flow is
+   * translated back to the DIP and the VM's port.
+   */
+  inbound(inner: Ipv4Packet, tuple: FiveTuple, nicAddress: number): SnatDecision {
+    if (tuple.protocol !== 6 && tuple.protocol !== 17) return { kind: 'bypass' };
+    const flow = this.flows.findTranslated(
+      tuple.protocol,
+      tuple.dstAddress,
+      tuple.dstPort,
+      tuple.srcAddress,
+      tuple.srcPort,
+    );
+    const snatAddress = `${formatIpv4Address(tuple.dstAddress)}:${tuple.dstPort}`;
+    if (flow === undefined || flow.dip !== nicAddress) {
+      const owner = this.rangeOwners.get(snatRangeKey(tuple.dstAddress, tuple.protocol, snatRangeStart(tuple.dstPort)));
+      if (owner === undefined) return { kind: 'bypass' };
+      const tombstone = this.flows.tombstoneOf(
+        snatTranslatedKey(tuple.protocol, tuple.dstAddress, tuple.dstPort, tuple.srcAddress, tuple.srcPort),
+      );
+      const from = `${formatIpv4Address(tuple.srcAddress)}:${tuple.srcPort}`;
+      const why =
+        tombstone === undefined
+          ? `no outbound flow to ${from} uses SNAT port ${snatAddress}`
+          : `the outbound flow to ${from} on SNAT port ${snatAddress} was released at ${formatTimeNs(tombstone.releasedAtNs)} s (${tombstone.why})`;
+      return { kind: 'drop', reason: 'snat-no-flow', note: `${formatFiveTuple(tuple)}: ${why}` };
+    }
+    const payload = inner.payload;
+    this.touch(flow, payload.kind === 'tcp' ? payload : undefined, false);
+    return {
+      kind: 'translate',
+      packet: translateInbound(inner, flow.dip, flow.dipPort),
+      note: `SNAT return ${snatAddress} → ${formatIpv4Address(flow.dip)}:${flow.dipPort} (${flow.policyName})`,
+    };
+  }
+
+  /**
+   * The SNAT flow a tunnelled packet left by, when its source is a SNAT address and port: what
+   * tells that a VM's flow to its own public frontend came back to it (the same-VM hairpin).
+   */
+  flowOfTranslatedSource(tuple: FiveTuple): SnatFlow | undefined {
+    return this.flows.findTranslated(tuple.protocol, tuple.srcAddress, tuple.srcPort, tuple.dstAddress, tuple.dstPort);
+  }
+
+  /** What each (DIP, protocol) that ever had a SNAT policy here did. */
+  usages(): SnatUsage[] {
+    return [...this.usage.values()].map((usage) => ({
+      dip: usage.policy.dip,
+      vm: usage.policy.vm,
+      protocol: usage.policy.protocol,
+      policy: usage.policy.name,
+      frontends: usage.policy.frontends,
+      portLimit: usage.policy.portLimit,
+      flows: usage.flows,
+      failedAllocations: usage.failed,
+      requests: usage.requests,
+      grants: usage.grants,
+      refusals: usage.refusals,
+      releasedRanges: usage.released,
+      peaks: { ...usage.metrics.peaks },
+      firstFailure: usage.firstFailure,
+      samples: usage.metrics.samples(),
+    }));
+  }
+
+  /** Every live flow. */
+  liveFlows(): SnatFlow[] {
+    return this.flows.all();
+  }
+
+  /** What each (DIP, protocol) holds now. */
+  holdings(): SnatHolding[] {
+    return [...this.ledgers.values()].map((ledger) => ({
+      policy: ledger.currentPolicy,
+      heldPorts: ledger.heldPorts,
+      ranges: ledger.ranges().map((held) => held.range),
+      destinationsByPort: ledger.destinationsByPort(),
+    }));
+  }
+
+  private isOutbound(tuple: FiveTuple): boolean {
+    if (tuple.protocol !== 6 && tuple.protocol !== 17) return false;
+    if (tuple.dstAddress === azurePlatformAddress) return false;
+    return !addressSpaceContains(this.options.virtualNetwork, tuple.dstAddress);
+  }
+
+  /** A packet of no flow that opens none: late (its flow was released) or stray. */
+  private dropStray(tuple: FiveTuple): SnatDecision {
+    const tombstone = this.flows.tombstoneOf(
+      snatOutboundKey(tuple.protocol, tuple.srcAddress, tuple.srcPort, tuple.dstAddress, tuple.dstPort),
+    );
+    if (tombstone?.why.startsWith('idle')) {
+      return {
+        kind: 'drop',
+        reason: 'idle-timeout',
+        note: `${formatFiveTuple(tuple)}: its SNAT flow expired at ${formatTimeNs(tombstone.releasedAtNs)} s (${tombstone.why})`,
+      };
+    }
+    const why =
+      tombstone === undefined
+        ? 'no SNAT flow (only a SYN opens one)'
+        : `its SNAT flow was released at ${formatTimeNs(tombstone.releasedAtNs)} s (${tombstone.why})`;
+    return { kind: 'drop', reason: 'snat-no-flow', note: `${formatFiveTuple(tuple)}: ${why}` };
+  }
+
+  /** Opens a flow on a free port, or holds the packet for ports, or drops it: none left. */
+  private openFlow(
+    policy: SnatPolicy,
+    packet: Ipv4Packet,
+    tuple: FiveTuple,
+    connectionId: number,
+    resume: () => void,
+  ): SnatDecision {
+    const now = this.options.kernel.nowNs;
+    const key = ledgerKey(policy.dip, policy.protocol);
+    const ledger = this.ledgerOf(policy);
+    const destination = snatDestinationKey(tuple.protocol, tuple.dstAddress, tuple.dstPort);
+    const choice = ledger.choose(destination, tuple.srcPort);
+    if (choice !== undefined) {
+      const flow: SnatFlow = {
+        policyName: policy.name,
+        protocol: tuple.protocol,
+        dip: policy.dip,
+        dipPort: tuple.srcPort,
+        remote: tuple.dstAddress,
+        remotePort: tuple.dstPort,
+        vip: choice.vip,
+        snatPort: choice.port,
+        idleTimeoutNs: policy.idleTimeoutNs,
+        enableTcpReset: policy.enableTcpReset && tuple.protocol === 6,
+        connectionId,
+        lastSeenNs: now,
+        closeAtNs: undefined,
+        closeCause: undefined,
+        tcp: { clientNextSeq: undefined, serverNextSeq: undefined, established: false, closing: false },
+        timer: undefined,
+        timerAtNs: 0,
+      };
+      ledger.take(choice, destination, tuple.srcPort);
+      this.flows.add(flow);
+      this.usageOf(policy).flows++;
+      this.recordUsage(key);
+      return this.translateOutbound(flow, packet, true);
+    }
+    const refusal = this.refusals.get(key);
+    if (refusal !== undefined && now < refusal.untilNs) {
+      return this.fail(
+        policy,
+        `no SNAT port free for ${formatFiveTuple(tuple)}: the manager refused more ports (${refusal.why})`,
+      );
+    }
+    if (ledger.heldPorts >= policy.portLimit) return this.fail(policy, this.describeExhaustion(policy, ledger, tuple));
+    const send = this.toManager;
+    if (send === undefined)
+      return this.fail(policy, `no SNAT port free for ${formatFiveTuple(tuple)} and no manager to ask`);
+    const queue = this.waiting.get(policy.dip) ?? [];
+    if (queue.length >= maxSnatWaitingPackets) {
+      return this.fail(
+        policy,
+        `no SNAT port free for ${formatFiveTuple(tuple)}: ${queue.length} packets already wait for ports`,
+      );
+    }
+    queue.push({ protocol: tuple.protocol, resume });
+    this.waiting.set(policy.dip, queue);
+    if (!this.inFlight.has(policy.dip)) {
+      this.inFlight.add(policy.dip);
+      this.usageOf(policy).requests++;
+      send({ kind: 'snat-request', host: policy.host, dip: policy.dip, protocol: policy.protocol });
+    }
+    return { kind: 'hold' };
+  }
+
+  private describeExhaustion(policy: SnatPolicy, ledger: SnatPortLedger, tuple: FiveTuple): string {
+    const destination =
+      tuple.protocol === 17
+        ? formatIpv4Address(tuple.dstAddress)
+        : `${formatIpv4Address(tuple.dstAddress)}:${tuple.dstPort}`;
+    return `no SNAT port free for ${formatFiveTuple(tuple)}: all ${ledger.heldPorts} ${formatIpProtocol(policy.protocol)} ports ${policy.vm} may hold (${policy.name}) carry a flow to ${destination} — in use, or held ${seconds(snatFinHoldNs)} after FIN / ${seconds(snatRstHoldNs)} after RST`;
+  }
+
+  private fail(policy: SnatPolicy, note: string): SnatDecision {
+    const usage = this.usageOf(policy);
+    usage.failed++;
+    usage.firstFailure ??= { atNs: this.options.kernel.nowNs, note };
+    this.recordUsage(ledgerKey(policy.dip, policy.protocol));
+    return { kind: 'drop', reason: 'snat-ports-exhausted', note };
+  }
+
+  private translateOutbound(flow: SnatFlow, packet: Ipv4Packet, opened = false): SnatDecision {
+    const payload = packet.payload;
+    this.touch(flow, payload.kind === 'tcp' ? payload : undefined, true);
+    const from = `${formatIpv4Address(flow.dip)}:${flow.dipPort}`;
+    return {
+      kind: 'translate',
+      packet: rewriteSource(packet, flow.vip, flow.snatPort),
+      note: `SNAT ${from} → ${formatIpv4Address(flow.vip)}:${flow.snatPort}${opened ? ' (new flow)' : ''} (${flow.policyName})`,
+    };
+  }
+
+  /** A packet of the flow passed: refresh it, follow its TCP state, and keep its timer right. */
+  private touch(flow: SnatFlow, segment: Parameters<typeof trackTcpSegment>[1] | undefined, fromVm: boolean): void {
+    const now = this.options.kernel.nowNs;
+    flow.lastSeenNs = now;
+    if (segment !== undefined) {
+      const flags = segment.flags;
+      if (fromVm && (flags & (TcpFlags.Syn | TcpFlags.Ack)) === TcpFlags.Syn && flow.closeAtNs !== undefined) {
+        // The VM opens a new connection on the same tuple during the hold: the mapping lives on.
+        flow.closeAtNs = undefined;
+        flow.closeCause = undefined;
+        Object.assign(flow.tcp, {
+          clientNextSeq: undefined,
+          serverNextSeq: undefined,
+          established: false,
+          closing: false,
+        });
+      }
+      trackTcpSegment(flow.tcp, segment, fromVm);
+      if ((flags & TcpFlags.Fin) !== 0 && flow.closeAtNs === undefined) {
+        flow.closeAtNs = now + snatFinHoldNs;
+        flow.closeCause = 'FIN';
+      }
+      if ((flags & TcpFlags.Rst) !== 0 && now + snatRstHoldNs < (flow.closeAtNs ?? Number.POSITIVE_INFINITY)) {
+        flow.closeAtNs = now + snatRstHoldNs;
+        flow.closeCause = 'RST';
+      }
+    }
+    this.arm(flow);
+  }
+
+  /** Schedules the flow's next check at its earliest deadline, unless one is due sooner. */
+  private arm(flow: SnatFlow): void {
+    const idleAt = flow.lastSeenNs + flow.idleTimeoutNs + 1;
+    const due = Math.min(flow.closeAtNs ?? Number.POSITIVE_INFINITY, idleAt);
+    if (flow.timer !== undefined && flow.timerAtNs <= due) return;
+    if (flow.timer !== undefined) this.options.kernel.cancel(flow.timer);
+    flow.timerAtNs = due;
+    flow.timer = this.options.kernel.at(due, () => this.check(flow));
+  }
+
+  /** The flow's deadline came: release its port, or look again later if it was active. */
+  private check(flow: SnatFlow): void {
+    flow.timer = undefined;
+    if (!this.flows.has(flow)) return;
+    const now = this.options.kernel.nowNs;
+    if (flow.closeAtNs !== undefined && now >= flow.closeAtNs) {
+      const hold = flow.closeCause === 'RST' ? snatRstHoldNs : snatFinHoldNs;
+      this.release(flow, `${seconds(hold)} after ${flow.closeCause ?? 'FIN'}`);
+      return;
+    }
+    if (now - flow.lastSeenNs > flow.idleTimeoutNs) {
+      if (flow.enableTcpReset && flow.tcp.established && !flow.tcp.closing) this.sendIdleResets(flow);
+      this.release(flow, `idle for ${formatDurationNs(flow.idleTimeoutNs)}`);
+      return;
+    }
+    this.arm(flow);
+  }
+
+  /** Releases a flow's port, leaving a tombstone; an idle requested range may go back later. */
+  private release(flow: SnatFlow, why: string): void {
+    const now = this.options.kernel.nowNs;
+    if (flow.timer !== undefined) this.options.kernel.cancel(flow.timer);
+    flow.timer = undefined;
+    this.flows.remove(flow, { releasedAtNs: now, why });
+    const key = ledgerKey(flow.dip, flow.protocol);
+    const ledger = this.ledgers.get(key);
+    if (ledger === undefined) return;
+    const idle = ledger.release(
+      { vip: flow.vip, port: flow.snatPort },
+      snatDestinationKey(flow.protocol, flow.remote, flow.remotePort),
+      now,
+    );
+    if (idle !== undefined && !idle.preallocated) this.scheduleRangeReturn(key, ledger, idle);
+    this.recordUsage(key);
+  }
+
+  /** Gives a requested range back to the manager if it is still unused after the return time. */
+  private scheduleRangeReturn(key: string, ledger: SnatPortLedger, held: HeldRange): void {
+    const since = held.idleSinceNs;
+    this.options.kernel.at(since + this.rangeReturnIdleNs, () => {
+      if (held.flows > 0 || held.idleSinceNs !== since || this.ledgers.get(key) !== ledger) return;
+      if (!ledger.removeRange(held.range)) return;
+      const { range } = held;
+      this.rangeOwners.delete(snatRangeKey(range.vip, range.protocol, range.firstPort));
+      this.toManager?.({ kind: 'snat-release', dip: ledger.currentPolicy.dip, ranges: [range] });
+      const usage = this.usage.get(key);
+      if (usage !== undefined) usage.released++;
+      this.recordUsage(key);
+    });
+  }
+
+  /** The RST pair of `enableTcpReset` at idle timeout (mechanics.md §2.6): to the remote end, then to the VM. */
+  private sendIdleResets(flow: SnatFlow): void {
+    const idle = formatDurationNs(flow.idleTimeoutNs);
+    const { clientNextSeq, serverNextSeq } = flow.tcp;
+    if (clientNextSeq !== undefined) {
+      const toRemote = makeIpv4Packet(
+        { src: flow.vip, dst: flow.remote },
+        makeTcpSegment({
+          srcPort: flow.snatPort,
+          dstPort: flow.remotePort,
+          seq: clientNextSeq,
+          flags: TcpFlags.Rst,
+          window: 0,
+        }),
+      );
+      this.options.originate(
+        toRemote,
+        flow.connectionId,
+        undefined,
+        `SNAT idle timeout (${idle}) with TCP reset: RST to ${formatIpv4Address(flow.remote)}`,
+      );
+    }
+    if (serverNextSeq !== undefined) {
+      const toVm = makeIpv4Packet(
+        { src: flow.remote, dst: flow.dip },
+        makeTcpSegment({
+          srcPort: flow.remotePort,
+          dstPort: flow.dipPort,
+          seq: serverNextSeq,
+          flags: TcpFlags.Rst,
+          window: 0,
+        }),
+      );
+      this.options.originate(
+        toVm,
+        flow.connectionId,
+        flow.dip,
+        `SNAT idle timeout (${idle}) with TCP reset: RST to the VM`,
+      );
+    }
+  }
+
+  /** Forgets a (DIP, protocol) that lost its policy, with its flows. */
+  private forget(key: string, ledger: SnatPortLedger): void {
+    for (const flow of this.flows.all()) {
+      if (ledgerKey(flow.dip, flow.protocol) !== key) continue;
+      if (flow.timer !== undefined) this.options.kernel.cancel(flow.timer);
+      this.flows.remove(flow, { releasedAtNs: this.options.kernel.nowNs, why: 'its SNAT policy was removed' });
+    }
+    for (const held of ledger.ranges()) {
+      this.rangeOwners.delete(snatRangeKey(held.range.vip, held.range.protocol, held.range.firstPort));
+    }
+    this.ledgers.delete(key);
+  }
+
+  private ledgerOf(policy: SnatPolicy): SnatPortLedger {
+    const key = ledgerKey(policy.dip, policy.protocol);
+    let ledger = this.ledgers.get(key);
+    if (ledger === undefined) {
+      ledger = new SnatPortLedger(policy);
+      this.ledgers.set(key, ledger);
+    }
+    return ledger;
+  }
+
+  private usageOf(policy: SnatPolicy): UsageState {
+    const key = ledgerKey(policy.dip, policy.protocol);
+    let usage = this.usage.get(key);
+    if (usage === undefined) {
+      usage = {
+        policy,
+        metrics: new SnatMetrics(),
+        flows: 0,
+        failed: 0,
+        requests: 0,
+        grants: 0,
+        refusals: 0,
+        released: 0,
+        firstFailure: undefined,
+      };
+      this.usage.set(key, usage);
+    }
+    return usage;
+  }
+
+  private recordUsage(key: string): void {
+    const ledger = this.ledgers.get(key);
+    const usage = ledger === undefined ? this.usage.get(key) : this.usageOf(ledger.currentPolicy);
+    if (usage === undefined) return;
+    usage.metrics.record({
+      atNs: this.options.kernel.nowNs,
+      allocatedPorts: ledger?.heldPorts ?? 0,
+      usedPorts: ledger?.usedPorts ?? 0,
+      connections: ledger?.liveFlows ?? 0,
+      failedAllocations: usage.failed,
+    });
+  }
+}

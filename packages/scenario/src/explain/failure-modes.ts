@@ -1,0 +1,34 @@
+/**
+ * The failure modes of the catalogue (DESIGN §7), by the id that names their folder under
+ * scenarios/: what explanations name when a failure is one of them.
+ */
+
+/** Catalogue id → what the failure mode is, in a few words. */
+export const failureModes = {
+  'all-probed-down': 'every DIP is probed down, so new flows have nowhere to go',
+  'dip-removal': 'a DIP leaves the pool and hashing moves flows that had no state to keep them',
+  'encap-mtu': 'full-size segments no longer fit the fabric MTU after IP-in-IP encapsulation',
+  'five-tuple-multi-session': "a protocol's second connection is hashed independently of its first",
+  'floating-ip-no-loopback': 'a floating-IP rule sends the frontend IP to guests that do not accept it',
+  'http-probe-non-200': 'the HTTP probe gets a status other than 200',
+  'idle-timeout': 'a silent flow outlives the idle timeout and the load balancer forgets it',
+  'ilb-self-mapping': 'a backend reaches its own internal load balancer and is mapped back to itself',
+  'multi-nic-route': 'replies leave a multi-NIC VM by the wrong NIC',
+  'mux-failure': 'a Mux dies: its flows are black-holed, then rehashed to Muxes without their state',
+  'not-listening': "the rule's backend port has no listener while the probe checks another port",
+  'nsg-blocks-client': 'a network security group denies the clients',
+  'nsg-blocks-probe': 'a network security group denies the health probes from 168.63.129.16',
+  'pmtud-icmp': 'ICMP "fragmentation needed" reaches the wrong VM: a path-MTU black hole',
+  'probe-hides-dead-service': 'the probe checks something other than the service, which died',
+  'probe-wrong-port': 'the probe checks a port nothing listens on',
+  'same-vm-hairpin': 'a VM reaches its own load-balancer frontend over the NIC in the pool',
+  'snat-exhaustion': 'a VM runs out of SNAT ports for one destination, so new outbound connections fail',
+  'tw-recycle': 'Linux tcp_tw_recycle drops probe SYNs whose timestamps go backwards',
+  'udp-fragmentation': 'load-balancing rules drop IP fragments, so large UDP datagrams are lost',
+} as const satisfies Record<string, string>;
+
+/** A catalogue id. */
+export type FailureModeId = keyof typeof failureModes;
+
+/** Every catalogue id, sorted. */
+export const failureModeIds: readonly FailureModeId[] = (Object.keys(failureModes) as FailureModeId[]).sort();

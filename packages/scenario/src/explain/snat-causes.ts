@@ -1,0 +1,25 @@
+/**
+ * Diagnoses of outbound SNAT drops (mechanics.md §1.4 "SNAT", §2.8): a VM out of SNAT ports for
+ * a destination is the catalogue's snat-exhaustion.
+ */
+import { formatTimeNs } from '@lbsim/core';
+import type { DropSituation, Finding } from './drop-situation.ts';
+
+/** `snat-ports-exhausted`: every port of the VM's allocation carries a flow to that destination. */
+export function diagnoseSnatExhausted(situation: DropSituation): Finding {
+  const item = situation.traffic === undefined ? undefined : situation.index.scenario.traffic[situation.traffic];
+  const usage = situation.run.snat.find((candidate) => candidate.vm === item?.from && candidate.failedAllocations > 0);
+  const who = item?.from ?? 'the VM';
+  const limit = usage === undefined ? 'its allocation' : `its ${usage.portLimit} ports (${usage.policy})`;
+  const since = usage?.firstFailure === undefined ? '' : ` from ${formatTimeNs(usage.firstFailure.atNs)} s on`;
+  return {
+    failureMode: 'snat-exhaustion',
+    cause:
+      `${who} opens a new connection for every call to the same destination, and each port stays held for ` +
+      `240 s after FIN (15 s after RST), so ${limit} all carried a flow to it${since}: the Host Agent dropped ` +
+      'the SYNs of new connections until ports were released (mechanics.md §2.8)',
+    fix:
+      'reuse connections (HTTP keep-alive, a connection pool); or give the VM more ports ' +
+      '(outboundRules[].allocatedOutboundPorts, a multiple of 8) or more frontend IPs on the outbound rule',
+  };
+}

@@ -1,0 +1,226 @@
+/**
+ * Loading a scenario: YAML text → validated {@link Scenario}, or every problem at once.
+ *
+ * Steps: parse YAML (syntax errors with line:col; duplicate keys are errors; aliases are
+ * limited so a "billion laughs" document cannot expand without bound, and nesting so a deep
+ * one cannot overflow the stack, see yaml-nesting.ts); validate against the
+ * schema (each issue mapped back to the line:col of the offending key or value, misspelt keys
+ * get a suggestion); then check references between sections and note settings lbsim accepts
+ * but does not model yet. Nothing here executes anything from the file.
+ */
+import { readFileSync } from 'node:fs';
+import { type Document, isMap, isScalar, LineCounter, parseDocument, type Scalar, type YAMLMap } from 'yaml';
+import type { z } from 'zod';
+import { type Diagnostic, type DocumentPath, formatDocumentPath, quoted } from './diagnostic.ts';
+import { scenarioIssueMessage } from './issue-messages.ts';
+import { notModelledWarnings } from './not-modelled.ts';
+import { type Scenario, scenarioSchema } from './schema/scenario.ts';
+import { allowedKeysAt, suggestKey } from './schema-keys.ts';
+import { validateReferences } from './validate-references.ts';
+import { validateWork } from './validate-work.ts';
+import { duplicateKeyOffsets } from './yaml-duplicate-keys.ts';
+import { firstTooDeep, maxNestingDepth } from './yaml-nesting.ts';
+
+/** The result of loading: a scenario and its warnings, or the errors (and warnings). */
+export type LoadResult =
+  | { readonly ok: true; readonly scenario: Scenario; readonly warnings: readonly Diagnostic[] }
+  | { readonly ok: false; readonly errors: readonly Diagnostic[]; readonly warnings: readonly Diagnostic[] };
+
+/** Most aliases a document may dereference (yaml's own default is 100). */
+const maxAliasCount = 100;
+/** Largest scenario file accepted, in bytes; catalogue files are a few kilobytes. */
+export const maxScenarioBytes = 4 * 1024 * 1024;
+
+/** A problem the semantic checks found, before it is placed in the file. */
+export interface PathIssue {
+  readonly severity: 'error' | 'warning';
+  readonly path: DocumentPath;
+  readonly message: string;
+}
+
+/**
+ * Reads and loads a scenario file.
+ * @param file path as the user gave it (used in messages)
+ */
+export function loadScenarioFile(file: string): LoadResult {
+  let text: string;
+  try {
+    const bytes = readFileSync(file);
+    if (bytes.length > maxScenarioBytes) {
+      return failure(file, `is ${bytes.length} bytes; a scenario file is at most ${maxScenarioBytes}`);
+    }
+    text = bytes.toString('utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason =
+      code === 'ENOENT'
+        ? 'no such file'
+        : code === 'EISDIR'
+          ? 'is a directory, not a scenario file'
+          : code === 'EACCES'
+            ? 'permission denied'
+            : `cannot be read (${code ?? String(error)})`;
+    return failure(file, reason);
+  }
+  return parseScenarioText(text, file);
+}
+
+/** Loads a scenario from text; `file` names it in messages. */
+export function parseScenarioText(text: string, file: string): LoadResult {
+  if (text.includes('\u0000')) return failure(file, 'is not a text file (it contains NUL bytes)');
+  const tooDeep = firstTooDeep(text);
+  if (tooDeep !== undefined) {
+    const message = `YAML: nested more than ${maxNestingDepth} levels deep; a scenario needs far fewer`;
+    return { ok: false, errors: [{ severity: 'error', file, ...tooDeep, path: '', message }], warnings: [] };
+  }
+  const lineCounter = new LineCounter();
+  // Duplicate keys are found by duplicateKeyOffsets: yaml's own check is quadratic.
+  const document = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: false });
+  const keyIndexes = new WeakMap<YAMLMap, Map<unknown, Scalar>>();
+  const place = (path: DocumentPath, keyOfLast = false) => locate(document, lineCounter, path, keyOfLast, keyIndexes);
+  const yamlErrors: Diagnostic[] = document.errors.map((error) => ({
+    severity: 'error',
+    file,
+    line: error.linePos?.[0].line,
+    column: error.linePos?.[0].col,
+    path: '',
+    message: `YAML: ${firstLine(error.message)}`,
+  }));
+  if (yamlErrors.length === 0) {
+    for (const offset of duplicateKeyOffsets(document)) {
+      const { line, col } = lineCounter.linePos(offset);
+      yamlErrors.push({
+        severity: 'error',
+        file,
+        line,
+        column: col,
+        path: '',
+        message: 'YAML: Map keys must be unique',
+      });
+    }
+  }
+  if (yamlErrors.length > 0) return { ok: false, errors: yamlErrors, warnings: [] };
+
+  let data: unknown;
+  try {
+    data = document.toJS({ maxAliasCount });
+  } catch (error) {
+    return failure(file, `YAML: ${firstLine((error as Error).message)}`);
+  }
+  if (data === null || data === undefined) return failure(file, 'is empty; a scenario needs at least name and hosts');
+  if (typeof data !== 'object' || Array.isArray(data)) {
+    return failure(file, 'must be a mapping of keys (name, hosts, loadBalancers, …), not a list or a single value');
+  }
+
+  const parsed = scenarioSchema.safeParse(data, { error: scenarioIssueMessage });
+  if (!parsed.success) {
+    const errors = parsed.error.issues.flatMap((issue) => issueDiagnostics(issue, [], file, place));
+    return { ok: false, errors: sortDiagnostics(errors), warnings: [] };
+  }
+  const scenario = parsed.data;
+  const semantic = [...validateReferences(scenario), ...validateWork(scenario), ...notModelledWarnings(scenario)];
+  const toDiagnostic = (issue: PathIssue): Diagnostic => ({
+    severity: issue.severity,
+    file,
+    ...place(issue.path),
+    path: formatDocumentPath(issue.path),
+    message: issue.message,
+  });
+  const errors = semantic.filter((issue) => issue.severity === 'error').map(toDiagnostic);
+  const warnings = semantic.filter((issue) => issue.severity === 'warning').map(toDiagnostic);
+  if (errors.length > 0) return { ok: false, errors: sortDiagnostics(errors), warnings };
+  return { ok: true, scenario, warnings };
+}
+
+type Locate = (path: DocumentPath, keyOfLast?: boolean) => { line: number | undefined; column: number | undefined };
+
+function issueDiagnostics(issue: z.core.$ZodIssue, prefix: DocumentPath, file: string, place: Locate): Diagnostic[] {
+  const path = [...prefix, ...(issue.path as (string | number)[])];
+  if (issue.code === 'unrecognized_keys') {
+    const allowed = allowedKeysAt(scenarioSchema, path);
+    return issue.keys.map((key) => {
+      const suggestion = suggestKey(key, allowed);
+      const hint =
+        suggestion !== undefined
+          ? ` (did you mean "${suggestion}"?)`
+          : allowed.length > 0
+            ? ` (allowed here: ${allowed.filter((k) => k !== '$schema').join(', ')})`
+            : '';
+      return {
+        severity: 'error',
+        file,
+        ...place([...path, key], true),
+        path: formatDocumentPath([...path, key]),
+        message: `unknown key ${quoted(key)}${hint}`,
+      };
+    });
+  }
+  if (issue.code === 'invalid_union') {
+    const branches = issue.errors;
+    const best = [...branches].sort((a, b) => a.length - b.length)[0];
+    const sameShape = branches.every((branch) => branch.length === 1 && branch[0]?.code === 'invalid_type');
+    if (best !== undefined && best.length > 0 && !sameShape) {
+      return best.flatMap((inner) => issueDiagnostics(inner, path, file, place));
+    }
+  }
+  return [{ severity: 'error', file, ...place(path), path: formatDocumentPath(path), message: issue.message }];
+}
+
+/**
+ * Line and column of the node at `path`, or of its nearest ancestor that exists. With
+ * `keyOfLast`, of the last key itself (an unknown key), found through `keyIndexes`: each map's
+ * keys indexed once, so placing every key of a huge map stays linear.
+ */
+function locate(
+  document: Document,
+  lineCounter: LineCounter,
+  path: DocumentPath,
+  keyOfLast: boolean,
+  keyIndexes: WeakMap<YAMLMap, Map<unknown, Scalar>>,
+): { line: number | undefined; column: number | undefined } {
+  for (let length = path.length; length >= 0; length--) {
+    const prefix = path.slice(0, length);
+    let node: unknown;
+    if (keyOfLast && length === path.length && length > 0) {
+      const parent = document.getIn(prefix.slice(0, -1), true);
+      if (isMap(parent)) node = keyIndexOf(parent, keyIndexes).get(prefix[prefix.length - 1]);
+    } else {
+      node = length === 0 ? document.contents : document.getIn(prefix, true);
+    }
+    const range = (node as { range?: [number, number, number] } | undefined)?.range;
+    if (range !== undefined) {
+      const position = lineCounter.linePos(range[0]);
+      return { line: position.line, column: position.col };
+    }
+  }
+  return { line: undefined, column: undefined };
+}
+
+/** The scalar keys of `map` by value (the first of equal keys), built once per map. */
+function keyIndexOf(map: YAMLMap, keyIndexes: WeakMap<YAMLMap, Map<unknown, Scalar>>): Map<unknown, Scalar> {
+  let index = keyIndexes.get(map);
+  if (index === undefined) {
+    index = new Map();
+    for (const pair of map.items) {
+      if (isScalar(pair.key) && !index.has(pair.key.value)) index.set(pair.key.value, pair.key);
+    }
+    keyIndexes.set(map, index);
+  }
+  return index;
+}
+
+function failure(file: string, message: string): LoadResult {
+  return {
+    ok: false,
+    errors: [{ severity: 'error', file, line: undefined, column: undefined, path: '', message }],
+    warnings: [],
+  };
+}
+
+function firstLine(message: string): string {
+  return (message.split('\n')[0] as string).replace(/ at line \d+, column \d+:?$/, '');
+}
+
+function sortDiagnostics(diagnostics: Diagnostic[]): Diagnostic[] {
+  return diagnostics.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
+}

@@ -1,0 +1,92 @@
+/**
+ * `networkSecurityGroups`: Azure network security groups in Azure's own vocabulary
+ * (mechanics.md §7.6, [AZ-NSG]): `securityRules` with `priority`, `direction`, `access`,
+ * `protocol`, `sourceAddressPrefix(es)`, `sourcePortRange(s)`, `destinationAddressPrefix(es)`,
+ * `destinationPortRange(s)`. A group is associated with subnets
+ * (`virtualNetwork.subnets[].networkSecurityGroup`) and NICs (`nics[].networkSecurityGroup`).
+ *
+ * Omitted address prefixes and port ranges mean `*` (lbsim's convenience; the portal's
+ * defaults are the same).
+ */
+import { parseIpv4Prefix } from '@lbsim/core';
+import { z } from 'zod';
+import { nameSchema } from './primitives.ts';
+
+/** Service tags an address prefix may name (see host-agent `address-space.ts`). */
+export const nsgServiceTags = ['VirtualNetwork', 'AzureLoadBalancer', 'Internet'] as const;
+
+/** Whether `text` is `*`, a service tag, an IPv4 address or an IPv4 prefix without host bits. */
+function isAddressPrefix(text: string): boolean {
+  return text === '*' || (nsgServiceTags as readonly string[]).includes(text) || parseIpv4Prefix(text) !== undefined;
+}
+
+/** An address prefix: `*`, a service tag, an address or a CIDR prefix. */
+export const nsgAddressPrefixSchema = z.string().refine(isAddressPrefix, {
+  error: (issue) =>
+    `expected *, a service tag (${nsgServiceTags.join(', ')}), an IPv4 address or a prefix such as 10.0.0.0/24 (no host bits set), got ${JSON.stringify(issue.input)}`,
+});
+
+/** Parses a port range as Azure writes it: `*`, `80`, `1000-2000`; `undefined` if invalid. */
+export function parsePortRange(value: string | number): { first: number; last: number } | undefined {
+  if (value === '*') return { first: 0, last: 65535 };
+  const text = String(value);
+  const match = /^(\d{1,5})(?:-(\d{1,5}))?$/.exec(text);
+  if (match === null) return undefined;
+  const first = Number(match[1]);
+  const last = match[2] === undefined ? first : Number(match[2]);
+  if (first > 65535 || last > 65535 || first > last) return undefined;
+  return { first, last };
+}
+
+/** A port range: `*`, a port (`80` or `'80'`), or `first-last`. */
+export const nsgPortRangeSchema = z
+  .union([z.string(), z.number().int().min(0).max(65535)])
+  .refine((value) => parsePortRange(value) !== undefined, {
+    error: (issue) => `expected *, a port 0..65535 or a range such as 1000-2000, got ${JSON.stringify(issue.input)}`,
+  });
+
+const ruleShape = {
+  name: nameSchema,
+  description: z.string().optional(),
+  priority: z
+    .number()
+    .int({ error: 'an NSG rule priority is a whole number 100..4096' })
+    .min(100, { error: 'an NSG rule priority is 100..4096 (lower numbers are processed first)' })
+    .max(4096, { error: 'an NSG rule priority is 100..4096 (lower numbers are processed first)' }),
+  direction: z.enum(['Inbound', 'Outbound']),
+  access: z.enum(['Allow', 'Deny']),
+  protocol: z.enum(['Tcp', 'Udp', 'Icmp', 'Esp', 'Ah', '*']),
+  sourceAddressPrefix: nsgAddressPrefixSchema.optional(),
+  sourceAddressPrefixes: z.array(nsgAddressPrefixSchema).min(1).optional(),
+  sourcePortRange: nsgPortRangeSchema.optional(),
+  sourcePortRanges: z.array(nsgPortRangeSchema).min(1).optional(),
+  destinationAddressPrefix: nsgAddressPrefixSchema.optional(),
+  destinationAddressPrefixes: z.array(nsgAddressPrefixSchema).min(1).optional(),
+  destinationPortRange: nsgPortRangeSchema.optional(),
+  destinationPortRanges: z.array(nsgPortRangeSchema).min(1).optional(),
+};
+
+const pairs = [
+  ['sourceAddressPrefix', 'sourceAddressPrefixes'],
+  ['sourcePortRange', 'sourcePortRanges'],
+  ['destinationAddressPrefix', 'destinationAddressPrefixes'],
+  ['destinationPortRange', 'destinationPortRanges'],
+] as const;
+
+/** A security rule. Give each of the four matches in the singular or the plural form, not both. */
+export const securityRuleSchema = z.strictObject(ruleShape).superRefine((rule, context) => {
+  for (const [single, plural] of pairs) {
+    if (rule[single] !== undefined && rule[plural] !== undefined) {
+      context.addIssue({ code: 'custom', path: [plural], message: `give ${single} or ${plural}, not both` });
+    }
+  }
+});
+
+/** A security rule after validation. */
+export type SecurityRuleInput = z.output<typeof securityRuleSchema>;
+
+/** A network security group. */
+export const networkSecurityGroupSchema = z.strictObject({
+  name: nameSchema,
+  securityRules: z.array(securityRuleSchema).default([]),
+});

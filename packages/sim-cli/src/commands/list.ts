@@ -1,0 +1,54 @@
+/**
+ * `lbsim list [dir]`: the catalogue at a glance — each scenario's id, variant, name and the
+ * first line of its description.
+ */
+import { loadScenarioFile, printable } from '@lbsim/scenario';
+import { findScenarios } from '../catalogue/find-scenarios.ts';
+import { formatColumns } from '../format/columns.ts';
+import type { CliIo, ExitCode } from '../io.ts';
+
+/** Longest description shown, in characters. */
+const descriptionWidth = 100;
+
+/** The first line of a description, printable and shortened to {@link descriptionWidth} characters. */
+export function firstLine(description: string): string {
+  const line = printable(description.trim().split('\n')[0] ?? '');
+  return line.length <= descriptionWidth ? line : `${line.slice(0, descriptionWidth - 1)}…`;
+}
+
+/**
+ * Lists the scenarios under `directory`. Exit 0 when every file is a valid scenario, 2 when one
+ * is not (it is listed as invalid) or the directory cannot be read or holds none.
+ */
+export function listCommand(directory: string, io: CliIo): ExitCode {
+  const found = findScenarios(directory);
+  if (!found.ok) {
+    io.stderr(`lbsim: ${found.error}\n`);
+    return 2;
+  }
+  if (found.entries.length === 0) {
+    io.stderr(`lbsim: no scenario files (*.yaml) under ${directory}\n`);
+    return 2;
+  }
+  let invalid = 0;
+  const rows = found.entries.map((entry) => {
+    const loaded = loadScenarioFile(entry.path);
+    if (!loaded.ok) {
+      invalid++;
+      const count = loaded.errors.length;
+      return [
+        entry.id,
+        entry.variant || '-',
+        '(invalid)',
+        `${count} problem${count === 1 ? '' : 's'}: lbsim validate ${entry.path}`,
+      ];
+    }
+    return [entry.id, entry.variant || '-', loaded.scenario.name, firstLine(loaded.scenario.description)];
+  });
+  io.stdout(formatColumns([['id', 'variant', 'name', 'description'], ...rows]));
+  if (invalid > 0) {
+    io.stderr(`lbsim: ${invalid} of ${rows.length} scenario files are invalid\n`);
+    return 2;
+  }
+  return 0;
+}

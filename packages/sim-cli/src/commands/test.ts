@@ -1,0 +1,80 @@
+/**
+ * `lbsim test <dir>`: runs every scenario under a directory against its expectations and
+ * reports each as met, not met or invalid, one line as each finishes, then a tally. Exit 0
+ * only when every scenario's expectations are met.
+ */
+import { loadScenarioFile, type RunResult, runScenario } from '@lbsim/scenario';
+import { type CatalogueEntry, findScenarios } from '../catalogue/find-scenarios.ts';
+import type { CliIo, ExitCode } from '../io.ts';
+
+/** The verdict on one scenario file. */
+export type ScenarioVerdict =
+  | { readonly kind: 'met'; readonly detail: string }
+  | { readonly kind: 'not met'; readonly detail: string }
+  | { readonly kind: 'invalid'; readonly detail: string };
+
+function verdictOfRun(result: RunResult): ScenarioVerdict {
+  if (result.status.kind === 'event-budget-exhausted') {
+    return { kind: 'invalid', detail: `the run stopped at its event budget after ${result.status.eventsRun} events` };
+  }
+  const total = result.expectations.length;
+  const failed = result.expectations.filter((expectation) => !expectation.met);
+  const first = failed[0];
+  if (first === undefined) {
+    return { kind: 'met', detail: total === 0 ? 'no expectations' : `${total} expectation${total === 1 ? '' : 's'}` };
+  }
+  return {
+    kind: 'not met',
+    detail: `${failed.length} of ${total} not met; first: ${first.description}: ${first.actual}`,
+  };
+}
+
+/** Loads and runs one scenario file. */
+export function judgeScenario(entry: CatalogueEntry): ScenarioVerdict {
+  const loaded = loadScenarioFile(entry.path);
+  if (!loaded.ok) {
+    const count = loaded.errors.length;
+    const first = loaded.errors[0];
+    return {
+      kind: 'invalid',
+      detail: `${count} problem${count === 1 ? '' : 's'}${first === undefined ? '' : `; first: ${first.message}`}`,
+    };
+  }
+  return verdictOfRun(runScenario(loaded.scenario));
+}
+
+const labels: Readonly<Record<ScenarioVerdict['kind'], string>> = {
+  met: 'met    ',
+  'not met': 'NOT MET',
+  invalid: 'INVALID',
+};
+
+/**
+ * Tests every scenario under `directory`. Exit 0 when all are met, 1 when one is not met, 2
+ * when one is invalid or there is nothing to test.
+ */
+export function testCommand(directory: string, io: CliIo): ExitCode {
+  const found = findScenarios(directory);
+  if (!found.ok) {
+    io.stderr(`lbsim: ${found.error}\n`);
+    return 2;
+  }
+  if (found.entries.length === 0) {
+    io.stderr(`lbsim: no scenario files (*.yaml) under ${directory}\n`);
+    return 2;
+  }
+  const tally = { met: 0, 'not met': 0, invalid: 0 };
+  // Lines are printed as each scenario finishes; the paths are known first, so they align.
+  const width = Math.max(...found.entries.map((entry) => entry.path.length));
+  for (const entry of found.entries) {
+    const verdict = judgeScenario(entry);
+    tally[verdict.kind]++;
+    io.stdout(`${labels[verdict.kind]}  ${entry.path.padEnd(width)}  ${verdict.detail}\n`);
+  }
+  const total = found.entries.length;
+  io.stdout(
+    `\n${total} scenario${total === 1 ? '' : 's'}: ${tally.met} met, ${tally['not met']} not met, ${tally.invalid} invalid\n`,
+  );
+  if (tally.invalid > 0) return 2;
+  return tally['not met'] > 0 ? 1 : 0;
+}

@@ -1,0 +1,21 @@
+/**
+ * `lbsim validate <file>`: load and check a scenario without running it.
+ */
+import { loadScenarioFile } from '@lbsim/scenario';
+import { formatDiagnostics } from '../format/diagnostics.ts';
+import type { CliIo, ExitCode } from '../io.ts';
+
+/** Validates `file`; prints problems and warnings. Exit 0 when valid, 2 when not. */
+export function validateCommand(file: string, io: CliIo): ExitCode {
+  const loaded = loadScenarioFile(file);
+  if (!loaded.ok) {
+    io.stderr(formatDiagnostics(loaded.errors, loaded.warnings));
+    io.stderr(`${file}: ${loaded.errors.length} problem${loaded.errors.length === 1 ? '' : 's'}\n`);
+    return 2;
+  }
+  io.stderr(formatDiagnostics([], loaded.warnings));
+  io.stdout(
+    `${file}: valid scenario "${loaded.scenario.name}"${loaded.warnings.length > 0 ? ` (${loaded.warnings.length} warning${loaded.warnings.length === 1 ? '' : 's'})` : ''}\n`,
+  );
+  return 0;
+}

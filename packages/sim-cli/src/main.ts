@@ -1,0 +1,253 @@
+/**
+ * The `lbsim` command line: parses arguments with yargs, then runs the command they name — only
+ * when they are valid. Returns the exit code instead of exiting, so tests can run it in-process,
+ * and {@link checkArguments} parses without running, so docs can be checked command by command.
+ */
+
+import { type CaptureFormat, captureFormats } from '@lbsim/core';
+import { scenarioJsonSchemaText } from '@lbsim/scenario';
+import yargs from 'yargs';
+import { explainCommand } from './commands/explain.ts';
+import { listCommand } from './commands/list.ts';
+import { runCommand } from './commands/run.ts';
+import { testCommand } from './commands/test.ts';
+import { validateCommand } from './commands/validate.ts';
+import type { CliIo, ExitCode } from './io.ts';
+
+/** Why `seed` is no valid `--seed`, or `undefined` when it is (or absent). */
+function seedProblem(seed: number | undefined): string | undefined {
+  if (seed === undefined || (Number.isInteger(seed) && seed >= 0 && seed <= 0xffffffff)) return undefined;
+  return `--seed must be an integer 0..4294967295, got ${seed}`;
+}
+
+/** What parsing an `lbsim` command line gave: the command to run, help text, or a failure. */
+interface ParsedArguments {
+  /** Runs the command the arguments name; `undefined` for help or on failure. */
+  readonly command: (() => ExitCode) | undefined;
+  /** Help text, or yargs' usage text on a failure. */
+  readonly output: string;
+  /** What is wrong with the arguments, in one line. */
+  readonly failure: string | undefined;
+}
+
+/** Parses `argv` into the command it names, without running it. */
+async function parseArguments(argv: readonly string[], io: CliIo): Promise<ParsedArguments> {
+  let command: (() => ExitCode) | undefined;
+  let failure: string | undefined;
+  const parser = yargs([...argv])
+    .scriptName('lbsim')
+    .usage('$0 <command> [options]\n\nA deterministic packet-level simulator of an Ananta-style cloud load balancer.')
+    .command(
+      'run <file>',
+      'run a scenario and print what happened; exit 0 when its expectations are met, 1 when not, 2 on bad input',
+      (y) =>
+        y
+          .positional('file', { type: 'string', demandOption: true, describe: 'scenario file (YAML)' })
+          .option('seed', {
+            type: 'number',
+            describe: "override the scenario's seed (an integer 0..4294967295): same seed, same run",
+          })
+          .option('trace', {
+            type: 'boolean',
+            default: false,
+            describe:
+              'print the packet trace as a capture-style table (time, vantage, event, addresses, protocol, info, length, note)',
+          })
+          .option('connection', {
+            type: 'number',
+            array: true,
+            default: [] as number[],
+            describe: 'with --trace or --json: only these connection ids; with --report: draw these (repeatable)',
+          })
+          .option('at', {
+            type: 'string',
+            array: true,
+            default: [] as string[],
+            describe:
+              'with --trace or --json: only these vantage points, e.g. client-1, mux-2, host-a, web-1 (repeatable)',
+          })
+          .option('probes', {
+            type: 'boolean',
+            default: true,
+            describe:
+              'with --trace or --json: show health-probe packets (to and from 168.63.129.16); --no-probes hides them',
+          })
+          .option('pcap', {
+            type: 'string',
+            describe:
+              'write one capture per vantage point (client, Mux, Host Agent wire side, VM) into this directory as <node>.pcapng; it is created if missing, and only earlier lbsim captures in it are replaced',
+          })
+          .option('pcap-format', {
+            choices: captureFormats,
+            default: 'pcapng' as CaptureFormat,
+            describe:
+              'with --pcap: pcapng (interface names, per-packet decision comments) or classic pcap (nanosecond)',
+          })
+          .option('json', {
+            type: 'boolean',
+            default: false,
+            describe:
+              'print the trace and the summary as JSON lines instead of text, one object per event (docs/json-output.md)',
+          })
+          .option('report', {
+            type: 'string',
+            describe:
+              'write a self-contained HTML report (topology, sequence diagrams, probe states, SNAT ports, counters) to this file; only an earlier lbsim report is replaced',
+          }),
+      (args) => {
+        // yargs may call the handler before it reports a missing positional.
+        if (typeof args.file !== 'string') return;
+        const seed = args.seed;
+        const badSeed = seedProblem(seed);
+        if (badSeed !== undefined) {
+          failure = badSeed;
+          return;
+        }
+        const connections = args.connection;
+        if (connections.some((id) => !Number.isInteger(id) || id < 1)) {
+          failure = '--connection takes connection ids: positive integers';
+          return;
+        }
+        if (args.pcap === '' || args.report === '') {
+          failure = `--${args.pcap === '' ? 'pcap' : 'report'} needs a path`;
+          return;
+        }
+        command = () =>
+          runCommand(
+            {
+              file: args.file,
+              seed,
+              trace: args.trace,
+              connections,
+              nodes: args.at,
+              probes: args.probes,
+              pcapDirectory: args.pcap,
+              pcapFormat: args['pcap-format'],
+              json: args.json,
+              reportFile: args.report,
+            },
+            io,
+          );
+      },
+    )
+    .command(
+      'explain <scenario>',
+      'run a scenario and explain every failure in full: what the client saw, the packet and node where it went wrong, the failure mode of the catalogue and the configuration change that fixes it; exit 0 when it ran, 2 on bad input',
+      (y) =>
+        y
+          .positional('scenario', {
+            type: 'string',
+            demandOption: true,
+            describe:
+              'a scenario file, or a catalogue id: tw-recycle means scenarios/tw-recycle/broken.yaml, tw-recycle/fixed a variant (scenarios/tw-recycle/fixed.yaml), basic-public-lb a top-level scenario (scenarios/basic-public-lb.yaml); lbsim list shows them',
+          })
+          .option('seed', {
+            type: 'number',
+            describe: "override the scenario's seed (an integer 0..4294967295): same seed, same run",
+          })
+          .option('catalogue', {
+            type: 'string',
+            default: 'scenarios',
+            describe: 'the catalogue directory catalogue ids are looked up in',
+          })
+          .example('$0 explain tw-recycle', 'why scenarios/tw-recycle/broken.yaml fails, and the fix')
+          .example('$0 explain tw-recycle/fixed', 'the fixed variant: nothing (or little) left to explain')
+          .example('$0 explain my-scenario.yaml --seed 42', 'any scenario file, with another seed'),
+      (args) => {
+        if (typeof args.scenario !== 'string') return;
+        const badSeed = seedProblem(args.seed);
+        if (badSeed !== undefined) {
+          failure = badSeed;
+          return;
+        }
+        const options = { scenario: args.scenario, catalogue: args.catalogue, seed: args.seed };
+        command = () => explainCommand(options, io);
+      },
+    )
+    .command(
+      'validate <file>',
+      'check a scenario file and report every problem with its line and column; exit 0 when valid, 2 when not',
+      (y) => y.positional('file', { type: 'string', demandOption: true, describe: 'scenario file (YAML)' }),
+      (args) => {
+        const file = args.file;
+        if (typeof file !== 'string') return;
+        command = () => validateCommand(file, io);
+      },
+    )
+    .command(
+      'list [dir]',
+      'show the scenarios under a directory (default scenarios): id (folder), variant, name, first line of the description',
+      (y) => y.positional('dir', { type: 'string', default: 'scenarios', describe: 'directory of scenario files' }),
+      (args) => {
+        const dir = args.dir;
+        command = () => listCommand(dir, io);
+      },
+    )
+    .command(
+      'test <dir>',
+      'run every scenario under a directory against its expectations and report each; exit 0 only when all are met, 1 when one is not, 2 when one is invalid',
+      (y) =>
+        y.positional('dir', {
+          type: 'string',
+          demandOption: true,
+          describe: 'directory of scenario files (or one file)',
+        }),
+      (args) => {
+        const dir = args.dir;
+        if (typeof dir !== 'string') return;
+        command = () => testCommand(dir, io);
+      },
+    )
+    .command(
+      'schema',
+      'print the JSON Schema (draft-07) of scenario files, for editor completion and checking',
+      (y) => y,
+      () => {
+        command = () => {
+          io.stdout(scenarioJsonSchemaText());
+          return 0;
+        };
+      },
+    )
+    .demandCommand(1, 'name a command: run, explain, validate, list, test or schema')
+    .strict()
+    .recommendCommands()
+    .help()
+    .alias('help', 'h')
+    .version(false)
+    .wrap(Math.min(100, process.stdout.columns ?? 100))
+    .exitProcess(false)
+    .fail((message, error) => {
+      failure = message ?? error?.message ?? 'invalid arguments';
+    });
+
+  const output = await new Promise<string>((resolve) => {
+    parser.parse([...argv], {}, (_error, _args, text) => resolve(text ?? ''));
+  });
+  return failure === undefined ? { command, output, failure } : { command: undefined, output, failure };
+}
+
+/**
+ * Whether `argv` is a valid `lbsim` command line: the one-line problem yargs or lbsim's own
+ * checks find, or `undefined`. Nothing is run and nothing is printed.
+ */
+export async function checkArguments(argv: readonly string[]): Promise<string | undefined> {
+  const quiet: CliIo = { stdout: () => {}, stderr: () => {}, stderrIsTty: false };
+  return (await parseArguments(argv, quiet)).failure;
+}
+
+/**
+ * Runs `lbsim` with `argv` (the arguments after the program name).
+ * @returns 0 expectations met (or help shown), 1 expectations not met, 2 bad input.
+ */
+export async function main(argv: readonly string[], io: CliIo): Promise<ExitCode> {
+  const { command, output, failure } = await parseArguments(argv, io);
+  if (failure !== undefined) {
+    if (output !== '') io.stderr(`${output.trimEnd()}\n\n`);
+    io.stderr(`lbsim: ${failure}\n`);
+    if (output === '') io.stderr('Run "lbsim --help" for the commands and their options.\n');
+    return 2;
+  }
+  if (output !== '') io.stdout(`${output.trimEnd()}\n`);
+  return command === undefined ? 0 : command();
+}

@@ -1,0 +1,325 @@
+/**
+ * The HTML report: one self-contained page (inline style and SVG, no script, no network) with
+ * the run's verdict, topology, outcomes, a sequence diagram per selected connection, probe
+ * states, SNAT port use and counters. Every string from the scenario is escaped; the page's
+ * Content-Security-Policy forbids scripts and remote loads besides.
+ *
+ * The page is a function of its input alone (no dates, no paths beyond what the user typed),
+ * so the same scenario and seed give the same bytes.
+ */
+import { describeDropReason, formatDurationNs, formatTimeNs, type TraceKind } from '@lbsim/core';
+import { type Explanation, failureModes, type RunResult } from '@lbsim/scenario';
+import { describeFailure } from '../format/summary.ts';
+import { traceEventNames } from '../format/trace-event-names.ts';
+import { reportGeneratorMark } from '../output/overwrite-guard.ts';
+import { escapeHtml as text } from './escape-html.ts';
+import { type NodeKind, nodeKindsOf } from './node-kinds.ts';
+import { renderProbeTimelineSvg } from './probe-timeline-svg.ts';
+import type { ConnectionSequence, ReportInput, SequenceStep } from './report-model.ts';
+import { reportStyle } from './report-style.ts';
+import { renderSequenceSvg } from './sequence-svg.ts';
+import { renderSnatChartSvg } from './snat-chart-svg.ts';
+import { renderTopologySvg } from './topology-svg.ts';
+
+const successes: ReadonlySet<string> = new Set(['completed', 'answered', 'established']);
+
+/** The report page as HTML text. */
+export function renderReportPage(input: ReportInput): string {
+  const result = input.result;
+  const kinds = nodeKindsOf(input.topology);
+  return [
+    '<!doctype html>',
+    '<html lang="en">',
+    '<head>',
+    '<meta charset="utf-8">',
+    reportGeneratorMark,
+    `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">`,
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    `<title>${text(`lbsim report: ${result.name}`)}</title>`,
+    `<style>${reportStyle}</style>`,
+    '</head>',
+    '<body>',
+    renderHeader(input),
+    renderExpectations(result),
+    renderTopology(input),
+    renderTraffic(result),
+    renderExplanations(result),
+    renderSequences(input.sequences, kinds, result.explanations),
+    renderProbes(input),
+    renderSnat(input),
+    renderCounters(input),
+    `<footer>Written by lbsim from ${text(input.scenarioFile)} with seed ${result.seed}. The same scenario and seed give this same file, byte for byte.</footer>`,
+    '</body>',
+    '</html>',
+    '',
+  ].join('\n');
+}
+
+function verdictOf(result: RunResult): { readonly className: string; readonly words: string } {
+  if (result.status.kind === 'event-budget-exhausted') {
+    return { className: 'not-met', words: `Stopped after ${result.status.eventsRun} events: event budget exhausted` };
+  }
+  if (result.expectations.length === 0) return { className: 'none', words: 'No expectations' };
+  const failed = result.expectations.filter((expectation) => !expectation.met).length;
+  return failed === 0
+    ? { className: 'met', words: 'All expectations met' }
+    : { className: 'not-met', words: `${failed} of ${result.expectations.length} expectations not met` };
+}
+
+function renderHeader(input: ReportInput): string {
+  const result = input.result;
+  const verdict = verdictOf(result);
+  return [
+    '<header>',
+    `<h1>${text(result.name)}</h1>`,
+    result.description === '' ? '' : `<p class="description">${text(result.description.trim())}</p>`,
+    `<p><span class="verdict ${verdict.className}" id="verdict">${text(verdict.words)}</span></p>`,
+    '<dl class="facts">',
+    `<dt>scenario</dt><dd class="mono">${text(input.scenarioFile)}</dd>`,
+    `<dt>seed</dt><dd>${result.seed}</dd>`,
+    `<dt>virtual time</dt><dd>${text(formatDurationNs(result.durationNs))}</dd>`,
+    `<dt>events run</dt><dd>${result.status.eventsRun}</dd>`,
+    `<dt>packets sent</dt><dd>${result.packetsSent}</dd>`,
+    '</dl>',
+    '<nav><a href="#topology">Topology</a><a href="#traffic">Traffic</a><a href="#explanations">Why</a><a href="#sequences">Sequence diagrams</a><a href="#probes">Probe states</a><a href="#snat">SNAT ports</a><a href="#counters">Counters</a></nav>',
+    '</header>',
+  ].join('\n');
+}
+
+function renderExpectations(result: RunResult): string {
+  if (result.expectations.length === 0) return '';
+  const rows = result.expectations.map(
+    (expectation) =>
+      `<tr><td class="${expectation.met ? 'good' : 'bad'}">${expectation.met ? 'met' : 'NOT MET'}</td><td>${text(expectation.description)}</td><td>${text(expectation.actual)}</td></tr>`,
+  );
+  return [
+    '<section id="expectations"><h2>Expectations</h2>',
+    '<table><thead><tr><th>verdict</th><th>expected</th><th>what the run showed</th></tr></thead><tbody>',
+    ...rows,
+    '</tbody></table></section>',
+  ].join('\n');
+}
+
+function renderTopology(input: ReportInput): string {
+  const frontends = input.topology.frontends.map(
+    (frontend) =>
+      `<li><span class="mono">${text(frontend.address)}</span>: frontend ${text(frontend.name)} of ${text(frontend.type)} load balancer ${text(frontend.loadBalancer)}</li>`,
+  );
+  return [
+    '<section id="topology"><h2>Topology</h2>',
+    `<div class="figure">${renderTopologySvg(input.topology)}</div>`,
+    frontends.length === 0 ? '<p class="empty">No load-balancer frontends.</p>' : `<ul>${frontends.join('')}</ul>`,
+    '</section>',
+  ].join('\n');
+}
+
+function renderTraffic(result: RunResult): string {
+  const items = result.traffic.map((item) => {
+    const outcomes = item.outcomes.map(
+      ([outcome, count]) =>
+        `<tr><td class="${successes.has(outcome) ? 'good' : 'bad'}">${text(outcome)}</td><td class="number">${count}</td><td class="number">${item.started === 0 ? '0' : Math.round((count / item.started) * 1000) / 10}%</td></tr>`,
+    );
+    const dips = item.dips.map(([dip, count]) => {
+      const owner = result.dipNames.get(dip);
+      return `${text(dip)}${owner === undefined ? '' : ` (${text(owner)})`} ×${count}`;
+    });
+    const muxes = item.muxes.map(([mux, count]) => `${text(mux)} ×${count}`);
+    return [
+      `<h3>${text(item.name)}: ${text(item.from)} → ${text(item.to)} ${text(item.protocol.toUpperCase())}, ${item.started} of ${item.configured} connections started</h3>`,
+      `<table><thead><tr><th>outcome</th><th>connections</th><th>share</th></tr></thead><tbody>${outcomes.join('')}</tbody></table>`,
+      `<p>DIPs: ${dips.length === 0 ? '<span class="empty">none</span>' : dips.join(', ')}<br>Muxes: ${muxes.length === 0 ? '<span class="empty">none</span>' : muxes.join(', ')}</p>`,
+    ].join('\n');
+  });
+  return [
+    '<section id="traffic"><h2>Traffic</h2>',
+    ...(items.length === 0 ? ['<p class="empty">No traffic.</p>'] : items),
+    '</section>',
+  ].join('\n');
+}
+
+/** The failure mode in words, with what it is. */
+function describeMode(explanation: Explanation): string {
+  const mode = explanation.failureMode;
+  return mode === undefined
+    ? "none of the catalogue's failure modes"
+    : `<span class="mono">${text(mode)}</span>: ${text(failureModes[mode])}`;
+}
+
+/** Why things failed: every explanation, with its evidence, cause, failure mode and fix. */
+function renderExplanations(result: RunResult): string {
+  const items = result.explanations.map((explanation) => {
+    const evidence = explanation.evidence.map(
+      (item) =>
+        `<li><span class="mono">${formatTimeNs(item.atNs)} s</span> at ${text(item.node)}${item.packet === '' ? '' : `: <span class="mono">${text(item.packet)}</span>`}${item.reason === undefined ? '' : ` dropped (<span class="bad">${text(item.reason)}</span>)`}: ${text(item.note)}</li>`,
+    );
+    const causedBy = explanation.causedBy.map((id) => `<a href="#explanation-${text(id)}">${text(id)}</a>`);
+    return [
+      `<article class="explanation" id="explanation-${text(explanation.id)}">`,
+      `<h3>${text(explanation.id)}: ${text(explanation.headline)}</h3>`,
+      `<p>${text(explanation.symptom)}.</p>`,
+      evidence.length === 0 ? '' : `<p>Where:</p><ul>${evidence.join('')}</ul>`,
+      `<p><strong>Why:</strong> ${text(explanation.cause)}${causedBy.length === 0 ? '' : ` (see ${causedBy.join(', ')})`}.</p>`,
+      `<p><strong>Fix:</strong> ${text(explanation.fix)}.</p>`,
+      `<p><strong>Failure mode:</strong> ${describeMode(explanation)}.</p>`,
+      '</article>',
+    ].join('\n');
+  });
+  return [
+    '<section id="explanations"><h2>Why it failed</h2>',
+    ...(items.length === 0
+      ? ['<p class="good">Nothing to explain: every connection succeeded and no probe marked a DIP down.</p>']
+      : items),
+    '</section>',
+  ].join('\n');
+}
+
+function renderSequences(
+  sequences: readonly ConnectionSequence[],
+  kinds: ReadonlyMap<string, NodeKind>,
+  explanations: readonly Explanation[],
+): string {
+  const parts = sequences.map((sequence) =>
+    renderSequence(
+      sequence,
+      kinds,
+      explanations.find((explanation) => explanation.connections.includes(sequence.connection.id)),
+    ),
+  );
+  return [
+    '<section id="sequences"><h2>Sequence diagrams</h2>',
+    '<p>One per selected connection: for each traffic item the first connection of every failing outcome and the first that succeeded (or the ones named with <span class="mono">--connection</span>). Arrows are packets crossing a link; a red cross is a drop.</p>',
+    ...(parts.length === 0 ? ['<p class="empty">No connections to draw.</p>'] : parts),
+    '</section>',
+  ].join('\n');
+}
+
+function renderSequence(
+  sequence: ConnectionSequence,
+  kinds: ReadonlyMap<string, NodeKind>,
+  explanation: Explanation | undefined,
+): string {
+  const connection = sequence.connection;
+  const failed = !successes.has(connection.outcome);
+  const rows = sequence.steps.map((step, i) => renderStepRow(i + 1, step));
+  const omitted =
+    sequence.omittedSteps === 0
+      ? ''
+      : `<p class="empty">${sequence.omittedSteps} more rows not shown; <span class="mono">lbsim run --trace --connection ${connection.id}</span> prints them all.</p>`;
+  return [
+    `<article class="connection ${failed ? 'failed' : 'succeeded'}" id="connection-${connection.id}" data-outcome="${text(connection.outcome)}">`,
+    `<h3>Connection ${connection.id} of ${text(sequence.trafficName)}: <span class="${failed ? 'bad' : 'good'}">${text(connection.outcome)}</span></h3>`,
+    failed ? `<p>${text(describeFailure(connection))}</p>` : '',
+    explanation === undefined
+      ? ''
+      : `<p class="why">Why: <a href="#explanation-${text(explanation.id)}">${text(explanation.id)}</a>, ${explanation.failureMode === undefined ? 'not a catalogue failure mode' : `<span class="mono">${text(explanation.failureMode)}</span>`}. Fix: ${text(explanation.fix)}.</p>`,
+    sequence.steps.length === 0
+      ? '<p class="empty">No packet of this connection crossed a link.</p>'
+      : `<div class="figure">${renderSequenceSvg(`seq-${connection.id}`, sequence.steps, kinds)}</div>`,
+    sequence.steps.length === 0
+      ? ''
+      : `<table class="steps"><thead><tr><th>#</th><th>time (s)</th><th>where</th><th>packet</th><th>note</th></tr></thead><tbody>${rows.join('')}</tbody></table>`,
+    omitted,
+    '</article>',
+  ].join('\n');
+}
+
+function renderStepRow(number: number, step: SequenceStep): string {
+  if (step.kind === 'message') {
+    return `<tr><td class="number">${number}</td><td class="mono">${formatTimeNs(step.atNs)}</td><td>${text(step.from)} → ${text(step.to)}</td><td class="mono">${text(step.packet)}</td><td>${text(step.note)}</td></tr>`;
+  }
+  return `<tr class="drop"><td class="number">${number}</td><td class="mono">${formatTimeNs(step.atNs)}</td><td>DROP at ${text(step.node)}</td><td class="mono">${text(step.packet)}</td><td>${text(step.reason)}: ${text(step.note)}</td></tr>`;
+}
+
+function renderProbes(input: ReportInput): string {
+  const configured = input.configuredProbes.map(
+    (probe) =>
+      `<li>${text(probe.name)} of ${text(probe.loadBalancer)}: <span class="mono">${text(probe.target)}</span></li>`,
+  );
+  const dips = [...new Set(input.probeStateChanges.map((change) => change.dip))].sort(compareAddresses);
+  return [
+    '<section id="probes"><h2>Probe states per DIP</h2>',
+    configured.length === 0
+      ? '<p>The scenario configures no health probes.</p>'
+      : `<p>Configured probes:</p><ul>${configured.join('')}</ul>`,
+    dips.length === 0
+      ? '<p class="empty" id="no-probes">No DIP changed state: no rule uses a health probe, so every DIP takes new flows.</p>'
+      : [
+          `<div class="figure">${renderProbeTimelineSvg(dips, input.probeStateChanges, input.result.durationNs, input.result.dipNames)}</div>`,
+          '<p class="legend"><span class="swatch up"></span> up <span class="swatch down"></span> down <span class="swatch unknown"></span> not probed up yet</p>',
+          renderProbeChanges(input),
+        ].join('\n'),
+    '</section>',
+  ].join('\n');
+}
+
+/** Every verdict change, in time order: when, which DIP, to what, and why. */
+function renderProbeChanges(input: ReportInput): string {
+  const rows = input.probeStateChanges.map((change) => {
+    const vm = input.result.dipNames.get(change.dip);
+    const dip = vm === undefined ? change.dip : `${change.dip} (${vm})`;
+    return `<tr class="${change.state}"><td class="mono">${formatTimeNs(change.atNs)}</td><td>${text(dip)}</td><td>${text(change.probe)}</td><td>${change.state}</td><td>${text(change.reason)}</td></tr>`;
+  });
+  return `<table class="probe-changes"><thead><tr><th>time (s)</th><th>DIP</th><th>probe</th><th>now</th><th>why</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+}
+
+function renderSnat(input: ReportInput): string {
+  const durationNs = input.result.durationNs;
+  const charts = input.snatPortUse.map((snat) => {
+    const failure = snat.firstFailure;
+    const facts = [
+      `${text(snat.vm)} ${text(snat.dip)} ${text(snat.protocol.toUpperCase())} via ${text(snat.policy)} (${text(snat.frontends.join(', '))}): ${snat.flows} flows, up to ${snat.portLimit} ports; peak ${snat.peakUsedPorts} in use of ${snat.peakAllocatedPorts} granted`,
+      failure === undefined
+        ? '<span class="good">every new flow found a port</span>'
+        : `<span class="bad">${snat.failedAllocations} new-flow packets found no free port; the first at ${formatTimeNs(failure.atNs)} s</span>: ${text(failure.note)}`,
+    ];
+    return `<p>${facts.join('<br>')}</p><div class="figure">${renderSnatChartSvg(snat, durationNs)}</div>`;
+  });
+  return [
+    '<section id="snat"><h2>SNAT port use over time</h2>',
+    ...(charts.length === 0
+      ? ['<p class="empty" id="no-snat">No SNAT: no VM opened an outbound connection that needed a SNAT port.</p>']
+      : charts),
+    '</section>',
+  ].join('\n');
+}
+
+const countedKinds: readonly TraceKind[] = [
+  'receive',
+  'send',
+  'forward',
+  'rewrite',
+  'encapsulate',
+  'decapsulate',
+  'deliver',
+  'drop',
+];
+
+function renderCounters(input: ReportInput): string {
+  const result = input.result;
+  const drops = result.drops.map(
+    (drop) =>
+      `<tr><td class="bad">${text(drop.reason)}</td><td>${text(drop.node)}</td><td class="number">${drop.count}</td><td>${text(describeDropReason(drop.reason))}</td><td>${text(drop.example)}</td></tr>`,
+  );
+  const header = countedKinds.map((kind) => `<th>${text(traceEventNames[kind])}</th>`).join('');
+  const nodes = input.nodeCounts.map(
+    (node) =>
+      `<tr><td>${text(node.node)}</td>${countedKinds.map((kind) => `<td class="number${kind === 'drop' && node.counts[kind] > 0 ? ' bad' : ''}">${node.counts[kind]}</td>`).join('')}</tr>`,
+  );
+  return [
+    '<section id="counters"><h2>Counters</h2>',
+    '<h3>Drops by reason and node</h3>',
+    drops.length === 0
+      ? '<p class="good">None: every packet was delivered.</p>'
+      : `<table><thead><tr><th>reason</th><th>node</th><th>packets</th><th>meaning</th><th>first note</th></tr></thead><tbody>${drops.join('')}</tbody></table>`,
+    '<h3>Trace events per node</h3>',
+    `<table id="node-counters"><thead><tr><th>node</th>${header}</tr></thead><tbody>${nodes.join('')}</tbody></table>`,
+    '</section>',
+  ].join('\n');
+}
+
+function compareAddresses(a: string, b: string): number {
+  const pa = a.split('.').map(Number);
+  const pb = b.split('.').map(Number);
+  for (let i = 0; i < 4; i++) if (pa[i] !== pb[i]) return (pa[i] ?? 0) - (pb[i] ?? 0);
+  return 0;
+}

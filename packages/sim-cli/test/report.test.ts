@@ -1,0 +1,213 @@
+/**
+ * `lbsim run --report`: the page's sections, its escaping of scenario strings, the sequence
+ * diagrams of failed connections with their drops, the probe and SNAT sections (empty now,
+ * ready for data), determinism, and what it refuses to overwrite.
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { main } from '../src/index.ts';
+import { renderProbeTimelineSvg, stateIntervals } from '../src/report/probe-timeline-svg.ts';
+import { selectConnections } from '../src/report/select-connections.ts';
+import { renderSnatChartSvg } from '../src/report/snat-chart-svg.ts';
+
+const root = join(import.meta.dirname, '../../..');
+const floating = join(root, 'scenarios/floating-ip-no-loopback/broken.yaml');
+const quickstart = join(root, 'scenarios/azure-quickstart-internal-lb.yaml');
+
+async function lbsim(...argv: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), stderrIsTty: false });
+  return { code, stdout, stderr };
+}
+
+function scratch(): string {
+  return mkdtempSync(join(tmpdir(), 'lbsim-report-'));
+}
+
+async function report(file: string, ...more: string[]): Promise<string> {
+  const out = join(scratch(), 'report.html');
+  const { code, stderr } = await lbsim('run', file, '--report', out, ...more);
+  expect(code, stderr).not.toBe(2);
+  expect(stderr).toContain(`wrote report ${out}`);
+  return readFileSync(out, 'utf8');
+}
+
+describe('lbsim run --report', () => {
+  it('writes one self-contained page: no scripts, no remote loads, every section', async () => {
+    const page = await report(quickstart);
+    expect(page.startsWith('<!doctype html>')).toBe(true);
+    expect(page).not.toMatch(/<script|src=|href="http|@import|url\((?!#)/i);
+    for (const id of [
+      'verdict',
+      'expectations',
+      'topology',
+      'traffic',
+      'explanations',
+      'sequences',
+      'probes',
+      'snat',
+      'counters',
+    ]) {
+      expect(page).toContain(`id="${id}"`);
+    }
+    expect(page).toContain('<svg class="topology"');
+    expect(page).toContain('All expectations met');
+  });
+
+  it('lists the configured probes and draws the probe states of each DIP; shows "no SNAT" without outbound flows', async () => {
+    const page = await report(quickstart);
+    expect(page).toContain('lbprobe of internal-lb: <span class="mono">Tcp:80 every 15 s</span>');
+    expect(page).not.toContain('id="no-probes"');
+    const timeline = /<svg class="probe-timeline"[\s\S]*?<\/svg>/.exec(page)?.[0] ?? '';
+    expect(timeline.match(/<g class="dip-row">/g)).toHaveLength(2);
+    expect(timeline).toMatch(/<rect class="state unknown"[^>]*><title>10\.0\.0\.4 unknown from 0\.0+ s to 0\.\d+ s/);
+    expect(timeline).toMatch(/<rect class="state up"[^>]*><title>10\.0\.0\.4 up from 0\.\d+ s to 60\.0+ s/);
+    expect(page).toContain('id="no-snat"');
+    expect(page).not.toContain('class="snat-chart"');
+  });
+
+  it('says so when no rule uses a probe', async () => {
+    const page = await report(
+      floating.replace('floating-ip-no-loopback/broken.yaml', 'five-tuple-multi-session/broken.yaml'),
+    );
+    expect(page).toContain('id="no-probes"');
+  });
+
+  it('draws a failed connection with its drops where they happened', async () => {
+    const page = await report(floating);
+    const article = /<article class="connection failed" id="connection-1"[\s\S]*?<\/article>/.exec(page)?.[0] ?? '';
+    expect(article).toContain('timed-out');
+    expect(article).toContain('<svg class="sequence"');
+    expect(article).toMatch(/<g class="drop"><title>#\d+ dropped at web-\d: not-local-address/);
+    expect(article).toMatch(/class="lane-name" x="[\d.]+" y="20">client-1</);
+    expect(article).toContain('<tr class="drop">');
+  });
+
+  it('--connection picks the connections it draws', async () => {
+    const page = await report(quickstart, '--connection', '3', '--connection', '9');
+    expect([...page.matchAll(/<article class="connection \w+" id="connection-(\d+)"/g)].map((m) => m[1])).toEqual([
+      '3',
+      '9',
+    ]);
+  });
+
+  it('escapes every string that came from the scenario', async () => {
+    const hostile = readFileSync(floating, 'utf8')
+      .replace(
+        /^description: >\n( {2}.*\n)+/m,
+        `description: "<script>alert('x')</script> & <img src=x onerror=alert(1)>"\n`,
+      )
+      .replace(
+        /^expect:\n/m,
+        'expect:\n  - { traffic: web, outcome: completed, description: "<b onmouseover=alert(2)>hi</b>" }\n',
+      );
+    const file = join(scratch(), 'hostile.yaml');
+    writeFileSync(file, hostile);
+    const page = await report(file);
+    expect(page).not.toContain('<script');
+    expect(page).not.toContain('<img');
+    expect(page).not.toContain('<b onmouseover');
+    expect(page).toContain('&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &lt;img src=x onerror=alert(1)&gt;');
+    expect(page).toContain('&lt;b onmouseover=alert(2)&gt;hi&lt;/b&gt;');
+  });
+
+  it('is byte-identical run after run', async () => {
+    expect(await report(floating)).toBe(await report(floating));
+  });
+
+  it('replaces an earlier report but never another file, and says why', async () => {
+    const directory = scratch();
+    const out = join(directory, 'r.html');
+    expect((await lbsim('run', floating, '--report', out)).code).toBe(0);
+    expect((await lbsim('run', floating, '--report', out)).code).toBe(0);
+    const notes = join(directory, 'notes.html');
+    writeFileSync(notes, '<p>my notes</p>');
+    const refused = await lbsim('run', floating, '--report', notes);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(`${notes} exists and is not an lbsim report: lbsim does not overwrite it`);
+    expect(readFileSync(notes, 'utf8')).toBe('<p>my notes</p>');
+    const scenarioCopy = join(directory, 'scenario.yaml');
+    writeFileSync(scenarioCopy, readFileSync(floating));
+    expect((await lbsim('run', scenarioCopy, '--report', scenarioCopy)).code).toBe(2);
+    expect(readFileSync(scenarioCopy, 'utf8')).toBe(readFileSync(floating, 'utf8'));
+    const missing = await lbsim('run', floating, '--report', join(directory, 'no/such/dir/r.html'));
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/directory .*no\/such\/dir does not exist/);
+    expect((await lbsim('run', floating, '--report', directory)).stderr).toContain('is a directory');
+  });
+});
+
+describe('report parts', () => {
+  it('probe timeline: unknown until the first change, then the states in turn', () => {
+    const changes = [
+      { atNs: 10, dip: '10.1.0.4', probe: 'p', state: 'up' as const, reason: 'ok' },
+      { atNs: 40, dip: '10.1.0.4', probe: 'p', state: 'down' as const, reason: '2 timeouts' },
+    ];
+    expect(stateIntervals(changes, 100)).toEqual([
+      { fromNs: 0, toNs: 10, state: 'unknown' },
+      { fromNs: 10, toNs: 40, state: 'up' },
+      { fromNs: 40, toNs: 100, state: 'down' },
+    ]);
+    const svg = renderProbeTimelineSvg(['10.1.0.4'], changes, 100);
+    expect(svg.match(/<rect class="state (\w+)"/g)).toEqual([
+      '<rect class="state unknown"',
+      '<rect class="state up"',
+      '<rect class="state down"',
+    ]);
+  });
+
+  it('SNAT chart: step lines of ports used and granted, the limit, and the first failure', () => {
+    const sample = (atNs: number, usedPorts: number, failedAllocations = 0) => ({
+      atNs,
+      allocatedPorts: 8,
+      usedPorts,
+      connections: usedPorts,
+      failedAllocations,
+    });
+    const snat = {
+      vm: 'app-1',
+      dip: '10.1.0.4',
+      protocol: 'Tcp',
+      policy: 'lb/out',
+      frontends: ['52.170.20.30'],
+      portLimit: 8,
+      flows: 8,
+      failedAllocations: 1,
+      requests: 0,
+      grants: 0,
+      refusals: 0,
+      releasedRanges: 0,
+      peakAllocatedPorts: 8,
+      peakUsedPorts: 8,
+      peakConnections: 8,
+      firstFailure: { atNs: 75, note: 'no SNAT port free' },
+      samples: [sample(0, 0), sample(50, 8), sample(75, 8, 1)],
+    } as const;
+    const svg = renderSnatChartSvg(snat, 100);
+    expect(svg).toContain('<path class="used" d="M48,142 L368,142 L368,22 L688,22"/>');
+    expect(svg).toContain('<path class="allocated" d="M48,22 L688,22"/>');
+    expect(svg).toContain('<line class="limit" x1="48" y1="22" x2="688" y2="22"/>');
+    expect(svg).toMatch(
+      /<line class="failure" x1="528" y1="22" x2="528" y2="142"><title>first failure at 0\.000000075 s: no SNAT port free<\/title>/,
+    );
+  });
+
+  it('selects per traffic item the first connection of each failing outcome, then the first success', () => {
+    const connection = (id: number, traffic: number, outcome: string) =>
+      ({ id, traffic, outcome }) as unknown as Parameters<typeof selectConnections>[0]['connections'][number];
+    const result = {
+      traffic: [{ index: 0 }, { index: 1 }],
+      connections: [
+        connection(1, 0, 'completed'),
+        connection(2, 0, 'timed-out'),
+        connection(3, 0, 'timed-out'),
+        connection(4, 0, 'refused'),
+        connection(5, 1, 'answered'),
+      ],
+    } as unknown as Parameters<typeof selectConnections>[0];
+    expect(selectConnections(result)).toEqual([2, 4, 1, 5]);
+  });
+});

@@ -1,0 +1,64 @@
+/**
+ * Helpers shared by the cross-package suites.
+ */
+import { readdirSync, statSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { TraceEvent } from '@lbsim/core';
+import { scaledRuns } from '@lbsim/core/testing';
+import { loadScenarioFile, type RunResult, runScenario, type Scenario } from '@lbsim/scenario';
+
+/** The repository root. */
+export const repositoryRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** A catalogue scenario file by name: its path under scenarios/ without `.yaml`. */
+export function catalogueFile(name: string): string {
+  return join(repositoryRoot, 'scenarios', `${name}.yaml`);
+}
+
+/** Every catalogue scenario's name (path under scenarios/ without `.yaml`), sorted. */
+export function catalogueScenarios(): string[] {
+  const found: string[] = [];
+  const walk = (directory: string) => {
+    for (const entry of readdirSync(directory).sort()) {
+      const path = join(directory, entry);
+      if (statSync(path).isDirectory()) walk(path);
+      else if (entry.endsWith('.yaml'))
+        found.push(relative(join(repositoryRoot, 'scenarios'), path).replace(/\.yaml$/, ''));
+    }
+  };
+  walk(join(repositoryRoot, 'scenarios'));
+  return found;
+}
+
+/** Loads a catalogue scenario, failing the test with its diagnostics if it does not load. */
+export function loadCatalogueScenario(name: string): Scenario {
+  const result = loadScenarioFile(catalogueFile(name));
+  if (!result.ok) throw new Error(result.errors.map((e) => e.message).join('\n'));
+  return result.scenario;
+}
+
+/** Runs a scenario keeping every trace event. */
+export function runWithTrace(scenario: Scenario, seed?: number): { result: RunResult; events: TraceEvent[] } {
+  const events: TraceEvent[] = [];
+  const result = runScenario(scenario, {
+    sinks: [{ record: (event) => events.push(event) }],
+    ...(seed === undefined ? {} : { seed }),
+  });
+  return { result, events };
+}
+
+/** The broken variant of a catalogue entry: `scenarios/<id>/broken.yaml`. */
+export function brokenScenarioFile(id: string): string {
+  return join(repositoryRoot, 'scenarios', id, 'broken.yaml');
+}
+
+/** Loads a scenario file, failing the test with its diagnostics if it does not load. */
+export function loadScenario(file: string): Scenario {
+  const result = loadScenarioFile(file);
+  if (!result.ok) throw new Error(result.errors.map((e) => e.message).join('\n'));
+  return result.scenario;
+}
+
+/** Runs for a property that sets its own `numRuns`, scaled under `LBSIM_SOAK=1` (see scaledRuns). */
+export const runs: (n: number) => number = scaledRuns;

@@ -1,0 +1,128 @@
+/**
+ * docs/workshop.md stays usable: every `lbsim …` command in it (in shell blocks and inline)
+ * parses as the CLI parses it, names scenario files and catalogue ids that exist, connection
+ * ids the scenario starts and vantage points it has; every capture a `tshark -r` reads is one
+ * a `--pcap` command in the guide writes; and every catalogue failure mode has its module.
+ * (That `lbsim explain` of each broken variant names its failure mode is test/catalogue.test.ts.)
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describeTopology, loadScenarioFile, type Scenario } from '@lbsim/scenario';
+import { checkArguments } from '@lbsim/sim-cli';
+import { describe, expect, it } from 'vitest';
+import { repositoryRoot } from './support.ts';
+
+const guide = readFileSync(join(repositoryRoot, 'docs/workshop.md'), 'utf8');
+const scenariosDirectory = join(repositoryRoot, 'scenarios');
+
+/** Shell words of a command line: spaces split, single quotes group (as the guide writes them). */
+function shellWords(line: string): string[] {
+  return [...line.matchAll(/'([^']*)'|(\S+)/g)].map((match) => match[1] ?? match[2] ?? '');
+}
+
+/**
+ * Every lbsim command of the guide, without placeholders (`<file>`, `<id>`, `…`): each line of
+ * a shell block, and each inline one with an argument (a bare `lbsim explain` in prose names the
+ * command, it is not one to run).
+ */
+function lbsimCommands(): string[] {
+  const blocks = [...guide.matchAll(/```sh\n([\s\S]*?)```/g)].flatMap((match) => (match[1] ?? '').split('\n'));
+  const inline = [...guide.matchAll(/`(lbsim [^`]+)`/g)]
+    .map((match) => match[1] ?? '')
+    .filter((command) => shellWords(command).length > 2);
+  const commands = [...blocks, ...inline].map((line) => line.trim()).filter((line) => line.startsWith('lbsim '));
+  return [...new Set(commands)].filter((command) => !/[<…]/.test(command));
+}
+
+/** Every `tshark -r <file>` the guide runs. */
+function tsharkCaptures(): string[] {
+  return [...guide.matchAll(/tshark -r (\S+)/g)].map((match) => match[1] ?? '');
+}
+
+function loadScenario(path: string): Scenario {
+  const loaded = loadScenarioFile(path);
+  if (!loaded.ok) throw new Error(`${path}: ${loaded.errors.map((e) => e.message).join('; ')}`);
+  return loaded.scenario;
+}
+
+/** The file an `lbsim run`/`explain` argument means: a path from the repository root, or a catalogue id. */
+function scenarioFileOf(command: string, argument: string): string {
+  if (command === 'run') return join(repositoryRoot, argument);
+  const [id, variant = 'broken'] = argument.split('/');
+  const inFolder = join(scenariosDirectory, id ?? '', `${variant}.yaml`);
+  return existsSync(inFolder) ? inFolder : join(scenariosDirectory, `${argument}.yaml`);
+}
+
+/** Values of a repeatable option. */
+function optionValues(words: readonly string[], option: string): string[] {
+  return words.flatMap((word, i) => (word === option && words[i + 1] !== undefined ? [words[i + 1] as string] : []));
+}
+
+describe('docs/workshop.md', () => {
+  const commands = lbsimCommands();
+
+  it('has commands to check', () => {
+    expect(commands.length).toBeGreaterThan(80);
+  });
+
+  for (const command of commands) {
+    it(command, async () => {
+      const words = shellWords(command).slice(1);
+      expect(await checkArguments(words)).toBeUndefined();
+      const [verb, argument] = words;
+      if ((verb !== 'run' && verb !== 'explain') || argument === undefined) return;
+      const file = scenarioFileOf(verb, argument);
+      expect(existsSync(file), `${argument} names no scenario`).toBe(true);
+      const scenario = loadScenario(file);
+      const connections = scenario.traffic.reduce((sum, item) => sum + item.connections, 0);
+      for (const id of optionValues(words, '--connection')) expect(Number(id)).toBeLessThanOrEqual(connections);
+      const topology = describeTopology(scenario);
+      const nodes = new Set([
+        topology.router,
+        ...topology.clients.map((client) => client.name),
+        ...topology.muxes.map((mux) => mux.name),
+        ...topology.hosts.flatMap((host) => [host.name, ...host.vms.map((vm) => vm.name)]),
+      ]);
+      for (const node of optionValues(words, '--at')) expect(nodes, `--at ${node}`).toContain(node);
+    });
+  }
+
+  it('reads only captures that a --pcap command of the guide writes, of nodes that scenario has', () => {
+    const writes = new Map(
+      commands.flatMap((command) => {
+        const words = shellWords(command);
+        const directory = optionValues(words, '--pcap')[0];
+        return directory === undefined ? [] : [[directory, words[2] as string] as const];
+      }),
+    );
+    const captures = tsharkCaptures();
+    expect(captures.length).toBeGreaterThan(15);
+    for (const capture of captures) {
+      const match = /^(out\/[^/]+)\/([^/]+)\.pcapng$/.exec(capture);
+      expect(match, capture).not.toBeNull();
+      const file = writes.get(match?.[1] ?? '');
+      expect(file, `no --pcap ${match?.[1]} in the guide`).toBeDefined();
+      const topology = describeTopology(loadScenario(join(repositoryRoot, file ?? '')));
+      const nodes = [
+        ...topology.clients.map((client) => client.name),
+        ...topology.muxes.map((mux) => mux.name),
+        ...topology.hosts.flatMap((host) => [host.name, ...host.vms.map((vm) => vm.name)]),
+      ];
+      expect(nodes, capture).toContain(match?.[2]);
+    }
+  });
+
+  it('has a module, with its broken and fixed runs, for every failure mode of the catalogue', () => {
+    const folders = readdirSync(scenariosDirectory).filter((name) =>
+      statSync(join(scenariosDirectory, name)).isDirectory(),
+    );
+    for (const id of folders) {
+      expect(guide, id).toMatch(new RegExp(`^### [A-E]\\d\\. \`${id}\`: .*\\(\\d+ min\\)$`, 'm'));
+      expect(commands, id).toContain(`lbsim explain ${id}`);
+      expect(
+        commands.some((command) => command.startsWith(`lbsim run scenarios/${id}/fixed`)),
+        id,
+      ).toBe(true);
+    }
+  });
+});
