@@ -73,6 +73,13 @@ export class FlowTable {
   private readonly trusted = new Map<string, FlowEntry>();
   /** Trusted entries by idle timeout (ns), each queue least recently seen first. */
   private readonly trustedQueues = new Map<number, Map<string, FlowEntry>>();
+  /**
+   * A lower bound of the last-seen time of every untrusted entry: the front entry's when the
+   * queue was last swept (+∞ when it was empty then); entries only join at the back.
+   */
+  private untrustedFrontSeenNs = Number.POSITIVE_INFINITY;
+  /** The same bound for each trusted queue, by idle timeout. */
+  private readonly trustedFrontSeenNs = new Map<number, number>();
 
   constructor(private readonly limits: FlowTableLimits = defaultFlowTableLimits) {}
 
@@ -97,6 +104,7 @@ export class FlowTable {
       const queue = this.queueOf(trusted);
       queue.delete(key);
       queue.set(key, trusted);
+      this.noteTrustedSeen(trusted.trustedIdleTimeoutNs, nowNs);
       trusted.lastSeenNs = nowNs;
       trusted.packets++;
       return { kind: 'hit', entry: trusted };
@@ -109,8 +117,10 @@ export class FlowTable {
     if (this.trusted.size < this.limits.trustedQuota) {
       this.trusted.set(key, untrusted);
       this.queueOf(untrusted).set(key, untrusted);
+      this.noteTrustedSeen(untrusted.trustedIdleTimeoutNs, nowNs);
     } else {
       this.untrusted.set(key, untrusted);
+      this.untrustedFrontSeenNs = Math.min(this.untrustedFrontSeenNs, nowNs);
     }
     return { kind: 'hit', entry: untrusted };
   }
@@ -141,6 +151,7 @@ export class FlowTable {
     }
     const entry: FlowEntry = { dip, ruleName, createdAtNs: nowNs, lastSeenNs: nowNs, packets: 1, trustedIdleTimeoutNs };
     this.untrusted.set(key, entry);
+    this.untrustedFrontSeenNs = Math.min(this.untrustedFrontSeenNs, nowNs);
     this.counters.inserted++;
     return { kind: 'inserted', entry };
   }
@@ -150,6 +161,8 @@ export class FlowTable {
     this.untrusted.clear();
     this.trusted.clear();
     this.trustedQueues.clear();
+    this.untrustedFrontSeenNs = Number.POSITIVE_INFINITY;
+    this.trustedFrontSeenNs.clear();
   }
 
   /**
@@ -174,15 +187,39 @@ export class FlowTable {
     return queue;
   }
 
+  /** Keeps a trusted queue's bound a lower bound when an entry joins it at `nowNs`. */
+  private noteTrustedSeen(timeoutNs: number, nowNs: number): void {
+    const bound = this.trustedFrontSeenNs.get(timeoutNs) ?? Number.POSITIVE_INFINITY;
+    if (nowNs < bound) this.trustedFrontSeenNs.set(timeoutNs, nowNs);
+  }
+
+  /**
+   * Removes expired entries from the front of every queue. Each queue is ordered by last
+   * seen, so its front's last-seen time bounds every entry's; while that bound is younger than
+   * the timeout nothing can have expired and the queue is not touched. Without the bound each
+   * call would walk the holes that promotions and refreshes leave at the front of a Map
+   * (V8 compacts them only on rehash), which made lookups quadratic in the table size.
+   */
   private expire(nowNs: number): void {
-    for (const [key, entry] of this.untrusted) {
-      if (nowNs - entry.lastSeenNs <= this.limits.untrustedIdleTimeoutNs) break;
-      this.untrusted.delete(key);
-      this.counters.expiredUntrusted++;
+    if (nowNs - this.untrustedFrontSeenNs > this.limits.untrustedIdleTimeoutNs) {
+      this.untrustedFrontSeenNs = Number.POSITIVE_INFINITY;
+      for (const [key, entry] of this.untrusted) {
+        if (nowNs - entry.lastSeenNs <= this.limits.untrustedIdleTimeoutNs) {
+          this.untrustedFrontSeenNs = entry.lastSeenNs;
+          break;
+        }
+        this.untrusted.delete(key);
+        this.counters.expiredUntrusted++;
+      }
     }
     for (const [timeout, queue] of this.trustedQueues) {
+      if (nowNs - (this.trustedFrontSeenNs.get(timeout) ?? Number.POSITIVE_INFINITY) <= timeout) continue;
+      this.trustedFrontSeenNs.set(timeout, Number.POSITIVE_INFINITY);
       for (const [key, entry] of queue) {
-        if (nowNs - entry.lastSeenNs <= timeout) break;
+        if (nowNs - entry.lastSeenNs <= timeout) {
+          this.trustedFrontSeenNs.set(timeout, entry.lastSeenNs);
+          break;
+        }
         queue.delete(key);
         this.trusted.delete(key);
         this.counters.expiredTrusted++;

@@ -28,8 +28,8 @@ interface ConnectionPath {
   readonly muxes: string[];
   readonly drops: ConnectionDrop[];
   dropCount: number;
-  /** Every drop of the connection, counted by reason and node. */
-  readonly dropsByReason: Map<string, DropCount>;
+  /** Every drop of the connection, counted by reason and node; created at its first drop. */
+  dropsByReason: Map<string, DropCount> | undefined;
   /** RSTs sent for the connection (by either end or by the load balancer), first few. */
   readonly resets: ConnectionReset[];
   /** Dropped TCP SYNs without ACK. */
@@ -46,7 +46,7 @@ function emptyPath(): ConnectionPath {
     muxes: [],
     drops: [],
     dropCount: 0,
-    dropsByReason: new Map(),
+    dropsByReason: undefined,
     resets: [],
     synDrops: 0,
     lastDropAtNs: -1,
@@ -101,6 +101,7 @@ export class RunObserver implements TraceSink {
         path.dropCount++;
         path.lastDropAtNs = event.atNs;
         if (isConnectionAttempt(event.packet)) path.synDrops++;
+        path.dropsByReason ??= new Map();
         const counted = path.dropsByReason.get(key);
         path.dropsByReason.set(key, {
           reason,

@@ -65,7 +65,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
     const result = connection.result();
     const path = observer.pathOfConnection(connection.id);
     const own = sourceAddresses[connection.traffic] ?? new Set<string>();
-    const dropCounts = [...path.dropsByReason.values()].sort(
+    const dropCounts = [...(path.dropsByReason?.values() ?? [])].sort(
       (a, b) => b.count - a.count || a.reason.localeCompare(b.reason) || a.node.localeCompare(b.node),
     );
     dropsByConnection.set(connection.id, dropCounts);

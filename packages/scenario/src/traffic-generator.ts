@@ -23,7 +23,41 @@ export interface StartedConnection {
   readonly id: number;
   readonly traffic: number;
   readonly startedAtNs: number;
-  readonly result: () => ExchangeResult;
+  /** The result so far: the final one once the exchange ended. */
+  result(): ExchangeResult;
+}
+
+/**
+ * A started connection that keeps only its final result once its exchange ends: the live
+ * exchange's closure holds the exchange's whole state (handlers, reader, options), and the
+ * run keeps one record per connection, a million in a scale run.
+ */
+class StartedConnectionRecord implements StartedConnection {
+  private final: ExchangeResult | undefined;
+  private live: (() => ExchangeResult) | undefined;
+
+  constructor(
+    readonly id: number,
+    readonly traffic: number,
+    readonly startedAtNs: number,
+  ) {}
+
+  /** Follows a running exchange; ignored when it already ended (no local port was free). */
+  follow(live: () => ExchangeResult): void {
+    if (this.final === undefined) this.live = live;
+  }
+
+  /** Records the final result and lets go of the exchange. */
+  end(final: ExchangeResult): void {
+    this.final = final;
+    this.live = undefined;
+  }
+
+  result(): ExchangeResult {
+    const result = this.final ?? this.live?.();
+    if (result === undefined) throw new Error(`connection ${this.id} was never started`);
+    return result;
+  }
 }
 
 /** Schedules all traffic of the world's scenario; returns the list connections are added to. */
@@ -37,15 +71,16 @@ export function scheduleTraffic(world: World): StartedConnection[] {
     const source = sourceOf(world, item.from, remoteAddress);
     const start = () => {
       const id = nextConnectionId++;
+      const record = new StartedConnectionRecord(id, index, kernel.nowNs);
       const common = {
         endpoint: source.endpoint,
         localAddress: source.address,
         remoteAddress,
         remotePort: target.port,
         connectionId: id,
-        onResult: () => {},
+        onResult: (final: ExchangeResult) => record.end(final),
       };
-      const result =
+      const live =
         item.protocol === 'Udp'
           ? startUdpExchange({ ...common, payloadBytes: item.requestBytes, timeoutNs: item.timeout })
           : item.app === 'ftp'
@@ -60,7 +95,8 @@ export function scheduleTraffic(world: World): StartedConnection[] {
                     ? { kind: 'http', path: item.path, host: item.to }
                     : { kind: 'echo', bytes: item.requestBytes },
               }).result;
-      started.push({ id, traffic: index, startedAtNs: kernel.nowNs, result });
+      record.follow(live);
+      started.push(record);
     };
     /** Schedules connection `k` of the item, which schedules connection `k + 1` when it starts. */
     const schedule = (k: number) => {

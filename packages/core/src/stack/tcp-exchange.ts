@@ -59,7 +59,11 @@ export function startTcpExchange(options: TcpExchangeOptions): TcpExchange {
   const kernel = options.endpoint.kernel;
   const request = options.request;
   const requests = options.requests ?? 1;
-  let reader = new HttpResponseReader();
+  let reader: HttpResponseReader | undefined = new HttpResponseReader();
+  // The connection while the exchange runs; dropped when it ends, with the reader, so a
+  // finished exchange (kept for the run summary) no longer holds the connection's buffers
+  // and handlers: a million-connection run would otherwise keep every client socket alive.
+  let open: TcpConnection | undefined;
   let httpStatus: number | undefined;
   let final: ExchangeResult | undefined;
   let establishedAtNs: number | undefined;
@@ -68,16 +72,18 @@ export function startTcpExchange(options: TcpExchangeOptions): TcpExchange {
 
   const finish = (outcome: ExchangeOutcome, localPort: number | undefined): void => {
     if (final !== undefined) return;
-    final = { outcome, endedAtNs: kernel.nowNs, establishedAtNs, httpStatus: httpStatus ?? reader.status, localPort };
+    final = { outcome, endedAtNs: kernel.nowNs, establishedAtNs, httpStatus: httpStatus ?? reader?.status, localPort };
+    open = undefined;
+    reader = undefined;
     options.onResult(final);
   };
   const responseComplete = (text: string, bytes: number): boolean => {
-    if (request.kind === 'http') return reader.add(text, bytes);
+    if (request.kind === 'http') return reader?.add(text, bytes) ?? false;
     echoedBytes += bytes;
     return echoedBytes >= request.bytes;
   };
   const sendRequest = (c: TcpConnection): void => {
-    if (c.state !== 'ESTABLISHED') return;
+    if (c.state !== 'ESTABLISHED' || final !== undefined) return;
     reader = new HttpResponseReader();
     echoedBytes = 0;
     if (request.kind === 'http') c.write(formatHttpRequest(request.path, request.host));
@@ -99,7 +105,7 @@ export function startTcpExchange(options: TcpExchangeOptions): TcpExchange {
       },
       onData: (c, text, bytes) => {
         if (!responseComplete(text, bytes)) return;
-        httpStatus = reader.status ?? httpStatus;
+        httpStatus = reader?.status ?? httpStatus;
         answered++;
         if (answered < requests) {
           kernel.after(options.idleBetweenNs ?? 0, () => sendRequest(c));
@@ -113,6 +119,7 @@ export function startTcpExchange(options: TcpExchangeOptions): TcpExchange {
     },
   });
   if (connection === undefined) finish('no-port', undefined);
+  else if (final === undefined) open = connection;
 
   return {
     connection,
@@ -121,8 +128,8 @@ export function startTcpExchange(options: TcpExchangeOptions): TcpExchange {
         outcome: establishedAtNs === undefined ? 'pending' : 'established',
         endedAtNs: kernel.nowNs,
         establishedAtNs,
-        httpStatus: httpStatus ?? reader.status,
-        localPort: connection?.localPort,
+        httpStatus: httpStatus ?? reader?.status,
+        localPort: open?.localPort,
       },
   };
 }
