@@ -5,12 +5,12 @@
  * of each broken variant names its own failure mode.
  */
 
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { failureModeIds, runScenario } from '@lbsim/scenario';
 import { main } from '@lbsim/sim-cli';
 import { describe, expect, it } from 'vitest';
-import { catalogueScenarios, loadCatalogueScenario, repositoryRoot } from './support.ts';
+import { catalogueScenarios, failureModeFolders, loadCatalogueScenario, repositoryRoot } from './support.ts';
 
 /** The ids of DESIGN §7's table, in its order: the failure modes the catalogue must have. */
 const designCatalogue = [
@@ -38,13 +38,6 @@ const designCatalogue = [
 const pending: ReadonlyMap<string, string> = new Map();
 
 const scenariosDirectory = join(repositoryRoot, 'scenarios');
-
-/** The failure-mode folders under scenarios/ (top-level files are plain demos). */
-function catalogueFolders(): string[] {
-  return readdirSync(scenariosDirectory)
-    .filter((name) => statSync(join(scenariosDirectory, name)).isDirectory())
-    .sort();
-}
 
 describe('the scenario catalogue', () => {
   for (const name of catalogueScenarios()) {
@@ -74,12 +67,12 @@ describe('the catalogue covers DESIGN §7', () => {
   }
 
   it('explanations know exactly the failure modes the catalogue has', () => {
-    expect([...failureModeIds]).toEqual(catalogueFolders());
+    expect([...failureModeIds]).toEqual(failureModeFolders());
   });
 });
 
 describe('lbsim explain names the failure mode of each broken variant', () => {
-  for (const id of catalogueFolders()) {
+  for (const id of failureModeFolders()) {
     it(`lbsim explain ${id} → ${id}`, async () => {
       let stdout = '';
       const code = await main(['explain', id, '--catalogue', scenariosDirectory], {

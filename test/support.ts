@@ -16,14 +16,29 @@ export function catalogueFile(name: string): string {
   return join(repositoryRoot, 'scenarios', `${name}.yaml`);
 }
 
-/** Every catalogue scenario's name (path under scenarios/ without `.yaml`), sorted. */
+/**
+ * The folder of scale runs (a million connections, minutes of wall time): not a failure mode,
+ * and left out of the catalogue the tests run; `pnpm bench` and docs/performance.md cover it.
+ */
+export const scaleFolder = 'scale';
+
+/** The failure-mode folders under scenarios/, sorted (top-level files are plain demos). */
+export function failureModeFolders(): string[] {
+  const directory = join(repositoryRoot, 'scenarios');
+  return readdirSync(directory)
+    .filter((name) => name !== scaleFolder && statSync(join(directory, name)).isDirectory())
+    .sort();
+}
+
+/** Every catalogue scenario's name (path under scenarios/ without `.yaml`), sorted; no scale runs. */
 export function catalogueScenarios(): string[] {
   const found: string[] = [];
   const walk = (directory: string) => {
     for (const entry of readdirSync(directory).sort()) {
       const path = join(directory, entry);
-      if (statSync(path).isDirectory()) walk(path);
-      else if (entry.endsWith('.yaml'))
+      if (statSync(path).isDirectory()) {
+        if (path !== join(repositoryRoot, 'scenarios', scaleFolder)) walk(path);
+      } else if (entry.endsWith('.yaml'))
         found.push(relative(join(repositoryRoot, 'scenarios'), path).replace(/\.yaml$/, ''));
     }
   };

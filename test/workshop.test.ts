@@ -5,12 +5,12 @@
  * a `--pcap` command in the guide writes; and every catalogue failure mode has its module.
  * (That `lbsim explain` of each broken variant names its failure mode is test/catalogue.test.ts.)
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describeTopology, loadScenarioFile, type Scenario } from '@lbsim/scenario';
 import { checkArguments } from '@lbsim/sim-cli';
 import { describe, expect, it } from 'vitest';
-import { repositoryRoot } from './support.ts';
+import { failureModeFolders, repositoryRoot } from './support.ts';
 
 const guide = readFileSync(join(repositoryRoot, 'docs/workshop.md'), 'utf8');
 const scenariosDirectory = join(repositoryRoot, 'scenarios');
@@ -113,10 +113,7 @@ describe('docs/workshop.md', () => {
   });
 
   it('has a module, with its broken and fixed runs, for every failure mode of the catalogue', () => {
-    const folders = readdirSync(scenariosDirectory).filter((name) =>
-      statSync(join(scenariosDirectory, name)).isDirectory(),
-    );
-    for (const id of folders) {
+    for (const id of failureModeFolders()) {
       expect(guide, id).toMatch(new RegExp(`^### [A-E]\\d\\. \`${id}\`: .*\\(\\d+ min\\)$`, 'm'));
       expect(commands, id).toContain(`lbsim explain ${id}`);
       expect(

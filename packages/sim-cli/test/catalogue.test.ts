@@ -132,9 +132,21 @@ describe('lbsim test', () => {
     expect(stdout.trimEnd().split('\n').at(-1)).toBe('6 scenarios: 5 met, 0 not met, 1 invalid');
   });
 
+  it('skips scale runs in a scale/ folder, and runs them when pointed at the folder', async () => {
+    const directory = catalogue({ ...allMet, 'scale/huge.yaml': scenario('huge', 'A scale run.', 'completed') });
+    const { code, stdout } = await lbsim('test', directory);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^skipped {2}\S+scale\/huge\.yaml +a scale run; run it alone with lbsim run$/m);
+    expect(stdout.trimEnd().split('\n').at(-1)).toBe('5 scenarios: 5 met, 0 not met, 0 invalid, 1 skipped');
+    const alone = await lbsim('test', join(directory, 'scale'));
+    expect(alone.code).toBe(1);
+    expect(alone.stdout.trimEnd().split('\n').at(-1)).toBe('1 scenario: 0 met, 1 not met, 0 invalid');
+  });
+
   it('runs the bundled scenarios', async () => {
     const { code, stdout } = await lbsim('test', join(root, 'scenarios'));
     expect(code).toBe(0);
-    expect(stdout).toMatch(/scenarios: \d+ met, 0 not met, 0 invalid\n$/);
+    expect(stdout).toMatch(/scenarios: \d+ met, 0 not met, 0 invalid, 1 skipped\n$/);
+    expect(stdout).toMatch(/^skipped {2}\S+million-connections\.yaml/m);
   });
 });

@@ -2,6 +2,10 @@
  * `lbsim test <dir>`: runs every scenario under a directory against its expectations and
  * reports each as met, not met or invalid, one line as each finishes, then a tally. Exit 0
  * only when every scenario's expectations are met.
+ *
+ * Scenarios in a folder named `scale` (scenarios/scale/: a million connections, minutes of
+ * wall time) are scale runs, not checks: they are listed as skipped unless the directory
+ * given is itself a scale folder or inside one.
  */
 import { loadScenarioFile, type RunResult, runScenario } from '@lbsim/scenario';
 import { type CatalogueEntry, findScenarios } from '../catalogue/find-scenarios.ts';
@@ -66,15 +70,30 @@ export function testCommand(directory: string, io: CliIo): ExitCode {
   const tally = { met: 0, 'not met': 0, invalid: 0 };
   // Lines are printed as each scenario finishes; the paths are known first, so they align.
   const width = Math.max(...found.entries.map((entry) => entry.path.length));
-  for (const entry of found.entries) {
+  const skipped = found.entries.filter(isScaleRun);
+  for (const entry of skipped) {
+    io.stdout(`skipped  ${entry.path.padEnd(width)}  a scale run; run it alone with lbsim run\n`);
+  }
+  const judged = found.entries.filter((entry) => !isScaleRun(entry));
+  for (const entry of judged) {
     const verdict = judgeScenario(entry);
     tally[verdict.kind]++;
     io.stdout(`${labels[verdict.kind]}  ${entry.path.padEnd(width)}  ${verdict.detail}\n`);
   }
-  const total = found.entries.length;
+  const total = judged.length;
+  const skippedText = skipped.length > 0 ? `, ${skipped.length} skipped` : '';
   io.stdout(
-    `\n${total} scenario${total === 1 ? '' : 's'}: ${tally.met} met, ${tally['not met']} not met, ${tally.invalid} invalid\n`,
+    `\n${total} scenario${total === 1 ? '' : 's'}: ${tally.met} met, ${tally['not met']} not met, ${tally.invalid} invalid${skippedText}\n`,
   );
+  if (total === 0) {
+    io.stderr(`lbsim: only scale runs under ${directory}; run them with lbsim run\n`);
+    return 2;
+  }
   if (tally.invalid > 0) return 2;
   return tally['not met'] > 0 ? 1 : 0;
+}
+
+/** Whether an entry is a scale run: inside a `scale` folder below the directory given. */
+function isScaleRun(entry: CatalogueEntry): boolean {
+  return entry.variant !== '' && entry.id.split('/').includes('scale');
 }
