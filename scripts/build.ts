@@ -1,0 +1,54 @@
+/**
+ * `pnpm build`: bundles the `lbsim` command into packages/lbsim/dist/ with esbuild and copies
+ * the catalogue (scenarios/, without the generated scale runs) and the JSON Schema beside it, so
+ * that the `lbsim` package runs with Node 20 alone: no TypeScript loader, no runtime
+ * dependencies to install.
+ *
+ * esbuild rather than `tsc` project references: the sources import `.ts` paths and the
+ * workspace packages export their `src/`, which a bundler resolves as they are while tsc would
+ * need every package restructured to emit; a bundle is also one file to load (start-up time),
+ * and code splitting keeps the report, capture and JSON writers out of the start path until a
+ * command asks for them. Source maps point errors back at the `.ts` sources.
+ *
+ * Usage: `tsx scripts/build.ts [--out <dir>]` (default packages/lbsim). Exit 1 with esbuild's
+ * messages when the bundle does not build.
+ */
+import { cpSync, mkdirSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { build } from 'esbuild';
+
+const root = join(import.meta.dirname, '..');
+const { values } = parseArgs({ options: { out: { type: 'string' } } });
+const packageDirectory = resolve(values.out ?? join(root, 'packages/lbsim'));
+const dist = join(packageDirectory, 'dist');
+
+rmSync(dist, { recursive: true, force: true });
+const result = await build({
+  entryPoints: { lbsim: join(root, 'packages/sim-cli/src/bin.ts') },
+  outdir: dist,
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  sourcemap: true,
+  // CommonJS dependencies bundled into an ES module still call require() for Node built-ins.
+  banner: {
+    js: "import { createRequire as lbsimCreateRequire } from 'node:module'; const require = lbsimCreateRequire(import.meta.url);",
+  },
+  chunkNames: 'chunks/[name]-[hash]',
+  legalComments: 'linked',
+  logLevel: 'warning',
+}).catch(() => undefined);
+if (result === undefined || result.errors.length > 0) process.exit(1);
+
+for (const folder of ['scenarios', 'schema']) {
+  rmSync(join(packageDirectory, folder), { recursive: true, force: true });
+  mkdirSync(join(packageDirectory, folder), { recursive: true });
+  cpSync(join(root, folder), join(packageDirectory, folder), {
+    recursive: true,
+    // The scale runs are generated workloads of minutes each, not catalogue entries.
+    filter: (source) => !source.startsWith(join(root, 'scenarios', 'scale')),
+  });
+}
