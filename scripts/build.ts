@@ -13,7 +13,8 @@
  * Usage: `tsx scripts/build.ts [--out <dir>]` (default packages/lbsim). Exit 1 with esbuild's
  * messages when the bundle does not build.
  */
-import { cpSync, mkdirSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
@@ -23,6 +24,18 @@ const { values } = parseArgs({ options: { out: { type: 'string' } } });
 const packageDirectory = resolve(values.out ?? join(root, 'packages/lbsim'));
 const dist = join(packageDirectory, 'dist');
 
+/** The commit being built (with `+dirty` for uncommitted changes), or null outside a git checkout. */
+function currentCommit(): string | null {
+  try {
+    const git = (args: string[]) => execFileSync('git', args, { cwd: root, encoding: 'utf8', stdio: 'pipe' }).trim();
+    const commit = git(['rev-parse', '--short', 'HEAD']);
+    return git(['status', '--porcelain', '--untracked-files=no']) === '' ? commit : `${commit}+dirty`;
+  } catch {
+    return null;
+  }
+}
+
+const { version } = JSON.parse(readFileSync(join(root, 'packages/lbsim/package.json'), 'utf8')) as { version: string };
 rmSync(dist, { recursive: true, force: true });
 const result = await build({
   entryPoints: { lbsim: join(root, 'packages/sim-cli/src/bin.ts') },
@@ -33,6 +46,7 @@ const result = await build({
   platform: 'node',
   target: 'node20',
   sourcemap: true,
+  define: { LBSIM_BUILD: JSON.stringify({ version, commit: currentCommit() }) },
   // CommonJS dependencies bundled into an ES module still call require() for Node built-ins.
   banner: {
     js: "import { createRequire as lbsimCreateRequire } from 'node:module'; const require = lbsimCreateRequire(import.meta.url);",

@@ -4,15 +4,22 @@
  * and {@link checkArguments} parses without running, so docs can be checked command by command.
  */
 
+import { existsSync } from 'node:fs';
 import { type CaptureFormat, captureFormats } from '@lbsim/core';
-import { scenarioJsonSchemaText } from '@lbsim/scenario';
 import yargs from 'yargs';
-import { explainCommand } from './commands/explain.ts';
-import { listCommand } from './commands/list.ts';
-import { runCommand } from './commands/run.ts';
-import { testCommand } from './commands/test.ts';
-import { validateCommand } from './commands/validate.ts';
+import { defaultCatalogueDirectory } from './catalogue/default-catalogue.ts';
 import type { CliIo, ExitCode } from './io.ts';
+import { formatVersion, lbsimVersion } from './version.ts';
+
+/** The flag the completion script passes, with the words typed so far. */
+const completionRequest = '--get-yargs-completions';
+
+/** Help text of `--catalogue`, shared by the commands that look ids up. */
+const catalogueOption = {
+  type: 'string',
+  describe: 'the catalogue directory catalogue ids are looked up in',
+  defaultDescription: 'the catalogue bundled with lbsim',
+} as const;
 
 /** Why `seed` is no valid `--seed`, or `undefined` when it is (or absent). */
 function seedProblem(seed: number | undefined): string | undefined {
@@ -20,10 +27,37 @@ function seedProblem(seed: number | undefined): string | undefined {
   return `--seed must be an integer 0..4294967295, got ${seed}`;
 }
 
+/**
+ * The completions yargs offers for `words` (the command line typed so far, program name first),
+ * one per line. yargs answers words after a command by parsing again with that command's options
+ * and printing them with console.log, without settling getCompletion's promise; so the printed
+ * lines are collected, and the promise is not waited for beyond the current turn of the loop.
+ */
+async function completeWords(parser: ReturnType<typeof yargs>, words: readonly string[]): Promise<string> {
+  const printed: string[] = [];
+  const log = console.log;
+  console.log = (...parts: unknown[]) => {
+    printed.push(parts.join(' '));
+  };
+  try {
+    const answered = await Promise.race([
+      parser.getCompletion([...words]).catch(() => [] as string[]),
+      new Promise<undefined>((resolve) => setImmediate(() => resolve(undefined))),
+    ]);
+    return [...(answered ?? []), ...printed].join('\n');
+  } finally {
+    console.log = log;
+  }
+}
+
 /** What parsing an `lbsim` command line gave: the command to run, help text, or a failure. */
 interface ParsedArguments {
-  /** Runs the command the arguments name; `undefined` for help or on failure. */
-  readonly command: (() => ExitCode) | undefined;
+  /**
+   * Runs the command the arguments name; `undefined` for help or on failure. Each command's
+   * module is imported only when it runs, so `--help` and a bad argument load none of the
+   * simulation.
+   */
+  readonly command: (() => Promise<ExitCode>) | undefined;
   /** Help text, or yargs' usage text on a failure. */
   readonly output: string;
   /** What is wrong with the arguments, in one line. */
@@ -32,17 +66,23 @@ interface ParsedArguments {
 
 /** Parses `argv` into the command it names, without running it. */
 async function parseArguments(argv: readonly string[], io: CliIo): Promise<ParsedArguments> {
-  let command: (() => ExitCode) | undefined;
+  let command: (() => Promise<ExitCode>) | undefined;
   let failure: string | undefined;
   const parser = yargs([...argv])
     .scriptName('lbsim')
     .usage('$0 <command> [options]\n\nA deterministic packet-level simulator of an Ananta-style cloud load balancer.')
     .command(
-      'run <file>',
+      'run <scenario>',
       'run a scenario and print what happened; exit 0 when its expectations are met, 1 when not, 2 on bad input',
       (y) =>
         y
-          .positional('file', { type: 'string', demandOption: true, describe: 'scenario file (YAML)' })
+          .positional('scenario', {
+            type: 'string',
+            demandOption: true,
+            describe:
+              'a scenario file (YAML, read from the current directory), or a catalogue id such as nsg-blocks-probe or nsg-blocks-probe/fixed',
+          })
+          .option('catalogue', catalogueOption)
           .option('seed', {
             type: 'number',
             describe: "override the scenario's seed (an integer 0..4294967295): same seed, same run",
@@ -96,7 +136,7 @@ async function parseArguments(argv: readonly string[], io: CliIo): Promise<Parse
           }),
       (args) => {
         // yargs may call the handler before it reports a missing positional.
-        if (typeof args.file !== 'string') return;
+        if (typeof args.scenario !== 'string') return;
         const seed = args.seed;
         const badSeed = seedProblem(seed);
         if (badSeed !== undefined) {
@@ -112,10 +152,22 @@ async function parseArguments(argv: readonly string[], io: CliIo): Promise<Parse
           failure = `--${args.pcap === '' ? 'pcap' : 'report'} needs a path`;
           return;
         }
-        command = () =>
-          runCommand(
+        const scenario = args.scenario;
+        const catalogue = args.catalogue ?? defaultCatalogueDirectory();
+        command = async () => {
+          // A name that is no file and no YAML path is a catalogue id, as with explain.
+          let file = scenario;
+          if (!existsSync(scenario) && !/\.ya?ml$/i.test(scenario)) {
+            const resolved = (await import('./catalogue/resolve-scenario.ts')).resolveScenario(scenario, catalogue);
+            if (!resolved.ok) {
+              io.stderr(`lbsim: ${resolved.error}\n`);
+              return 2;
+            }
+            file = resolved.path;
+          }
+          return (await import('./commands/run.ts')).runCommand(
             {
-              file: args.file,
+              file,
               seed,
               trace: args.trace,
               connections,
@@ -128,6 +180,7 @@ async function parseArguments(argv: readonly string[], io: CliIo): Promise<Parse
             },
             io,
           );
+        };
       },
     )
     .command(
@@ -145,11 +198,7 @@ async function parseArguments(argv: readonly string[], io: CliIo): Promise<Parse
             type: 'number',
             describe: "override the scenario's seed (an integer 0..4294967295): same seed, same run",
           })
-          .option('catalogue', {
-            type: 'string',
-            default: 'scenarios',
-            describe: 'the catalogue directory catalogue ids are looked up in',
-          })
+          .option('catalogue', catalogueOption)
           .example('$0 explain tw-recycle', 'why scenarios/tw-recycle/broken.yaml fails, and the fix')
           .example('$0 explain tw-recycle/fixed', 'the fixed variant: nothing (or little) left to explain')
           .example('$0 explain my-scenario.yaml --seed 42', 'any scenario file, with another seed'),
@@ -160,8 +209,12 @@ async function parseArguments(argv: readonly string[], io: CliIo): Promise<Parse
           failure = badSeed;
           return;
         }
-        const options = { scenario: args.scenario, catalogue: args.catalogue, seed: args.seed };
-        command = () => explainCommand(options, io);
+        const options = {
+          scenario: args.scenario,
+          catalogue: args.catalogue ?? defaultCatalogueDirectory(),
+          seed: args.seed,
+        };
+        command = async () => (await import('./commands/explain.ts')).explainCommand(options, io);
       },
     )
     .command(
@@ -171,16 +224,21 @@ async function parseArguments(argv: readonly string[], io: CliIo): Promise<Parse
       (args) => {
         const file = args.file;
         if (typeof file !== 'string') return;
-        command = () => validateCommand(file, io);
+        command = async () => (await import('./commands/validate.ts')).validateCommand(file, io);
       },
     )
     .command(
       'list [dir]',
-      'show the scenarios under a directory (default scenarios): id (folder), variant, name, first line of the description',
-      (y) => y.positional('dir', { type: 'string', default: 'scenarios', describe: 'directory of scenario files' }),
+      'show the scenarios under a directory (default: the catalogue bundled with lbsim): id (folder), variant, name, first line of the description',
+      (y) =>
+        y.positional('dir', {
+          type: 'string',
+          describe: 'directory of scenario files',
+          defaultDescription: 'the catalogue bundled with lbsim',
+        }),
       (args) => {
-        const dir = args.dir;
-        command = () => listCommand(dir, io);
+        const dir = args.dir ?? defaultCatalogueDirectory();
+        command = async () => (await import('./commands/list.ts')).listCommand(dir, io);
       },
     )
     .command(
@@ -195,7 +253,7 @@ async function parseArguments(argv: readonly string[], io: CliIo): Promise<Parse
       (args) => {
         const dir = args.dir;
         if (typeof dir !== 'string') return;
-        command = () => testCommand(dir, io);
+        command = async () => (await import('./commands/test.ts')).testCommand(dir, io);
       },
     )
     .command(
@@ -203,8 +261,8 @@ async function parseArguments(argv: readonly string[], io: CliIo): Promise<Parse
       'print the JSON Schema (draft-07) of scenario files, for editor completion and checking',
       (y) => y,
       () => {
-        command = () => {
-          io.stdout(scenarioJsonSchemaText());
+        command = async () => {
+          io.stdout((await import('@lbsim/scenario')).scenarioJsonSchemaText());
           return 0;
         };
       },
@@ -214,13 +272,22 @@ async function parseArguments(argv: readonly string[], io: CliIo): Promise<Parse
     .recommendCommands()
     .help()
     .alias('help', 'h')
-    .version(false)
+    .version('version', "print lbsim's version and the commit it was built from", formatVersion(lbsimVersion()))
+    .completion(
+      'completion',
+      'print a bash/zsh completion script for lbsim; install it with: lbsim completion >> ~/.bashrc',
+    )
     .wrap(Math.min(100, process.stdout.columns ?? 100))
     .exitProcess(false)
     .fail((message, error) => {
       failure = message ?? error?.message ?? 'invalid arguments';
     });
 
+  // The completion script asks `lbsim --get-yargs-completions lbsim <words…>`; yargs answers it
+  // only through getCompletion when the parse is ours rather than its own process handling.
+  if (argv[0] === completionRequest) {
+    return { command: undefined, output: await completeWords(parser, argv.slice(1)), failure: undefined };
+  }
   const output = await new Promise<string>((resolve) => {
     parser.parse([...argv], {}, (_error, _args, text) => resolve(text ?? ''));
   });

@@ -1,10 +1,11 @@
 /**
- * The `--json` writer: pino, set up so every line is a function of the run alone. No pid,
- * hostname or wall-clock time (`base: null`, and the timestamp is the virtual time in ns as
- * `atNs`), level as a word, the message under `note`. Lines go straight to the given writer,
- * synchronously, so they interleave with nothing and tests capture them in-process.
+ * The `--json` writer: one JSON object per line, each a function of the run alone — no pid,
+ * hostname or wall-clock time. Every line starts with `level` (a word) and `atNs` (the virtual
+ * time in ns), then the event's fields, then `note` when there is one. Lines go straight to the
+ * given writer, synchronously, so they interleave with nothing and tests capture them
+ * in-process. (A logging library added nothing here: there are no log levels to filter and no
+ * transport to choose, only a fixed line shape; docs/json-output.md describes it.)
  */
-import { pino } from 'pino';
 
 /** A JSON-lines writer whose timestamp is virtual time. */
 export interface JsonLines {
@@ -16,21 +17,15 @@ export interface JsonLines {
   warn(fields: Record<string, unknown>, note?: string): void;
 }
 
-/** A pino logger writing one JSON object per line through `write`. */
+/** A writer of JSON lines through `write` (one call per line, newline included). */
 export function createJsonLines(write: (line: string) => void): JsonLines {
   let nowNs = 0;
-  const logger = pino(
-    {
-      base: null,
-      messageKey: 'note',
-      timestamp: () => `,"atNs":${nowNs}`,
-      formatters: { level: (label) => ({ level: label }) },
-    },
-    { write },
-  );
   const log = (level: 'info' | 'warn', fields: Record<string, unknown>, note: string | undefined) => {
-    if (note === undefined) logger[level](fields);
-    else logger[level](fields, note);
+    const body = JSON.stringify(fields);
+    const head = `{"level":"${level}","atNs":${nowNs}`;
+    const middle = body === '{}' ? '' : `,${body.slice(1, -1)}`;
+    const tail = note === undefined ? '' : `,"note":${JSON.stringify(note)}`;
+    write(`${head}${middle}${tail}}\n`);
   };
   return {
     setTimeNs: (atNs) => {

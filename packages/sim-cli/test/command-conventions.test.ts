@@ -1,0 +1,72 @@
+/**
+ * What a user expects of any command (issue 18): `--version`, shell completion, catalogue ids
+ * wherever a scenario is named, and the bundled catalogue found from any directory.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { defaultCatalogueDirectory } from '../src/catalogue/default-catalogue.ts';
+import { main } from '../src/index.ts';
+
+const root = join(import.meta.dirname, '../../..');
+
+async function lbsim(...argv: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), stderrIsTty: false });
+  return { code, stdout, stderr };
+}
+
+describe('lbsim --version', () => {
+  it("prints the lbsim package's version", async () => {
+    const { version } = JSON.parse(readFileSync(join(root, 'packages/lbsim/package.json'), 'utf8')) as {
+      version: string;
+    };
+    const { code, stdout } = await lbsim('--version');
+    expect(code).toBe(0);
+    expect(stdout.trim()).toMatch(
+      new RegExp(`^lbsim ${version.replaceAll('.', '\\.')}( \\(commit [0-9a-f]+(\\+dirty)?\\))?$`),
+    );
+  });
+});
+
+describe('lbsim completion', () => {
+  it('prints a bash completion script that asks lbsim for the words', async () => {
+    const { code, stdout } = await lbsim('completion');
+    expect(code).toBe(0);
+    expect(stdout).toContain('complete -o bashdefault -o default -F _lbsim_yargs_completions lbsim');
+    expect(stdout).toContain('--get-yargs-completions');
+  });
+
+  it('answers the script with the commands, and with the options of a command', async () => {
+    const commands = await lbsim('--get-yargs-completions', 'lbsim', '');
+    expect(commands.stdout.split('\n')).toEqual(expect.arrayContaining(['run', 'explain', 'validate', 'list']));
+    const options = await lbsim('--get-yargs-completions', 'lbsim', 'run', '--');
+    expect(options.stdout.split('\n')).toEqual(expect.arrayContaining(['--seed', '--trace', '--pcap', '--report']));
+  });
+});
+
+describe('catalogue ids and the bundled catalogue', () => {
+  it('finds the repository catalogue from the sources', () => {
+    expect(defaultCatalogueDirectory()).toBe(join(root, 'scenarios'));
+  });
+
+  it('runs a catalogue entry by id', async () => {
+    const { code, stdout } = await lbsim('run', 'nsg-blocks-probe/fixed');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^nsg-blocks-probe-fixed: seed \d+/);
+  });
+
+  it('names the nearest id when an id is unknown, with exit 2', async () => {
+    const { code, stderr } = await lbsim('run', 'nsg-blocks-prob');
+    expect(code).toBe(2);
+    expect(stderr).toContain('no scenario file or catalogue id "nsg-blocks-prob"');
+  });
+
+  it('reports a missing YAML file as a missing file, not as an unknown id', async () => {
+    const { code, stderr } = await lbsim('run', 'no-such-file.yaml');
+    expect(code).toBe(2);
+    expect(stderr).toContain('no-such-file.yaml');
+    expect(stderr).not.toContain('catalogue id');
+  });
+});
