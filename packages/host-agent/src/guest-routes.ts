@@ -1,5 +1,5 @@
 /**
- * A guest OS's routing table (mechanics.md §2.3 "Multi-NIC VMs must answer on the NIC that
+ * A guest OS's routing table (docs/mechanics.md §2.3 "Multi-NIC VMs must answer on the NIC that
  * received the probe", §7.7): which NIC a packet leaves by.
  *
  * Modelled on Linux: policy routes first (`ip rule add from <source> table …`, whose table
