@@ -13,7 +13,7 @@ import { type TcpProgress, trackTcpSegment } from './tcp-progress.ts';
 
 /**
  * The destination address the VM sees for a rule: the DIP, or with floating IP the frontend IP
- * (docs/mechanics.md §2.4: "the packet arrives with destination = frontend IP").
+ * (docs/mechanics.md §2.4: with floating IP the VM receives the packet still addressed to the frontend IP).
  */
 export function guestAddressOf(rule: NatRule): number {
   return rule.floatingIp ? rule.endpoint.vip : rule.dip;

@@ -2,8 +2,8 @@
  * The configuration contract between the Ananta Manager, the Muxes and the Host Agents.
  *
  * The manager compiles load balancers into these records and pushes them: each Mux gets the
- * VIP map (docs/mechanics.md §1.3: "(VIP, IP protocol, port) → list of DIPs"), each Host Agent the
- * NAT rules for its own DIPs (§1.4: "(VIP, protocolv, portv) ⇒ (DIP, protocolv, portd)").
+ * VIP map (docs/mechanics.md §1.3: (VIP, IP protocol, port) → a list of DIPs), each Host Agent the
+ * NAT rules for its own DIPs (§1.4: (VIP, protocol, VIP port) → (DIP, protocol, DIP port)).
  */
 import type { Ipv4Address } from '../net/ipv4-address.ts';
 

@@ -1,6 +1,6 @@
 /**
  * IP-in-IP encapsulation (RFC 2003), the tunnel from a Mux to the host of a DIP
- * (docs/mechanics.md §1.2: "outer dst = DIP, outer src = the Mux itself"; the inner packet is left
+ * (docs/mechanics.md §1.2: outer destination the DIP, outer source the Mux itself; the inner packet is left
  * untouched, so the DIP's replies can go straight back to the client).
  */
 import type { Ipv4Address } from './ipv4-address.ts';
