@@ -1,5 +1,5 @@
 /**
- * The architecture's rules, checked on the source (DESIGN §2):
+ * The architecture's rules, checked on the source (docs/architecture.md#packages-and-what-they-may-import):
  * - `mux`, `host-agent`, `probe` and `manager` import only `@lbsim/core` (and their own files);
  * - inside core, `net` imports nothing, `wire` only `net`, `sim` only `net`, `stack` `net`,
  *   `wire` and `sim`, `control` `net` and `sim`;

@@ -1,6 +1,6 @@
 /**
  * A vitest reporter that ends the run with the sizes of the property and fuzz suites and then
- * the line CI reads: `N passed, N failed, N skipped` (ecosystem.md §5.9).
+ * the line CI reads: `N passed, N failed, N skipped`.
  *
  * Sizes come from each test's meta (vitest.setup.ts records the runs of every fast-check
  * property and the seed): per file, the number of properties and their runs; for the fuzz

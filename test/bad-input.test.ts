@@ -1,6 +1,6 @@
 /**
  * Bad input gets one clear line per problem (with line:col where there is one) and exit 2,
- * never a stack trace (DESIGN §10): the five cases of the walking-skeleton issue, through the
+ * never a stack trace (docs/architecture.md#bad-input): the five cases of the walking-skeleton issue, through the
  * CLI in-process, and once through a real process.
  */
 import { execFileSync } from 'node:child_process';

@@ -1,7 +1,7 @@
 /**
- * The scenario catalogue (DESIGN §7): every scenario meets its expectations — the broken
+ * The scenario catalogue (docs/architecture.md#the-failure-mode-catalogue): every scenario meets its expectations — the broken
  * variants show their failure and the fixed ones the fix working; every failure mode of
- * DESIGN §7's table is there with a described broken and fixed variant; and `lbsim explain`
+ * docs/architecture.md#the-failure-mode-catalogue's table is there with a described broken and fixed variant; and `lbsim explain`
  * of each broken variant names its own failure mode.
  */
 
@@ -12,7 +12,7 @@ import { main } from '@lbsim/sim-cli';
 import { describe, expect, it } from 'vitest';
 import { catalogueScenarios, failureModeFolders, loadCatalogueScenario, repositoryRoot } from './support.ts';
 
-/** The ids of DESIGN §7's table, in its order: the failure modes the catalogue must have. */
+/** The ids of docs/architecture.md#the-failure-mode-catalogue's table, in its order: the failure modes the catalogue must have. */
 const designCatalogue = [
   'not-listening',
   'nsg-blocks-client',
@@ -34,7 +34,7 @@ const designCatalogue = [
   'all-probed-down',
 ] as const;
 
-/** Entries of DESIGN §7 being built elsewhere, with where. */
+/** Entries of docs/architecture.md#the-failure-mode-catalogue being built elsewhere, with where. */
 const pending: ReadonlyMap<string, string> = new Map();
 
 const scenariosDirectory = join(repositoryRoot, 'scenarios');
@@ -51,7 +51,7 @@ describe('the scenario catalogue', () => {
   }
 });
 
-describe('the catalogue covers DESIGN §7', () => {
+describe('the catalogue covers docs/architecture.md#the-failure-mode-catalogue', () => {
   for (const id of designCatalogue) {
     const why = pending.get(id);
     if (why !== undefined) {

@@ -1,5 +1,5 @@
 /**
- * Every packet is accounted for (DESIGN §3): over the catalogue, each packet that is sent ends
+ * Every packet is accounted for (docs/architecture.md#determinism-and-accounting): over the catalogue, each packet that is sent ends
  * in exactly one `deliver` or `drop` event — its last — or is still on a link when the run
  * ends (`PacketAccounting` of @lbsim/scenario/testing). test/symmetry.test.ts checks the same
  * over generated scenarios.

@@ -1,5 +1,5 @@
 /**
- * Determinism under several seeds (DESIGN §3): every catalogue scenario, run twice in this
+ * Determinism under several seeds (docs/architecture.md#determinism-and-accounting): every catalogue scenario, run twice in this
  * process under each of two seeds besides its own, gives the same trace event for event (by
  * digest of every event's fields and packet). test/determinism.test.ts proves the same across
  * two processes, byte for byte, for each scenario's own seed; the generated scenarios of

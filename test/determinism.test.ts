@@ -1,5 +1,5 @@
 /**
- * The same scenario and seed give byte-identical output in any process (DESIGN §3): per
+ * The same scenario and seed give byte-identical output in any process (docs/architecture.md#determinism-and-accounting): per
  * catalogue scenario, two separate `lbsim run --trace --pcap --report` processes, their output
  * and every file they wrote compared by SHA-256; and two `--json` processes for one scenario
  * (JSON lines are the same trace events formatted otherwise; every scenario's JSON is compared

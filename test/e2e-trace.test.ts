@@ -1,5 +1,5 @@
 /**
- * The data path of DESIGN §1 as the trace shows it for one connection of the basic scenario:
+ * The data path of docs/architecture.md#the-system-being-simulated as the trace shows it for one connection of the basic scenario:
  * client → VIP at the client; Mux → DIP encapsulated on the wire; client → DIP at the guest
  * (NAT); VIP → client on the reply, which never passes a Mux (direct server return).
  */

@@ -1,5 +1,5 @@
 /**
- * CI discipline (DESIGN §8): the fast-check configuration every test file gets from
+ * CI discipline (docs/testing.md#lbsims-own-suites): the fast-check configuration every test file gets from
  * vitest.setup.ts fixes the seed, and a failing property still reports its seed and path, so
  * any failure seen in CI replays locally with FC_SEED (and fast-check's path).
  */

@@ -1,5 +1,5 @@
 /**
- * The CLI under fuzzing, in-process through `main` (DESIGN §10; issue 10): fuzzed scenario
+ * The CLI under fuzzing, in-process through `main` (docs/architecture.md#bad-input; issue 10): fuzzed scenario
  * files through `lbsim validate` and `lbsim run`, random command lines, and fuzzed output
  * paths. Every case exits 0, 1 or 2 with clear lines on standard error — never an exception,
  * never a stack trace — and lbsim writes nothing but the captures and report it was asked

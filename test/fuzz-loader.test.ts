@@ -1,5 +1,5 @@
 /**
- * Reliability under bad input (DESIGN §10; issue 10): the loader gets random documents,
+ * Reliability under bad input (docs/architecture.md#bad-input; issue 10): the loader gets random documents,
  * mutated catalogue files, weird values, binary garbage and the classic attacks on YAML
  * parsers, and every case ends in a scenario or in clear diagnostics — one printable line per
  * problem, no stack trace, no exception. Whatever loads is run (its event budget capped) and

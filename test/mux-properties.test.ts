@@ -1,5 +1,5 @@
 /**
- * Properties of the Mux tier (issue: Mux fidelity; DESIGN §8): every Mux picks the same DIP for
+ * Properties of the Mux tier (issue: Mux fidelity; docs/testing.md#lbsims-own-suites): every Mux picks the same DIP for
  * a tuple; SourceIP pins a client to one DIP and SourceIPProtocol does so per protocol; with
  * flow state, no established flow moves when the DIP list changes.
  */

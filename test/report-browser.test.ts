@@ -18,7 +18,7 @@ const hasChromium = existsSync(chromiumPath);
 const noChromiumMessage = `chromium is not installed at ${chromiumPath}: skipping the report browser test (apt-get install -y chromium; .ci/run installs it)`;
 if (!hasChromium) console.warn(noChromiumMessage);
 
-/** Chromium as root in a sandbox with no network (docs: machines/node.md). */
+/** Chromium as root in a sandbox with no network. */
 const launchArgs = [
   '--headless',
   '--no-sandbox',

@@ -1,5 +1,5 @@
 /**
- * Runaway scenarios stop with a clear error (DESIGN §3, §10; issue 10): millions of
+ * Runaway scenarios stop with a clear error (docs/architecture.md#determinism-and-accounting, docs/architecture.md#bad-input; issue 10): millions of
  * connections, a storm of requests and retransmissions, and huge per-run work stop at the
  * event budget (exit 2 and one line saying so) or are refused when loaded; and no valid input
  * builds a routing loop — the candidates (frontends and NICs on the addresses of lbsim's own

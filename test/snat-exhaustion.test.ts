@@ -1,5 +1,5 @@
 /**
- * The snat-exhaustion catalogue entry (issue 7, mechanics.md §2.8, §7.9 item 10), as a user
+ * The snat-exhaustion catalogue entry (issue 7, docs/mechanics.md §2.8, §7.9 item 10), as a user
  * sees it through the CLI: the broken run fails the way Azure's guide describes — new
  * connections to one destination fail once every port carries a flow to it, and succeed again
  * as ports are released 240 s after FIN — and its summary says when and why; the fixes run

@@ -1,5 +1,5 @@
 /**
- * Properties of outbound SNAT (issue 7; DESIGN §8, mechanics.md §1.4, §2.8), over generated
+ * Properties of outbound SNAT (issue 7; docs/testing.md#lbsims-own-suites, docs/mechanics.md §1.4, §2.8), over generated
  * scenarios — one to three VMs on one or two hosts behind an outbound rule for TCP, UDP or
  * both, small allocations (8–64 ports) on one or two frontend IPs, preallocation or none,
  * Internet servers with TCP and UDP listeners and a closed port (RSTs), many short connections

@@ -1,5 +1,5 @@
 /**
- * Flow symmetry over generated topologies and configurations (DESIGN §8; issue 10): scenarios
+ * Flow symmetry over generated topologies and configurations (docs/testing.md#lbsims-own-suites; issue 10): scenarios
  * from `arbitraryScenario` (hosts, Muxes, public and internal load balancers, every
  * loadDistribution, floating IP, weights, missing listeners, a Mux failure or a pool change),
  * each run whole, and the flows checked as both ends saw them.

@@ -1,6 +1,6 @@
 /**
  * tshark for the capture tests: whether it is installed, and a capture's packets as rows of
- * named fields, with checksum verification on (it is off by default; ecosystem.md §6.13).
+ * named fields, with checksum verification on (it is off by default).
  */
 import { execFileSync } from 'node:child_process';
 

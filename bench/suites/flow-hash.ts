@@ -1,6 +1,6 @@
 /**
  * Flow hash throughput: MurmurHash3 over 5-tuples (`hashFiveTuple`), the hash every Mux
- * computes for a packet with no flow-table entry (mechanics.md §1.3).
+ * computes for a packet with no flow-table entry (docs/mechanics.md §1.3).
  */
 import { hashFiveTuple, randomStream } from '@lbsim/core';
 import { Bench } from 'tinybench';

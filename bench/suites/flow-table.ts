@@ -1,5 +1,5 @@
 /**
- * Mux flow table (mechanics.md §1.3): insert and lookup rates and heap bytes per entry, at
+ * Mux flow table (docs/mechanics.md §1.3): insert and lookup rates and heap bytes per entry, at
  * 100,000 and 1,000,000 entries. Keys are built as the Mux builds them (`flowKeyOf`), so the
  * key strings count toward the bytes per entry.
  */

@@ -1,5 +1,5 @@
 /**
- * Maglev lookup-table build (Eisenbud et al. §3.4; mechanics.md §4.3): what every Mux pays
+ * Maglev lookup-table build (Eisenbud et al. §3.4; docs/mechanics.md §4.3): what every Mux pays
  * when a DIP list changes.
  */
 import { buildMaglevTable } from '@lbsim/mux';

@@ -1,5 +1,5 @@
 /**
- * Linux `tcp_tw_recycle` (mechanics.md §3): per peer address, the timestamp remembered at
+ * Linux `tcp_tw_recycle` (docs/mechanics.md §3): per peer address, the timestamp remembered at
  * TIME-WAIT makes later SYNs from that address with an older timestamp vanish for 60 s — which
  * is what two senders behind one address (two Host Agents probing from 168.63.129.16) with their
  * own timestamp clocks run into.

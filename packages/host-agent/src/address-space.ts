@@ -1,5 +1,5 @@
 /**
- * The virtual network's address space and the service tags NSG rules name (mechanics.md §2.3,
+ * The virtual network's address space and the service tags NSG rules name (docs/mechanics.md §2.3,
  * §7.6, [AZ-NSG], [AZ-168]).
  *
  * - `VirtualNetwork`: the virtual network's address space. (Azure's tag also covers peered and

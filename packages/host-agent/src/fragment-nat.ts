@@ -2,7 +2,7 @@
  * NAT for fragments at the Host Agent, without reassembly.
  *
  * When a Mux forwards fragments (fragment policies `three-tuple` and `track-first-fragment`,
- * or an HA-ports rule: mechanics.md §2.7, §2.9), the Host Agent must translate them like the
+ * or an HA-ports rule: docs/mechanics.md §2.7, §2.9), the Host Agent must translate them like the
  * whole datagram: the first fragment carries the ports and is matched to NAT state by them;
  * later fragments are matched by the datagram's (source, destination, protocol, IP id) to the
  * state their first fragment found. Addresses, ports and the transport checksum are rewritten

@@ -1,6 +1,6 @@
 /**
  * Which packets a guest OS accepts from a NIC and may send out of one, by address
- * (mechanics.md §2.4, §2.5, §7.4, §7.7, [AZ-FIP], [AZ-CONCEPTS]).
+ * (docs/mechanics.md §2.4, §2.5, §7.4, §7.7, [AZ-FIP], [AZ-CONCEPTS]).
  *
  * Arriving on NIC n, a packet is dropped when
  * - its source is one of the VM's own addresses (`martian-source`): Linux drops a packet from

@@ -1,6 +1,6 @@
 /**
- * A guest OS's routing table (mechanics.md §2.3 "Multi-NIC VMs must answer on the NIC that
- * received the probe", §7.7): which NIC a packet leaves by.
+ * A guest OS's routing table (docs/mechanics.md §2.3: a multi-NIC VM must answer a probe on the NIC
+ * that received it; §7.7): which NIC a packet leaves by.
  *
  * Modelled on Linux: policy routes first (`ip rule add from <source> table …`, whose table
  * holds `<destination> dev <nic>`), then the main table — routes the scenario adds, the

@@ -9,7 +9,7 @@
  *   sees them.
  * - A packet to one of the VM's own addresses never leaves the VM: the OS delivers it through
  *   loopback, as Linux and Windows route local addresses. That is why floating IP with the
- *   frontend on loopback cures internal-LB self-mapping (mechanics.md §2.5): the backend's
+ *   frontend on loopback cures internal-LB self-mapping (docs/mechanics.md §2.5): the backend's
  *   connection to the frontend is served by the backend itself.
  * - Other packets leave by the NIC the routing table picks (`guest-routes.ts`).
  * - A stopped VM runs nothing: its stack's state is gone and every packet for it is dropped
@@ -49,7 +49,7 @@ export interface GuestVmOptions {
   readonly tcp: TcpConfig;
   readonly mtuBytes: number;
   readonly reassemblyTimeoutNs: number;
-  /** Drop fragments that arrive out of order (Azure's default for VMs, mechanics.md §2.7). */
+  /** Drop fragments that arrive out of order (Azure's default for VMs, docs/mechanics.md §2.7). */
   readonly dropOutOfOrderFragments?: boolean;
   /** Send a datagram's fragments last first. */
   readonly sendFragmentsInReverse?: boolean;

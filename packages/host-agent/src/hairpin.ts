@@ -1,5 +1,5 @@
 /**
- * Same VM, same NIC (mechanics.md §2.5, §7.4, [AZ-TS-BACKEND]): a VM that reaches its own
+ * Same VM, same NIC (docs/mechanics.md §2.5, §7.4, [AZ-TS-BACKEND]): a VM that reaches its own
  * load-balancer frontend and is mapped back to the NIC it sent from. Azure documents it as
  * unsupported ("will fail") without saying where; lbsim drops it at the Host Agent when the
  * tunnelled packet comes back to that NIC.

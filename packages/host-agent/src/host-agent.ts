@@ -1,5 +1,5 @@
 /**
- * The Host Agent (mechanics.md §1.4, §7.4, [ANANTA §3.4]): the virtual switch of one host. It
+ * The Host Agent (docs/mechanics.md §1.4, §7.4, [ANANTA §3.4]): the virtual switch of one host. It
  * decapsulates what Muxes tunnel to its DIPs, translates VIP:frontendPort → DIP:backendPort
  * (or keeps the VIP with floating IP) with bidirectional NAT state, applies each NIC's NSGs,
  * clamps the TCP MSS, and sends the VMs' replies straight to the router with the VIP as source
@@ -8,7 +8,7 @@
  * A tunnelled packet, in order: the NIC it is for must be here (`unknown-dip`); a VM's own flow
  * to a public frontend mapped back to the NIC that sent it is dropped (`hairpin-same-nic`,
  * `hairpin.ts`); the NAT rule is found (`no-nat-rule`); a new flow through a public (Standard)
- * frontend to a NIC without any NSG is dropped (`standard-lb-closed`, mechanics.md §2.12
+ * frontend to a NIC without any NSG is dropped (`standard-lb-closed`, docs/mechanics.md §2.12
  * "secure by default"); the NIC's NSGs decide on the translated packet (`nsg-denied`); then the
  * NAT state is kept and the packet delivered. A plain packet for a local NIC (a reply to a
  * VM's own outbound flow, VM-to-VM traffic) goes through the NSGs only.
@@ -17,13 +17,13 @@
  * (`nic-source-check.ts`), the NSGs decide (outbound), and it is reverse-translated if it
  * answers an inbound NAT flow, then sent to the router.
  *
- * Outbound SNAT (`outbound-snat.ts`, mechanics.md §1.4, §2.8): a VM's new flow to a destination
+ * Outbound SNAT (`outbound-snat.ts`, docs/mechanics.md §1.4, §2.8): a VM's new flow to a destination
  * outside the virtual network leaves with a frontend IP and SNAT port the manager granted, and
  * its return traffic, tunnelled by a Mux, is translated back before the NAT rules are looked
  * at. A VM's SNATed flow to its own public frontend that comes back to the NIC it left by is
  * the same-VM hairpin (`hairpin-same-nic`).
  *
- * Flows expire after their rule's idle timeout (mechanics.md §2.6): later packets of an expired
+ * Flows expire after their rule's idle timeout (docs/mechanics.md §2.6): later packets of an expired
  * TCP flow are dropped (`idle-timeout`); with `enableTcpReset` the Host Agent instead sends an
  * RST to both ends of an established flow the moment it expires. Fragments are translated
  * without reassembly (`fragment-nat.ts`), ICMP errors about a VIP flow by the flow they quote
@@ -102,7 +102,7 @@ export interface LocalVm {
 
 /**
  * A service of the host itself that VMs talk to by address — the health prober, which owns
- * 168.63.129.16 on every host (mechanics.md §2.3: "the health probe traffic is directly between
+ * 168.63.129.16 on every host (docs/mechanics.md §2.3: "the health probe traffic is directly between
  * the infrastructure component which generates the health probe and the customer VM").
  */
 export interface HostService {
@@ -289,7 +289,7 @@ export class HostAgent implements NetworkNode, ControlReceiver<HostAgentControlM
       );
       return;
     }
-    // An HA-ports rule (backend port 0) keeps the destination port (mechanics.md §2.9).
+    // An HA-ports rule (backend port 0) keeps the destination port (docs/mechanics.md §2.9).
     const backendPort = rule.backendPort === 0 ? tuple.dstPort : rule.backendPort;
     let translated = translateInbound(inner, guestAddressOf(rule), backendPort);
     if (!this.admit(port, 'Inbound', translated, meta)) return;
@@ -569,14 +569,14 @@ export class HostAgent implements NetworkNode, ControlReceiver<HostAgentControlM
         this.fabric.kernel.at(entry.lastSeenNs + entry.rule.idleTimeoutNs + 1, check);
         return;
       }
-      // Only ESTABLISHED TCP flows are reset (mechanics.md §2.6, [AZ-TCPRESET-2020]).
+      // Only ESTABLISHED TCP flows are reset (docs/mechanics.md §2.6, [AZ-TCPRESET-2020]).
       if (entry.tcp.established && !entry.tcp.closing) this.sendIdleResets(entry);
       this.nat.expire(entry, now);
     };
     this.fabric.kernel.at(entry.lastSeenNs + entry.rule.idleTimeoutNs + 1, check);
   }
 
-  /** Sends the RST pair of `enableTcpReset` (mechanics.md §2.6): one to the VM, one to the client. */
+  /** Sends the RST pair of `enableTcpReset` (docs/mechanics.md §2.6): one to the VM, one to the client. */
   private sendIdleResets(entry: NatEntry): void {
     const { inbound, rule, guestAddress } = entry;
     const vm = this.portByAddress.get(rule.dip);

@@ -3,7 +3,7 @@
  * and quotes the VIP's reply (source VIP:frontendPort); the VM knows that flow by its own
  * address and backend port. Translating the destination and the quote lets the VM's stack find
  * the connection — which is what makes path MTU discovery work behind a load balancer
- * (mechanics.md §2.7, §4.5).
+ * (docs/mechanics.md §2.7, §4.5).
  */
 import type { IcmpMessage, IcmpQuote, Ipv4Packet } from '@lbsim/core';
 

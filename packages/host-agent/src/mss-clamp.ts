@@ -1,5 +1,5 @@
 /**
- * TCP MSS clamping (mechanics.md §1.4, [ANANTA §6]): Host Agents rewrite the MSS option of
+ * TCP MSS clamping (docs/mechanics.md §1.4, [ANANTA §6]): Host Agents rewrite the MSS option of
  * SYNs from 1460 to 1440 so that a full-size segment still fits the 1500-byte MTU after the
  * Mux adds its 20-byte IP-in-IP header.
  */

@@ -1,10 +1,10 @@
 /**
- * The Host Agent's bidirectional NAT state (mechanics.md §1.4, [ANANTA §3.4.1]): the first
+ * The Host Agent's bidirectional NAT state (docs/mechanics.md §1.4, [ANANTA §3.4.1]): the first
  * packet of an inbound flow creates an entry; replies from the VM find it by their own tuple
  * and are translated back to the VIP.
  *
  * Entries expire after the rule's idle timeout without a packet in either direction
- * (mechanics.md §2.6). An expired flow leaves a tombstone, so that its next packet is known to
+ * (docs/mechanics.md §2.6). An expired flow leaves a tombstone, so that its next packet is known to
  * belong to a flow the load balancer forgot — and is dropped (`idle-timeout`) — rather than
  * taken for a new flow.
  */
@@ -13,7 +13,7 @@ import { type TcpProgress, trackTcpSegment } from './tcp-progress.ts';
 
 /**
  * The destination address the VM sees for a rule: the DIP, or with floating IP the frontend IP
- * (mechanics.md §2.4: "the packet arrives with destination = frontend IP").
+ * (docs/mechanics.md §2.4: with floating IP the VM receives the packet still addressed to the frontend IP).
  */
 export function guestAddressOf(rule: NatRule): number {
   return rule.floatingIp ? rule.endpoint.vip : rule.dip;

@@ -1,5 +1,5 @@
 /**
- * Network security groups (mechanics.md §2.3, §7.6, [AZ-NSG]): lists of security rules the
+ * Network security groups (docs/mechanics.md §2.3, §7.6, [AZ-NSG]): lists of security rules the
  * virtual switch applies to packets to and from a NIC.
  *
  * Rules are processed by priority, lower number first; the first rule that matches decides,

@@ -1,5 +1,5 @@
 /**
- * The NSGs that guard one NIC (mechanics.md §7.6, [AZ-NSG]): the group associated with the
+ * The NSGs that guard one NIC (docs/mechanics.md §7.6, [AZ-NSG]): the group associated with the
  * NIC's subnet and the group associated with the NIC itself, and the NIC's flow records.
  *
  * For a new inbound flow the subnet's group is evaluated first, then the NIC's; for a new

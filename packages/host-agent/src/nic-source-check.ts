@@ -1,6 +1,6 @@
 /**
- * The virtual switch's source check on what a VM sends (mechanics.md §2.3 "Multi-NIC VMs must
- * answer on the NIC that received the probe", §2.4): a packet leaving a NIC must carry that
+ * The virtual switch's source check on what a VM sends (docs/mechanics.md §2.3: a multi-NIC VM must
+ * answer a probe on the NIC that received it; §2.4): a packet leaving a NIC must carry that
  * NIC's address as source — Azure drops anything else unless IP forwarding is enabled on the
  * NIC (not modelled). The one exception is a reply of a floating-IP flow: its source is the
  * frontend IP, and the Host Agent knows the flow because it delivered the request to that NIC.

@@ -1,5 +1,5 @@
 /**
- * The state that makes NSGs stateful (mechanics.md §2.3, §7.6, [AZ-NSG]): when a rule allows
+ * The state that makes NSGs stateful (docs/mechanics.md §2.3, §7.6, [AZ-NSG]): when a rule allows
  * the first packet of a flow, the virtual switch records the flow, and packets of that flow in
  * either direction then pass without the rules being looked at again. So return traffic of an
  * allowed flow needs no rule of its own, and a rule change affects only flows that start after
@@ -10,7 +10,7 @@ import type { NsgDirection } from './network-security-group.ts';
 
 /**
  * How long an idle flow record lives, ns: 4 minutes. Azure does not publish the NSG flow
- * record timeout; 4 minutes is the platform's default idle timeout for flows (mechanics.md
+ * record timeout; 4 minutes is the platform's default idle timeout for flows (docs/mechanics.md
  * §2.6), a design choice.
  */
 export const nsgFlowIdleTimeoutNs = 4 * nsPerMinute;

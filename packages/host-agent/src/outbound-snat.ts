@@ -1,5 +1,5 @@
 /**
- * Outbound SNAT at the Host Agent (mechanics.md §1.4 "SNAT for outbound", §2.8, §7.4;
+ * Outbound SNAT at the Host Agent (docs/mechanics.md §1.4 "SNAT for outbound", §2.8, §7.4;
  * [ANANTA §3.2.3, §3.4.2, Fig. 8], [AZ-OUT-2018, AZ-OUT-2022, AZ-OUT-CUR, AZ-OUTRULES]).
  *
  * A VM's flow to a destination outside the virtual network leaves with a frontend IP and a
@@ -27,7 +27,7 @@
  * for the protocol has no outbound connectivity (`no-outbound-connectivity`); a NIC behind no
  * load balancer keeps its own address (lbsim's stand-in for Azure's default outbound access or
  * a public IP on the NIC). Outbound fragments that need SNAT are dropped (`snat-fragment`,
- * mechanics.md §2.7: "fragmented packets will be dropped unless outbound is through an
+ * docs/mechanics.md §2.7: "fragmented packets will be dropped unless outbound is through an
  * instance level public IP"). The platform address 168.63.129.16 is never SNATed.
  */
 import {
@@ -63,10 +63,10 @@ import { SnatMetrics, type SnatPeaks, type SnatSample } from './snat-metrics.ts'
 import { type HeldRange, SnatPortLedger, snatDestinationKey } from './snat-port-ledger.ts';
 import { trackTcpSegment } from './tcp-progress.ts';
 
-/** A port stays held this long after a FIN from either side, ns (mechanics.md §2.8, [AZ-OUT-2018]). */
+/** A port stays held this long after a FIN from either side, ns (docs/mechanics.md §2.8, [AZ-OUT-2018]). */
 export const snatFinHoldNs = 240 * nsPerSecond;
 
-/** A port stays held this long after an RST, ns (mechanics.md §2.8, [AZ-OUT-2018]). */
+/** A port stays held this long after an RST, ns (docs/mechanics.md §2.8, [AZ-OUT-2018]). */
 export const snatRstHoldNs = 15 * nsPerSecond;
 
 /** After the manager refuses ports, a (DIP, protocol) does not ask again for this long, ns. */
@@ -588,7 +588,7 @@ export class OutboundSnat {
     });
   }
 
-  /** The RST pair of `enableTcpReset` at idle timeout (mechanics.md §2.6): to the remote end, then to the VM. */
+  /** The RST pair of `enableTcpReset` at idle timeout (docs/mechanics.md §2.6): to the remote end, then to the VM. */
   private sendIdleResets(flow: SnatFlow): void {
     const idle = formatDurationNs(flow.idleTimeoutNs);
     const { clientNextSeq, serverNextSeq } = flow.tcp;

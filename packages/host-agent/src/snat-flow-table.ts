@@ -1,5 +1,5 @@
 /**
- * The Host Agent's outbound SNAT flows (mechanics.md §1.4, [ANANTA §3.4.2]): each VM flow to a
+ * The Host Agent's outbound SNAT flows (docs/mechanics.md §1.4, [ANANTA §3.4.2]): each VM flow to a
  * destination outside the virtual network, with the frontend IP and port it leaves with.
  * Indexed both ways: by the VM's tuple (DIP:port → remote) for what the VM sends, and by the
  * translated tuple (VIP:SNAT port ↔ remote) for return traffic and for recognising a flow

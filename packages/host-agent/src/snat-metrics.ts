@@ -1,6 +1,6 @@
 /**
  * SNAT metrics of one DIP and protocol over time, like Azure's `AllocatedSnatPorts`,
- * `UsedSnatPorts` and `SnatConnectionCount` (mechanics.md §2.8 "Metrics exposed"): ports
+ * `UsedSnatPorts` and `SnatConnectionCount` (docs/mechanics.md §2.8 "Metrics exposed"): ports
  * granted, ports in use, live SNAT flows, and new flows that found no free port.
  *
  * A sample is recorded whenever one of them changes. Changes closer together than the

@@ -1,6 +1,6 @@
 /**
  * The SNAT ports one DIP holds for one protocol, and which destinations each port is in use
- * for (mechanics.md §1.4 "Port reuse", §2.8 "Port consumption and reuse", §7.4).
+ * for (docs/mechanics.md §1.4 "Port reuse", §2.8 "Port consumption and reuse", §7.4).
  *
  * A port is reused for flows to different destinations, because the translated 5-tuple stays
  * unique ([ANANTA §3.4.2], [AZ-OUT-CUR]):
@@ -10,7 +10,7 @@
  *   port; several flows of the same VM socket to one destination IP share its port.
  *
  * Ports are tried in order of their frontend IP in the policy, then port: the next frontend
- * is used only when the ones before it have no port free for the destination (mechanics.md
+ * is used only when the ones before it have no port free for the destination (docs/mechanics.md
  * §2.8, [AZ-OUT-2022]).
  */
 import { type SnatPolicy, type SnatPortRange, snatPortsPerRange, snatRangeKey } from '@lbsim/core';

@@ -1,8 +1,8 @@
 /**
- * The Ananta Manager (mechanics.md §1.5, [ANANTA §3.5]): the control plane. It compiles load
+ * The Ananta Manager (docs/mechanics.md §1.5, [ANANTA §3.5]): the control plane. It compiles load
  * balancers into the VIP map every Mux of the pool gets and the NAT rules each Host Agent gets
  * for its own DIPs, pushes them through the control channel with a latency, relays the
- * health Host Agents report to every Mux (mechanics.md §1.4, [ANANTA §3.4.3]), and allocates
+ * health Host Agents report to every Mux (docs/mechanics.md §1.4, [ANANTA §3.4.3]), and allocates
  * SNAT ports (`snat-allocator.ts`): it programs every Mux with a range before the Host Agent
  * that asked for it learns of it, so return traffic always finds its DIP ([ANANTA §3.2.3]).
  */
@@ -33,7 +33,7 @@ export interface SnatManagerOptions extends SnatAllocatorOptions {
 
 /**
  * Defaults: 35 ms of processing, so with the 10 ms control latency each way a request is
- * answered in 55 ms as Ananta measured for a normal tenant (mechanics.md §1.8, [ANANTA
+ * answered in 55 ms as Ananta measured for a normal tenant (docs/mechanics.md §1.8, [ANANTA
  * §5.1.2]); one range preallocated per DIP and protocol ([ANANTA §3.5.1] preallocates "a set
  * of port ranges", how many is not published); a DIP asking again within 1 s gets more
  * ranges; requested ranges idle for 2 minutes go back (Ananta's timeout is configurable and
@@ -168,7 +168,7 @@ export class AnantaManager implements ControlReceiver<ManagerControlMessage> {
 
   /**
    * Sends the current VIP map and health to one Mux: a Mux that restarts gets the manager's
-   * state before it announces routes (mechanics.md §1.3, [ANANTA §3.3.1]).
+   * state before it announces routes (docs/mechanics.md §1.3, [ANANTA §3.3.1]).
    */
   resync(mux: ControlReceiver<MuxControlMessage>): void {
     const { channel, configLatencyNs } = this.options;

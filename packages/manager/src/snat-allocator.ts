@@ -1,5 +1,5 @@
 /**
- * SNAT port allocation in the manager (mechanics.md §1.5, §1.7, §2.8, §7.4; [ANANTA §3.5.1,
+ * SNAT port allocation in the manager (docs/mechanics.md §1.5, §1.7, §2.8, §7.4; [ANANTA §3.5.1,
  * §3.6, §5.1.3]).
  *
  * - Ports go out in ranges of 8 contiguous ports from the pool of each frontend IP and

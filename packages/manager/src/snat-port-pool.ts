@@ -1,6 +1,6 @@
 /**
  * The SNAT ports of one frontend IP and protocol, as the manager hands them out
- * (mechanics.md §1.5, §2.8; [ANANTA §3.5.1], [AZ-OUT-2022, AZ-OUTRULES]).
+ * (docs/mechanics.md §1.5, §2.8; [ANANTA §3.5.1], [AZ-OUT-2022, AZ-OUTRULES]).
  *
  * The ports come in ranges of 8, aligned to 8, from port 1024 up. A frontend IP offers 64,000
  * SNAT ports, and every load-balancing or inbound NAT rule port on it consumes the range of 8
@@ -18,7 +18,7 @@ const rangeSlots = (65536 - firstSnatPort) / snatPortsPerRange;
 
 /**
  * How many of a frontend's 64,000 SNAT ports its rules leave: 8 fewer per distinct range of 8
- * that holds a rule's frontend port (mechanics.md §2.8).
+ * that holds a rule's frontend port (docs/mechanics.md §2.8).
  * @param rulePorts frontend ports of the load-balancing and inbound NAT rules on the frontend
  *   (port 0, an HA-ports rule, takes none: such rules exist only on internal load balancers,
  *   which have no SNAT)

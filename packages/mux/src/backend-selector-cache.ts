@@ -3,7 +3,7 @@
  * built once per distinct set of backends and handed to every Mux and rule that needs it.
  *
  * Ananta's Muxes each compute their own table from the same VIP map with the same function
- * (mechanics.md §1.3), so the tables are equal; a simulation need not hold one copy per Mux.
+ * (docs/mechanics.md §1.3), so the tables are equal; a simulation need not hold one copy per Mux.
  * With 64 Muxes and a 10,000,019-slot table (both within the scenario format's limits) that
  * was 2.6 GB and a minute of building per DIP list. Selectors are immutable, so sharing them
  * changes no result.

@@ -1,8 +1,8 @@
 /**
- * The hash a rule's distribution mode feeds to backend selection (mechanics.md §2.1): the
+ * The hash a rule's distribution mode feeds to backend selection (docs/mechanics.md §2.1): the
  * 5-tuple for `Default`, the 3-tuple for `SourceIPProtocol`, the 2-tuple for `SourceIP`.
  * Every Mux uses the same function and seed, so any Mux picks the same DIP for a new flow
- * (mechanics.md §1.3, [ANANTA §3.3.2]).
+ * (docs/mechanics.md §1.3, [ANANTA §3.3.2]).
  */
 import { type FiveTuple, hashFiveTuple, hashThreeTuple, hashTwoTuple, type LoadDistribution } from '@lbsim/core';
 

@@ -1,5 +1,5 @@
 /**
- * The Mux flow table (mechanics.md §1.3, [ANANTA §3.3.3]).
+ * The Mux flow table (docs/mechanics.md §1.3, [ANANTA §3.3.3]).
  *
  * Once a DIP is chosen for a flow the choice is remembered, and "every non-SYN TCP packet, and
  * every packet for connection-less protocols, is matched against this flow table first" — so a
@@ -36,11 +36,11 @@ export interface FlowTableLimits {
   readonly untrustedQuota: number;
   /** Most trusted flows; when full, a flow stays untrusted until it expires. */
   readonly trustedQuota: number;
-  /** Idle timeout of untrusted flows, ns (mechanics.md §7.10 suggests 10 s). */
+  /** Idle timeout of untrusted flows, ns (docs/mechanics.md §7.10 suggests 10 s). */
   readonly untrustedIdleTimeoutNs: number;
 }
 
-/** Defaults: generous quotas, a 10 s untrusted idle timeout (mechanics.md §7.10). */
+/** Defaults: generous quotas, a 10 s untrusted idle timeout (docs/mechanics.md §7.10). */
 export const defaultFlowTableLimits: FlowTableLimits = {
   untrustedQuota: 1_000_000,
   trustedQuota: 4_000_000,

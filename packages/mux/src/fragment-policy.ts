@@ -1,5 +1,5 @@
 /**
- * What a Mux does with IP fragments (mechanics.md §2.7, §4.5). A non-first fragment carries no
+ * What a Mux does with IP fragments (docs/mechanics.md §2.7, §4.5). A non-first fragment carries no
  * transport header, so it cannot be hashed by 5-tuple:
  * - `drop`: drop every fragment, first or not — Azure load-balancing rules and Katran (the
  *   default);

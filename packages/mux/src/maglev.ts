@@ -1,5 +1,5 @@
 /**
- * Maglev consistent hashing (Eisenbud et al., NSDI 2016, §3.4; mechanics.md §4.3).
+ * Maglev consistent hashing (Eisenbud et al., NSDI 2016, §3.4; docs/mechanics.md §4.3).
  *
  * Each backend i has a preference list over the M slots of a lookup table,
  * `permutation[i][j] = (offset_i + j · skip_i) mod M` with M prime; backends take turns

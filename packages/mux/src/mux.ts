@@ -1,5 +1,5 @@
 /**
- * A Mux (mechanics.md §1.3, [ANANTA §3.3]): receives VIP traffic from the router by ECMP,
+ * A Mux (docs/mechanics.md §1.3, [ANANTA §3.3]): receives VIP traffic from the router by ECMP,
  * picks a DIP per flow and tunnels the packet to it with IP-in-IP.
  *
  * For each packet: find the rule of its VIP endpoint; a TCP SYN is hashed afresh; any other
@@ -10,13 +10,13 @@
  * sees the return traffic (DSR).
  *
  * Return traffic of outbound SNAT flows (destination port in a range the manager granted to a
- * DIP, mechanics.md §1.4) has no rule: it goes to the range's DIP by the stateless SNAT entry
+ * DIP, docs/mechanics.md §1.4) has no rule: it goes to the range's DIP by the stateless SNAT entry
  * (`snat-range-map.ts`), without touching the flow table. The Mux announces the VIPs of its
  * SNAT ranges as well as those of its rules, so a frontend used only for outbound is reachable.
  *
  * A Mux can fail: it drops everything (`mux-down`) while the router, which learns of the
  * failure only when the BGP hold timer expires, keeps sending it its share of flows
- * (mechanics.md §1.3, §7.2). A restored Mux starts with an empty flow table and announces its
+ * (docs/mechanics.md §1.3, §7.2). A restored Mux starts with an empty flow table and announces its
  * VIPs again once the manager has sent it the VIP map.
  */
 import {
@@ -68,7 +68,7 @@ export interface MuxOptions {
   readonly address: number;
   /** The router it is attached to and announces VIPs to (BGP). */
   readonly router: Router;
-  /** Seed of the flow hash, the same on every Mux of the pool (mechanics.md §1.3). */
+  /** Seed of the flow hash, the same on every Mux of the pool (docs/mechanics.md §1.3). */
   readonly hashSeed: number;
   readonly backendSelection: BackendSelectionAlgorithm;
   /** Maglev table size M, a prime (default 65537). */
@@ -84,14 +84,14 @@ export interface MuxOptions {
   readonly fragmentPolicy?: FragmentPolicy;
   /**
    * Answer a DF packet that no longer fits after encapsulation with ICMP "fragmentation
-   * needed" (RFC 1191) carrying the MTU left for it, as Katran can (mechanics.md §5). Off by
-   * default: in Ananta's incident such packets were silently lost (mechanics.md §1.4).
+   * needed" (RFC 1191) carrying the MTU left for it, as Katran can (docs/mechanics.md §5). Off by
+   * default: in Ananta's incident such packets were silently lost (docs/mechanics.md §1.4).
    */
   readonly icmpFragmentationNeeded?: boolean;
   /**
    * How an ICMP error sent to a VIP finds its DIP: `flow` (default) by the flow it quotes, so
    * path MTU discovery works; `naive-hash` by hashing the ICMP packet itself like any packet,
-   * which usually picks another DIP and breaks PMTUD (mechanics.md §4.5, issue: Fragmentation).
+   * which usually picks another DIP and breaks PMTUD (docs/mechanics.md §4.5, issue: Fragmentation).
    */
   readonly icmpRouting?: 'flow' | 'naive-hash';
 }
@@ -124,7 +124,7 @@ export class Mux implements NetworkNode, ControlReceiver<MuxControlMessage> {
   readonly remapReports: RemapReport[] = [];
   private readonly flows: FlowTable;
   private readonly fragments = new FragmentTable();
-  /** The Mux's view of DIP health, `probe|dip` → up, from the manager (mechanics.md §1.4). */
+  /** The Mux's view of DIP health, `probe|dip` → up, from the manager (docs/mechanics.md §1.4). */
   private readonly health = new Map<string, boolean>();
   private readonly snatRanges = new SnatRangeMap();
   private readonly selectors: BackendSelectorCache;
@@ -173,7 +173,7 @@ export class Mux implements NetworkNode, ControlReceiver<MuxControlMessage> {
 
   /**
    * Takes a new VIP map from the manager and announces its VIPs to the router. Ananta's Mux
-   * announces routes only once it has the manager's state (mechanics.md §1.3). A Mux that is
+   * announces routes only once it has the manager's state (docs/mechanics.md §1.3). A Mux that is
    * down ignores it: the manager sends the map again when the Mux is restored.
    */
   receiveControl(message: MuxControlMessage): void {
@@ -211,7 +211,7 @@ export class Mux implements NetworkNode, ControlReceiver<MuxControlMessage> {
 
   /**
    * Announces every VIP of the rules and SNAT ranges, and withdraws those of `before` that are
-   * no longer among them (BGP, mechanics.md §1.3).
+   * no longer among them (BGP, docs/mechanics.md §1.3).
    */
   private announce(before: readonly number[]): void {
     const current = new Set([...this.vipMap.allVips(), ...this.snatRanges.vips()]);
@@ -359,7 +359,7 @@ export class Mux implements NetworkNode, ControlReceiver<MuxControlMessage> {
     const haPorts = entry?.rule.endpoint.port === 0;
     const policy: FragmentPolicy = haPorts ? 'three-tuple' : (this.options.fragmentPolicy ?? 'drop');
     if (policy === 'drop') {
-      // Azure load-balancing rules do not forward fragments (mechanics.md §2.7).
+      // Azure load-balancing rules do not forward fragments (docs/mechanics.md §2.7).
       this.drop(packet, meta, 'fragment-on-lb-rule', `${what}: load-balancing rules do not forward fragments`);
       return;
     }
@@ -427,7 +427,7 @@ export class Mux implements NetworkNode, ControlReceiver<MuxControlMessage> {
 
   /**
    * Encapsulates a packet to its DIP and sends it. An encapsulated packet too big for the link
-   * is dropped when its DF bit is set (mechanics.md §1.4: 1460-byte segments became 1520-byte
+   * is dropped when its DF bit is set (docs/mechanics.md §1.4: 1460-byte segments became 1520-byte
    * packets); with DF clear the outer packet is fragmented (RFC 2003 §5.1) and the Host Agent
    * reassembles it.
    */
@@ -491,7 +491,7 @@ export class Mux implements NetworkNode, ControlReceiver<MuxControlMessage> {
     if (!isSyn) {
       const found = this.flows.lookup(key, now);
       // Established TCP flows stay with a DIP that goes down; UDP flows, which Azure keeps no
-      // state for, move to an eligible DIP (mechanics.md §2.3).
+      // state for, move to an eligible DIP (docs/mechanics.md §2.3).
       const stays = found.kind === 'hit' && (tuple.protocol !== 17 || entry.eligible.has(found.entry.dip));
       if (found.kind === 'hit' && stays) {
         this.counters.flowTableHits++;

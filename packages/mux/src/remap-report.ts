@@ -1,6 +1,6 @@
 /**
  * What a DIP-list change would do to established flows if they were hashed afresh: the
- * measure of consistent hashing (mechanics.md §7.9 item 13; MAGLEV §3.4, §5.3). With flow
+ * measure of consistent hashing (docs/mechanics.md §7.9 item 13; MAGLEV §3.4, §5.3). With flow
  * state the flows stay put; without it (a Mux that lost its table, a full flow table) this is
  * the share that would land on another DIP.
  */

@@ -1,5 +1,5 @@
 /**
- * The Mux's stateless SNAT entries (mechanics.md §1.3, §1.4, §7.4; [ANANTA §3.3.3, §3.5.1]):
+ * The Mux's stateless SNAT entries (docs/mechanics.md §1.3, §1.4, §7.4; [ANANTA §3.3.3, §3.5.1]):
  * `(VIP, protocol, range start) → DIP`. Ranges are 8 ports aligned to 8, so a packet's range is
  * found from its destination port alone, and return traffic of any SNATed flow goes to the DIP
  * that owns the range without the Mux keeping state per flow.

@@ -1,8 +1,8 @@
 /**
- * The VIP map (mechanics.md §1.3): VIP endpoint (VIP, protocol, port) → the rule and a backend
+ * The VIP map (docs/mechanics.md §1.3): VIP endpoint (VIP, protocol, port) → the rule and a backend
  * selector over its eligible DIPs. Computed by the manager and pushed to every Mux of the pool.
  *
- * A rule with port 0 is an HA-ports rule (mechanics.md §2.9): it matches every port of its
+ * A rule with port 0 is an HA-ports rule (docs/mechanics.md §2.9): it matches every port of its
  * protocol on the VIP, after any rule for the exact port.
  */
 import { type VipMapRule, vipEndpointKey } from '@lbsim/core';
@@ -22,7 +22,7 @@ export interface VipMapEntry {
 export type HealthLookup = (probe: string, dip: number) => boolean | undefined;
 
 /**
- * The DIPs a rule may send new flows to (mechanics.md §2.3, §7.5): a positive weight, admin
+ * The DIPs a rule may send new flows to (docs/mechanics.md §2.3, §7.5): a positive weight, admin
  * state not `Down`, and either admin state `Up`, no probe, or probed up. When none is probed up,
  * `AllProbedUp` sends to every DIP that passes weight and admin state; `AllProbedDown` to none.
  */

@@ -1,5 +1,5 @@
 /**
- * What "down" does to traffic at a Mux (mechanics.md §2.3, §7.5): new flows avoid down DIPs,
+ * What "down" does to traffic at a Mux (docs/mechanics.md §2.3, §7.5): new flows avoid down DIPs,
  * established TCP flows stay, UDP flows move; all down sends nothing (AllProbedDown) or to all
  * (AllProbedUp); admin state overrides the probe.
  */

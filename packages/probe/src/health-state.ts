@@ -1,6 +1,6 @@
 /**
  * The health state machine of one probe on one DIP, as a pure function of (state, result,
- * time, configuration): testable without a simulation (mechanics.md §2.3, §7.5).
+ * time, configuration): testable without a simulation (docs/mechanics.md §2.3, §7.5).
  *
  * - The first success after the VM starts marks the DIP up (whatever the threshold).
  * - `threshold` consecutive successes mark it up, `threshold` consecutive failures down
@@ -10,7 +10,7 @@
  * - TCP: an RST and a timeout are both failures that count toward the threshold.
  * - Flap damping: a DIP that goes down again soon after coming up waits longer before it is
  *   marked up once more ("the load balancer waits longer before it puts the backend endpoint
- *   back in the healthy state", mechanics.md §2.3). Azure publishes no numbers: the hold-down
+ *   back in the healthy state", docs/mechanics.md §2.3). Azure publishes no numbers: the hold-down
  *   doubles from `holdDownBaseNs` for each down transition within `flapWindowNs`, up to
  *   `holdDownMaxNs`; the first down has none.
  */

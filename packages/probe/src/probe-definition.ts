@@ -1,10 +1,10 @@
 /**
- * A health probe as the probe engine runs it (Azure `probes[]`, mechanics.md §2.3).
+ * A health probe as the probe engine runs it (Azure `probes[]`, docs/mechanics.md §2.3).
  */
 import { azurePlatformAddress } from '@lbsim/core';
 import { defaultFlapDamping, type HealthConfig } from './health-state.ts';
 
-/** The address every IPv4 health probe comes from: 168.63.129.16 (mechanics.md §2.3, [AZ-168]). */
+/** The address every IPv4 health probe comes from: 168.63.129.16 (docs/mechanics.md §2.3, [AZ-168]). */
 export const probeSourceAddress = azurePlatformAddress;
 
 /** HTTP(S) probes wait at most 30 s for an answer, and never longer than the interval. */
@@ -57,7 +57,7 @@ export function defineProbe(settings: ProbeSettings): ProbeDefinition {
 
 /**
  * How long one probe waits for its answer: the interval for TCP (a TCP probe fails when the
- * next one is due), min(interval, 30 s) for HTTP(S) (mechanics.md §2.3).
+ * next one is due), min(interval, 30 s) for HTTP(S) (docs/mechanics.md §2.3).
  */
 export function probeTimeoutNs(probe: ProbeDefinition): number {
   return probe.protocol === 'Tcp' ? probe.intervalNs : Math.min(probe.intervalNs, httpProbeTimeoutNs);

@@ -1,5 +1,5 @@
 /**
- * The probe engine of one Host Agent: it probes the Host Agent's own DIPs (mechanics.md §1.4,
+ * The probe engine of one Host Agent: it probes the Host Agent's own DIPs (docs/mechanics.md §1.4,
  * [ANANTA §3.4.3]: health monitoring is done by the Host Agent for its local VMs, not by the
  * Muxes), from 168.63.129.16, through an endpoint stack of its own — so probes cross the Host
  * Agent's NSG and the guest like any other packet, and whatever breaks traffic can break them.
@@ -113,7 +113,7 @@ export class ProbeEngine {
   }
 
   /**
-   * Stops probing a DIP (its VM stopped: stopped VMs are not probed, mechanics.md §2.3) and
+   * Stops probing a DIP (its VM stopped: stopped VMs are not probed, docs/mechanics.md §2.3) and
    * marks it down at once.
    */
   pause(dip: number, why: string): void {

@@ -1,5 +1,5 @@
 /**
- * `health` expectations: what the health probes said of DIPs (mechanics.md §2.3).
+ * `health` expectations: what the health probes said of DIPs (docs/mechanics.md §2.3).
  */
 import { describeRange, type Range, within } from './expectation-range.ts';
 import type { ExpectationResult, HealthChangeRecord } from './run-result.ts';

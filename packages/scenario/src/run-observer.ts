@@ -163,7 +163,7 @@ export class RunObserver implements TraceSink {
   }
 
   /**
-   * Probe packets travel between 168.63.129.16 and a DIP, never tunnelled (mechanics.md §2.3):
+   * Probe packets travel between 168.63.129.16 and a DIP, never tunnelled (docs/mechanics.md §2.3):
    * the DIP is the other address. Consecutive drops for a DIP with the same reason and node
    * extend one run, so a flapping probe costs one entry per change of cause, not per probe.
    */

@@ -57,7 +57,7 @@ export interface ConnectionSummary {
   readonly resets: readonly ConnectionReset[];
   /**
    * Whether a Mux sent it to a DIP of the VM that opened it (a backend reaching its own
-   * load-balancer frontend, mechanics.md §2.5); always false for Internet clients.
+   * load-balancer frontend, docs/mechanics.md §2.5); always false for Internet clients.
    */
   readonly mappedToSource: boolean;
 }
@@ -120,7 +120,7 @@ export interface MuxSummary {
   readonly drops: number;
 }
 
-/** SNAT metrics of one VM NIC and protocol at one time (Azure's SNAT metrics, mechanics.md §2.8). */
+/** SNAT metrics of one VM NIC and protocol at one time (Azure's SNAT metrics, docs/mechanics.md §2.8). */
 export interface SnatPortSample {
   readonly atNs: number;
   /** Ports the manager granted to the NIC and it still holds. */
@@ -134,7 +134,7 @@ export interface SnatPortSample {
 }
 
 /**
- * Outbound SNAT of one VM NIC and one protocol over the run (mechanics.md §1.4, §2.8): its
+ * Outbound SNAT of one VM NIC and one protocol over the run (docs/mechanics.md §1.4, §2.8): its
  * policy, what it used, when ports ran out, and its metrics over time. Only NICs that opened a
  * SNAT flow or failed to are listed.
  */
@@ -184,7 +184,7 @@ export interface DipListChange {
 
 /**
  * One change of a health probe's verdict on a DIP, as the probing Host Agent decided it
- * (mechanics.md §1.4, §2.3); the Muxes apply it `network.healthLatency` later.
+ * (docs/mechanics.md §1.4, §2.3); the Muxes apply it `network.healthLatency` later.
  */
 export interface HealthChangeRecord {
   /** When the prober decided, ns. */
@@ -205,7 +205,7 @@ export interface HealthChangeRecord {
 
 /**
  * Drops of health-probe packets (to or from 168.63.129.16) concerning one DIP, merged while
- * the reason and node stay the same: what explains a probe timeout (mechanics.md §2.3).
+ * the reason and node stay the same: what explains a probe timeout (docs/mechanics.md §2.3).
  */
 export interface ProbeDropRun {
   /** The probed DIP, dotted quad. */

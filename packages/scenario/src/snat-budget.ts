@@ -1,5 +1,5 @@
 /**
- * How many SNAT ports a VM gets (mechanics.md §2.8, [AZ-OUT-2022, AZ-OUT-CUR, AZ-OUTRULES]),
+ * How many SNAT ports a VM gets (docs/mechanics.md §2.8, [AZ-OUT-2022, AZ-OUT-CUR, AZ-OUTRULES]),
  * for the builder and the validation to agree on.
  */
 import { nsPerMinute } from '@lbsim/core';
@@ -21,7 +21,7 @@ export function defaultSnatPorts(poolSize: number): number {
 /**
  * Most ports default outbound (through load-balancing rules) gives a VM, however many frontend
  * IPs: MIN(table value × frontend IPs, 1024) in the current docs ([AZ-OUT-CUR]; the 2018 text
- * multiplied without a cap — mechanics.md §2.15 lists the conflict, lbsim follows the newer).
+ * multiplied without a cap — docs/mechanics.md §2.15 lists the conflict, lbsim follows the newer).
  */
 export const defaultOutboundPortCap = 1024;
 

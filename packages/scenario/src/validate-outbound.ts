@@ -1,5 +1,5 @@
 /**
- * Checks of outbound SNAT settings that Azure rejects (mechanics.md §2.8, [AZ-OUTRULES]):
+ * Checks of outbound SNAT settings that Azure rejects (docs/mechanics.md §2.8, [AZ-OUTRULES]):
  *
  * - the ports outbound rules give out must fit the frontends' SNAT ports: each frontend IP
  *   offers 64,000 per protocol, less 8 for every range of 8 that holds a load-balancing or

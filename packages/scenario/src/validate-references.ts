@@ -27,7 +27,7 @@ import { validateGuests } from './validate-guests.ts';
 import { validateOutbound } from './validate-outbound.ts';
 import { validateSecurityGroups } from './validate-security-groups.ts';
 
-/** The address of Azure's platform services and probe source, dotted (mechanics.md §2.3). */
+/** The address of Azure's platform services and probe source, dotted (docs/mechanics.md §2.3). */
 const platformAddressText = formatIpv4Address(azurePlatformAddress);
 
 const udpOutcomes = new Set(['answered', 'lost', 'pending', 'no-port']);
@@ -205,7 +205,7 @@ export function validateReferences(scenario: Scenario): PathIssue[] {
         }
         endpoints.add(key);
         if (!rule.enableFloatingIP) {
-          // Without floating IP each rule must map to a unique (DIP, port) (mechanics.md §2.11).
+          // Without floating IP each rule must map to a unique (DIP, port) (docs/mechanics.md §2.11).
           const backendKey = `${rule.backendPool}|${protocol}|${rule.backendPort}`;
           const other = backendPorts.get(backendKey);
           if (other !== undefined) {

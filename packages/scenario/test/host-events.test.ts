@@ -1,5 +1,5 @@
 /**
- * Events of the host side: NSG rule changes apply to new flows only (mechanics.md §2.3, §7.6),
+ * Events of the host side: NSG rule changes apply to new flows only (docs/mechanics.md §2.3, §7.6),
  * and a stopped VM drops everything until it starts again with fresh state.
  */
 import { describe, expect, it } from 'vitest';

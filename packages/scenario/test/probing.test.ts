@@ -1,5 +1,5 @@
 /**
- * Health probing in a whole world (mechanics.md §1.4, §2.3, §7.5): who probes, from where,
+ * Health probing in a whole world (docs/mechanics.md §1.4, §2.3, §7.5): who probes, from where,
  * when; how verdicts reach the Muxes; stopped VMs; admin state.
  */
 import { ipv4, TcpFlags, type TraceEvent } from '@lbsim/core';

@@ -1,6 +1,6 @@
 /**
  * Outbound SNAT from the scenario's point of view: which VMs get it, from which frontends,
- * with how many ports (mechanics.md §2.8), and the validation Azure applies to outbound rules.
+ * with how many ports (docs/mechanics.md §2.8), and the validation Azure applies to outbound rules.
  */
 import { formatIpv4Address, type TraceEvent } from '@lbsim/core';
 import { describe, expect, it } from 'vitest';

@@ -7,7 +7,7 @@ import type { Kernel } from '../sim/kernel.ts';
 import type { NatRule, VipMapRule } from './load-balancing-rule.ts';
 import type { OutboundBlocked, SnatPolicy, SnatPortRange, SnatRangeOwner } from './snat.ts';
 
-/** A probe's verdict on a DIP (mechanics.md §1.4: Host Agent → manager → every Mux). */
+/** A probe's verdict on a DIP (docs/mechanics.md §1.4: Host Agent → manager → every Mux). */
 export interface DipHealth {
   /** `loadBalancer/probe`. */
   readonly probe: string;
@@ -27,7 +27,7 @@ export type MuxControlMessage =
   | ({ readonly kind: 'dip-health' } & DipHealth)
   | {
       /**
-       * Stateless SNAT entries (mechanics.md §1.3, [ANANTA §3.3.3]): return traffic to a port of
+       * Stateless SNAT entries (docs/mechanics.md §1.3, [ANANTA §3.3.3]): return traffic to a port of
        * a granted range goes to its DIP. `replace` drops every entry held before `add`.
        */
       readonly kind: 'snat-ranges';
@@ -47,7 +47,7 @@ export type ManagerControlMessage =
       readonly why: string;
     }
   | {
-      /** A DIP needs SNAT ports of a protocol (mechanics.md §1.4: the first packet waits for them). */
+      /** A DIP needs SNAT ports of a protocol (docs/mechanics.md §1.4: the first packet waits for them). */
       readonly kind: 'snat-request';
       /** The host whose Host Agent asks (`SnatPolicy.host`): where the answer goes. */
       readonly host: string;
@@ -55,7 +55,7 @@ export type ManagerControlMessage =
       readonly protocol: number;
     }
   | {
-      /** A DIP gives back ranges it has not used for a while (mechanics.md §1.4, [ANANTA §3.4.2]). */
+      /** A DIP gives back ranges it has not used for a while (docs/mechanics.md §1.4, [ANANTA §3.4.2]). */
       readonly kind: 'snat-release';
       readonly dip: Ipv4Address;
       readonly ranges: readonly SnatPortRange[];

@@ -2,13 +2,13 @@
  * The configuration contract between the Ananta Manager, the Muxes and the Host Agents.
  *
  * The manager compiles load balancers into these records and pushes them: each Mux gets the
- * VIP map (mechanics.md §1.3: "(VIP, IP protocol, port) → list of DIPs"), each Host Agent the
- * NAT rules for its own DIPs (§1.4: "(VIP, protocolv, portv) ⇒ (DIP, protocolv, portd)").
+ * VIP map (docs/mechanics.md §1.3: (VIP, IP protocol, port) → a list of DIPs), each Host Agent the
+ * NAT rules for its own DIPs (§1.4: (VIP, protocol, VIP port) → (DIP, protocol, DIP port)).
  */
 import type { Ipv4Address } from '../net/ipv4-address.ts';
 
 /**
- * How a rule hashes a new flow to pick a DIP (Azure `loadDistribution`, mechanics.md §2.1):
+ * How a rule hashes a new flow to pick a DIP (Azure `loadDistribution`, docs/mechanics.md §2.1):
  * `Default` hashes the 5-tuple, `SourceIPProtocol` the 3-tuple (source IP, destination IP,
  * protocol), `SourceIP` the 2-tuple (source IP, destination IP).
  */
@@ -23,7 +23,7 @@ export interface VipEndpoint {
 }
 
 /**
- * Per-instance admin state (mechanics.md §2.3, [AZ-PROBE-CUR]): `Up` ignores the probe and is
+ * Per-instance admin state (docs/mechanics.md §2.3, [AZ-PROBE-CUR]): `Up` ignores the probe and is
  * always eligible; `Down` ignores the probe and takes no new flows; `None` follows the probe.
  */
 export type AdminState = 'None' | 'Up' | 'Down';
@@ -65,7 +65,7 @@ export interface NatRule {
   /** Port the VM listens on (Azure `backendPort`). */
   readonly backendPort: number;
   /**
-   * Floating IP (Azure `enableFloatingIP`, mechanics.md §2.4): the destination stays the VIP
+   * Floating IP (Azure `enableFloatingIP`, docs/mechanics.md §2.4): the destination stays the VIP
    * instead of being rewritten to the DIP; the port may still be rewritten.
    */
   readonly floatingIp: boolean;
@@ -73,7 +73,7 @@ export interface NatRule {
   readonly idleTimeoutNs: number;
   /**
    * At idle timeout send a TCP RST to both ends of an established TCP flow (Azure
-   * `enableTcpReset`, mechanics.md §2.6); otherwise the flow expires silently.
+   * `enableTcpReset`, docs/mechanics.md §2.6); otherwise the flow expires silently.
    */
   readonly enableTcpReset: boolean;
 }
@@ -103,7 +103,7 @@ export interface LoadBalancingRuleConfig {
   readonly distribution: LoadDistribution;
   readonly floatingIp: boolean;
   readonly idleTimeoutNs: number;
-  /** Azure `enableTcpReset` (mechanics.md §2.6). */
+  /** Azure `enableTcpReset` (docs/mechanics.md §2.6). */
   readonly enableTcpReset: boolean;
   /** The rule's probe, `loadBalancer/probe`, if it has one. */
   readonly probe: string | undefined;

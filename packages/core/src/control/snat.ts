@@ -1,6 +1,6 @@
 /**
  * The outbound SNAT contract between the Ananta Manager, the Host Agents and the Muxes
- * (mechanics.md §1.4 "SNAT", §1.5, §2.8, §7.4; [ANANTA §3.2.3, §3.4.2, §3.5.1]).
+ * (docs/mechanics.md §1.4 "SNAT", §1.5, §2.8, §7.4; [ANANTA §3.2.3, §3.4.2, §3.5.1]).
  *
  * A VM's outbound flow leaves with a frontend IP (a VIP) and a SNAT port as its source. The
  * manager owns the ports: it hands each DIP ranges of 8 contiguous ports, aligned to 8, so a
@@ -12,11 +12,11 @@ import type { Ipv4Address } from '../net/ipv4-address.ts';
 /**
  * Ports in one SNAT port range: Ananta's manager grants 8 contiguous ports per request
  * ([ANANTA §5.1.3]: "only one in every eight outbound connections ever results in a request"),
- * and Azure gives ports in multiples of 8 (mechanics.md §2.8, [AZ-OUTRULES]).
+ * and Azure gives ports in multiples of 8 (docs/mechanics.md §2.8, [AZ-OUTRULES]).
  */
 export const snatPortsPerRange = 8;
 
-/** SNAT-eligible ports each frontend IP offers per protocol: 64,000 (mechanics.md §2.8, [AZ-OUT-2022]). */
+/** SNAT-eligible ports each frontend IP offers per protocol: 64,000 (docs/mechanics.md §2.8, [AZ-OUT-2022]). */
 export const snatPortsPerFrontend = 64_000;
 
 /**
@@ -55,7 +55,7 @@ export function snatRangeKey(vip: Ipv4Address, protocol: number, firstPort: numb
 /**
  * How one DIP's outbound flows of one protocol are translated: from which frontend IPs, with
  * how many ports at most, and how long an idle flow keeps its port. Compiled from an outbound
- * rule, or from the load-balancing rules that give default outbound SNAT (mechanics.md §2.8).
+ * rule, or from the load-balancing rules that give default outbound SNAT (docs/mechanics.md §2.8).
  */
 export interface SnatPolicy {
   /** `loadBalancer/rule` that gives it, for notes (`… (default outbound)` for load-balancing rules). */
@@ -69,12 +69,12 @@ export interface SnatPolicy {
   readonly protocol: number;
   /**
    * Frontend IPs in the order they are used: the next one only when the ones before it have
-   * no free range (mechanics.md §2.8, [AZ-OUT-2022, AZ-FAQ]).
+   * no free range (docs/mechanics.md §2.8, [AZ-OUT-2022, AZ-FAQ]).
    */
   readonly frontends: readonly Ipv4Address[];
   /** Most ports the DIP may hold over all frontends: a multiple of 8 (`allocatedOutboundPorts`). */
   readonly portLimit: number;
-  /** An idle flow releases its port after this, ns (mechanics.md §2.6, §2.8: 4–120 min). */
+  /** An idle flow releases its port after this, ns (docs/mechanics.md §2.6, §2.8: 4–120 min). */
   readonly idleTimeoutNs: number;
   /** At idle timeout send RST both ways on an established TCP flow (outbound rules' `enableTcpReset`). */
   readonly enableTcpReset: boolean;
@@ -83,7 +83,7 @@ export interface SnatPolicy {
 /**
  * A DIP that has no outbound connectivity for a protocol: it is behind a Standard load
  * balancer that gives it no SNAT for that protocol (an internal one, a public one without a
- * rule of the protocol, or with `disableOutboundSnat` and no outbound rule; mechanics.md §2.8).
+ * rule of the protocol, or with `disableOutboundSnat` and no outbound rule; docs/mechanics.md §2.8).
  */
 export interface OutboundBlocked {
   readonly dip: Ipv4Address;

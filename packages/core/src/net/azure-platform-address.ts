@@ -1,5 +1,5 @@
 /**
- * 168.63.129.16, Azure's platform address (mechanics.md §2.3, [AZ-168]): the source of every
+ * 168.63.129.16, Azure's platform address (docs/mechanics.md §2.3, [AZ-168]): the source of every
  * IPv4 health probe and the address of the platform's DNS, DHCP and WireServer. Only the host
  * answers it; it is not on the Internet and cannot be assigned to a VM.
  */

@@ -7,7 +7,7 @@
  * 32-bit words it is a handful of `Math.imul`s, a few nanoseconds in JavaScript. Toeplitz, the
  * NIC RSS hash, was the alternative: it is linear over GF(2), so structured inputs (sequential
  * ports) map to structured outputs, which a simulator that shows "about 1/N" must avoid.
- * Ananta requires only that every Mux uses the same function and seed (mechanics.md §1.3,
+ * Ananta requires only that every Mux uses the same function and seed (docs/mechanics.md §1.3,
  * [ANANTA §3.3.2]); the real function is unpublished.
  *
  * The words are hashed as MurmurHash3_x86_32 hashes their little-endian bytes, so

@@ -1,6 +1,6 @@
 /**
  * IP-in-IP encapsulation (RFC 2003), the tunnel from a Mux to the host of a DIP
- * (mechanics.md §1.2: "outer dst = DIP, outer src = the Mux itself"; the inner packet is left
+ * (docs/mechanics.md §1.2: outer destination the DIP, outer source the Mux itself; the inner packet is left
  * untouched, so the DIP's replies can go straight back to the client).
  */
 import type { Ipv4Address } from './ipv4-address.ts';
@@ -12,7 +12,7 @@ import { defaultTtl } from './packet.ts';
  *
  * Per RFC 2003 §3.1 the outer header copies the inner TOS (DSCP) and DF bit, so a
  * don't-fragment packet stays one after encapsulation — which is exactly how a 1460-byte
- * segment becomes a 1520-byte packet that a 1500-byte link must drop (mechanics.md §1.4).
+ * segment becomes a 1520-byte packet that a 1500-byte link must drop (docs/mechanics.md §1.4).
  *
  * @param id identification of the outer header (16 bits)
  */

@@ -1,7 +1,7 @@
 /**
  * IP protocol numbers (IANA "Assigned Internet Protocol Numbers") that lbsim models.
  * IP-in-IP is protocol 4 (RFC 2003), the encapsulation Ananta's Mux uses toward DIPs
- * (mechanics.md §1.2).
+ * (docs/mechanics.md §1.2).
  */
 export const IpProtocol = { Icmp: 1, IpIp: 4, Tcp: 6, Udp: 17 } as const;
 

@@ -1,6 +1,6 @@
 /**
  * The closed set of reasons a packet can be dropped for. Every drop in a run carries one of
- * these and the node that dropped it; nothing disappears silently (DESIGN §3).
+ * these and the node that dropped it; nothing disappears silently (docs/architecture.md#determinism-and-accounting).
  *
  * Each reason maps to the sentence explanations and summaries use.
  */

@@ -2,10 +2,10 @@
  * The edge router: routes by destination address and spreads VIP traffic over the Muxes that
  * announce the VIP with per-flow ECMP.
  *
- * Muxes announce VIPs (BGP in Ananta, mechanics.md §1.2–§1.3); the router hashes each packet's
+ * Muxes announce VIPs (BGP in Ananta, docs/mechanics.md §1.2–§1.3); the router hashes each packet's
  * 5-tuple with its own seed and picks one next hop, so all packets of a flow take the same Mux
  * while the set of Muxes is unchanged, and flows rehash when it changes. A Mux that dies
- * stays in the set until its BGP hold timer expires (default 30 s, mechanics.md §1.3): until
+ * stays in the set until its BGP hold timer expires (default 30 s, docs/mechanics.md §1.3): until
  * then its share of flows is black-holed. The router decrements TTL like any router and drops
  * at zero, which stops routing loops.
  */
@@ -36,7 +36,7 @@ export interface RouterOptions {
   readonly icmp?: { readonly address: Ipv4Address; readonly quote: (packet: Ipv4Packet) => IcmpQuote };
 }
 
-/** Default BGP hold time: 30 s, typical per Ananta (mechanics.md §1.3, [ANANTA §3.3.4]). */
+/** Default BGP hold time: 30 s, typical per Ananta (docs/mechanics.md §1.3, [ANANTA §3.3.4]). */
 export const defaultBgpHoldTimeNs = 30_000_000_000;
 
 /** The edge router of the simulated datacenter. */

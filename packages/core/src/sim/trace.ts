@@ -3,7 +3,7 @@
  *
  * Nodes emit events through a {@link Tracer}; sinks (the run summary, the capture-style table,
  * pcapng writers, the HTML report) subscribe. Every packet ends in exactly one `deliver` or
- * `drop` event, or is still in flight when the run ends (DESIGN §3, conservation).
+ * `drop` event, or is still in flight when the run ends (docs/architecture.md#determinism-and-accounting, conservation).
  */
 import type { Ipv4Packet } from '../net/packet.ts';
 import type { DropReason } from './drop-reason.ts';

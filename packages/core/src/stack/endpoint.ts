@@ -64,7 +64,7 @@ export interface EndpointOptions {
   readonly reassemblyTimeoutNs: number;
   /**
    * Drop fragments that arrive out of order instead of reassembling them (what Azure does for
-   * VMs by default, mechanics.md §2.7; default false).
+   * VMs by default, docs/mechanics.md §2.7; default false).
    */
   readonly dropOutOfOrderFragments?: boolean;
   /** Send a datagram's fragments last first, as some stacks do (default false). */
@@ -286,7 +286,7 @@ export class Endpoint implements TcpHost {
 
   /**
    * TcpHost: a connection entered TIME-WAIT. With `tcp_tw_recycle` the peer's last timestamp is
-   * remembered (mechanics.md §3), if the connection used timestamps.
+   * remembered (docs/mechanics.md §3), if the connection used timestamps.
    */
   enteredTimeWait(connection: TcpConnection): void {
     if (!this.config.twRecycle || !connection.timestampsInUse) return;
@@ -475,7 +475,7 @@ export class Endpoint implements TcpHost {
   }
 
   /**
-   * `tcp_tw_recycle`'s check of a SYN on a listener (mechanics.md §3): the note of a silent
+   * `tcp_tw_recycle`'s check of a SYN on a listener (docs/mechanics.md §3): the note of a silent
    * drop, or `undefined` when the SYN passes. Linux reads a SYN's timestamps only when it has
    * them on itself.
    */

@@ -41,7 +41,7 @@ export class FragmentBuffer {
    */
   /**
    * @param inOrderOnly accept a datagram's fragments only in offset order, dropping any other
-   *   (Azure VMs drop out-of-order fragments by default, mechanics.md §2.7)
+   *   (Azure VMs drop out-of-order fragments by default, docs/mechanics.md §2.7)
    */
   constructor(
     private readonly kernel: Kernel,

@@ -3,7 +3,7 @@
  * PASV, open the data connection to the address and port the server gave, RETR a file, read
  * it to the end, QUIT. Both connections carry the same simulation connection id, so the trace
  * and the summary show the session as one — and show when its two connections reached two DIPs
- * (mechanics.md §2.13).
+ * (docs/mechanics.md §2.13).
  */
 import { type Ipv4Address, parseIpv4Address } from '../net/ipv4-address.ts';
 import type { Endpoint } from './endpoint.ts';

@@ -1,6 +1,6 @@
 /**
  * A passive-mode FTP server (RFC 959): enough of the protocol to show why multi-connection
- * protocols break under 5-tuple load balancing (mechanics.md §2.13).
+ * protocols break under 5-tuple load balancing (docs/mechanics.md §2.13).
  *
  * The control connection answers USER, PASS, TYPE, PASV, RETR and QUIT. PASV opens a listener
  * on the next port of the passive range — on this VM only — and answers with the advertised

@@ -38,7 +38,7 @@ export interface TcpConfig {
   readonly twRecycle: boolean;
   /**
    * Give each connection its own random timestamp offset, as Linux ≥ 4.10 does
-   * (mechanics.md §3): TSvals from one address then do not grow from one connection to the
+   * (docs/mechanics.md §3): TSvals from one address then do not grow from one connection to the
    * next. Off: one clock offset for the whole stack (RFC 7323 §5.4). Default false.
    */
   readonly randomTimestampOffsets: boolean;

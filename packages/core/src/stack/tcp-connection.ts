@@ -251,7 +251,7 @@ export class TcpConnection {
    * Turns on TCP keepalives (RFC 9293 §3.8.4, Linux `SO_KEEPALIVE`): after `intervalNs` without
    * a segment in either direction, send a probe (an ACK one byte behind, which the peer must
    * answer); after `keepaliveProbes` unanswered probes, abort as timed out. Keepalives keep a
-   * load balancer's idle timer from expiring (mechanics.md §2.6).
+   * load balancer's idle timer from expiring (docs/mechanics.md §2.6).
    * @param intervalNs idle time before the first probe and between probes; 0 turns them off
    */
   setKeepalive(intervalNs: number): void {

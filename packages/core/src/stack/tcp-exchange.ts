@@ -4,7 +4,7 @@
  * connection (HTTP/1.1 keep-alive) — then close. The shape of the response (an HTTP message, or
  * as many bytes as were sent for echo) decides when it is whole. A long pause is how a client
  * meets a load balancer's idle timeout; TCP keepalives during it are how it avoids it
- * (mechanics.md §2.6).
+ * (docs/mechanics.md §2.6).
  */
 import type { Ipv4Address } from '../net/ipv4-address.ts';
 import type { Endpoint } from './endpoint.ts';

@@ -1,5 +1,5 @@
 /**
- * Linux `net.ipv4.tcp_tw_recycle` (mechanics.md §3, §7.7, [BERNAT]): with it on and TCP
+ * Linux `net.ipv4.tcp_tw_recycle` (docs/mechanics.md §3, §7.7, [BERNAT]): with it on and TCP
  * timestamps in use, the stack remembers, per peer address, the peer's last timestamp (TSval)
  * when a connection with that peer enters TIME-WAIT, and for 60 s (TCP_PAWS_MSL) silently drops
  * a SYN from that address whose timestamp is more than TCP_PAWS_WINDOW (1) behind it

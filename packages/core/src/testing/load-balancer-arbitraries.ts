@@ -5,7 +5,7 @@
  *
  * Generated configurations are valid: DIPs unique within a rule, positive weights, VIP
  * endpoints unique within a map, idle timeouts of 4..30 minutes (Azure's range for
- * load-balancing rules, mechanics.md §2.6). Scenario-level configurations (load balancers,
+ * load-balancing rules, docs/mechanics.md §2.6). Scenario-level configurations (load balancers,
  * pools, rules in Azure's vocabulary, whole topologies) are in `@lbsim/scenario/testing`.
  */
 import fc from 'fast-check';

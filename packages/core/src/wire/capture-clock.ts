@@ -1,6 +1,6 @@
 /**
  * Capture timestamps: virtual time counted from a fixed epoch, so the same run gives the same
- * capture bytes on any machine and any day (DESIGN §3). Wireshark shows the epoch as
+ * capture bytes on any machine and any day (docs/architecture.md#determinism-and-accounting). Wireshark shows the epoch as
  * 2023-11-14 22:13:20 UTC; the times that matter are the offsets from it.
  */
 

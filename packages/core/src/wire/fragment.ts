@@ -5,7 +5,7 @@
  * are multiples of 8 bytes (all but the last); every fragment repeats the IP header with the
  * same identification, MF set on all but the last, and the offset of its data in bytes. Only
  * the first fragment holds the transport header, which is why a load balancer hashing ports
- * cannot place the others (mechanics.md §2.7).
+ * cannot place the others (docs/mechanics.md §2.7).
  */
 import { type Ipv4Packet, ipProtocolOf, isFragment } from '../net/packet.ts';
 import { ipv4HeaderBytes, ipv4TotalLength } from '../net/packet-size.ts';

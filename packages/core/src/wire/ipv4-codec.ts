@@ -65,7 +65,7 @@ export interface DecodeOptions {
  * Decodes the bytes of an IPv4 packet into a record.
  *
  * A fragment (MF set or a non-zero offset) decodes to a `fragment` payload holding its bytes,
- * whatever its protocol: reassembly (`reassemble.ts`) turns fragments back into a datagram.
+ * whatever its protocol: reassembly (`fragment.ts`) turns fragments back into a datagram.
  *
  * @returns the record, or an error naming the first thing wrong: truncation, a length that
  *   disagrees with the bytes, a bad checksum, or a protocol lbsim does not model.

@@ -1,7 +1,7 @@
 /**
  * pcapng blocks (IETF draft-ietf-opsawg-pcapng), little-endian: a Section Header Block, one
  * Interface Description Block per vantage point, and one Enhanced Packet Block per packet
- * with its decision as a comment. Layouts verified with tshark 4.0 (ecosystem.md §4, §5.5).
+ * with its decision as a comment. Layouts verified with tshark 4.0.
  *
  * Every block is `type u32, total length u32, body, total length u32`, the body padded to
  * 4 bytes. Options are `code u16, length u16, value` padded to 4 bytes, ended by code 0.

@@ -12,9 +12,9 @@ const protocolNumbers = { Tcp: IpProtocol.Tcp, Udp: IpProtocol.Udp } as const;
 /**
  * Every rule of every load balancer:
  * - a load-balancing rule per protocol (an HA-ports rule, protocol All and port 0, becomes one
- *   TCP and one UDP rule on port 0, which match any port: mechanics.md §2.9);
+ *   TCP and one UDP rule on port 0, which match any port: docs/mechanics.md §2.9);
  * - an inbound NAT rule as a rule with one backend (port forwarding uses the same hashing,
- *   mechanics.md §2.10).
+ *   docs/mechanics.md §2.10).
  */
 export function compileRules(scenario: Scenario, membership: PoolMembership): LoadBalancingRuleConfig[] {
   const vms = indexVms(scenario);
@@ -57,10 +57,10 @@ export function compileRules(scenario: Scenario, membership: PoolMembership): Lo
         floatingIp: rule.enableFloatingIP,
         idleTimeoutNs: rule.idleTimeoutInMinutes * nsPerMinute,
         enableTcpReset: rule.enableTcpReset,
-        // Inbound NAT rules need no probe (mechanics.md §2.3).
+        // Inbound NAT rules need no probe (docs/mechanics.md §2.3).
         probe: undefined,
         noHealthyBackends: 'AllProbedDown',
-        // Admin state does not apply to inbound NAT rules (mechanics.md §2.3).
+        // Admin state does not apply to inbound NAT rules (docs/mechanics.md §2.3).
         backends: backendsOf([{ name: rule.target, weight: 1, adminState: 'None' }], vms),
       });
     }

@@ -1,6 +1,6 @@
 /**
  * Outbound SNAT of the scenario in the manager's terms (core/control `SnatConfiguration`),
- * over the pool members as they stand (mechanics.md §2.8, [AZ-OUTRULES, AZ-OUT-2018]):
+ * over the pool members as they stand (docs/mechanics.md §2.8, [AZ-OUTRULES, AZ-OUT-2018]):
  *
  * - an outbound rule gives each member of its pool SNAT through its frontends, for its
  *   protocols (`All`: TCP and UDP), with `allocatedOutboundPorts` ports (0 or absent: the

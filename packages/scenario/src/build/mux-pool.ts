@@ -19,7 +19,7 @@ export interface MuxFactory {
 /** The factory of the scenario's Muxes. */
 export function muxFactory(scenario: Scenario, fabric: Fabric, router: Router, seed: number): MuxFactory {
   const network = scenario.network;
-  // Every Mux uses the same hash function and seed (mechanics.md §1.3, [ANANTA §3.3.2]).
+  // Every Mux uses the same hash function and seed (docs/mechanics.md §1.3, [ANANTA §3.3.2]).
   const hashSeed = network.hashSeed ?? hashString('mux-flow-hash', seed);
   const permutation = maglevPermutationOf(network.maglevPermutations);
   // One table per DIP list for the whole pool: every Mux would compute the same one.

@@ -70,7 +70,7 @@ export class PoolMembership {
     if (member !== undefined) members[members.indexOf(member)] = { ...member, weight };
   }
 
-  /** Sets a member's admin state (mechanics.md §2.3): `Up`/`Down` override its probe. */
+  /** Sets a member's admin state (docs/mechanics.md §2.3): `Up`/`Down` override its probe. */
   setAdminState(loadBalancer: string, pool: string, name: string, adminState: AdminState): void {
     const members = this.pools.get(poolKey(loadBalancer, pool)) ?? [];
     const member = members.find((candidate) => candidate.name === name);

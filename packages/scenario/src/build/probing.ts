@@ -1,5 +1,5 @@
 /**
- * Health probing (mechanics.md §1.4 "DIP health monitoring", §2.3, §7.5): each host's probe
+ * Health probing (docs/mechanics.md §1.4 "DIP health monitoring", §2.3, §7.5): each host's probe
  * engine probes the host's own DIPs from 168.63.129.16. Probe packets enter the Host Agent as
  * if from the network, so the NIC's NSGs and the guest see them like any other packet; what the
  * VMs send back to 168.63.129.16 the Host Agent hands to the prober. A verdict change goes to
@@ -37,7 +37,7 @@ export interface Probing {
   readonly engines: ReadonlyMap<string, ProbeEngine>;
   /** Probes what `rules` ask for from now on (after a backend pool changed). */
   sync(rules: readonly LoadBalancingRuleConfig[]): void;
-  /** Stops probing the DIPs of a VM that stopped (stopped VMs are not probed, mechanics.md §2.3). */
+  /** Stops probing the DIPs of a VM that stopped (stopped VMs are not probed, docs/mechanics.md §2.3). */
   pauseVm(vm: string): void;
   /** Probes a VM that started again; its first success marks it up. */
   resumeVm(vm: string): void;
@@ -45,7 +45,7 @@ export interface Probing {
 
 /**
  * The prober's TCP stack. Azure does not document the probers' timestamp behaviour
- * (mechanics.md §3); they are distributed components sharing one source address, so their
+ * (docs/mechanics.md §3); they are distributed components sharing one source address, so their
  * TSvals do not grow from one probe to the next — modelled, as Linux ≥ 4.10 does it, by a
  * random timestamp offset per connection. Each probe is a single attempt (no SYN retries): the
  * next interval is the retry.
@@ -131,7 +131,7 @@ function probeDefinitionsOf(scenario: Scenario): Map<string, ProbeDefinition> {
 
 /**
  * What each host probes: every (DIP, probe) a rule asks for, once, by the host of the DIP.
- * Probes target the DIP even for floating-IP rules (mechanics.md §2.3).
+ * Probes target the DIP even for floating-IP rules (docs/mechanics.md §2.3).
  */
 function probeTargetsOf(
   rules: readonly LoadBalancingRuleConfig[],

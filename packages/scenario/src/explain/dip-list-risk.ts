@@ -2,7 +2,7 @@
  * A DIP-list change that hurt no connection yet, but would have with less luck: modulo hashing
  * re-deals most flows when the number of DIPs changes, so only the Muxes' flow tables keep
  * established connections where they are; a Mux that loses its state sends them to VMs that
- * reset them (dip-removal; mechanics.md §7.9 item 13, Maglev §3.4, §5.3).
+ * reset them (dip-removal; docs/mechanics.md §7.9 item 13, Maglev §3.4, §5.3).
  */
 import type { DipListChange } from '../run-result.ts';
 import type { Scenario } from '../schema/scenario.ts';

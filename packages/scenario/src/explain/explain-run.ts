@@ -48,7 +48,7 @@ export function explainRun(run: UnexplainedRun, scenario: Scenario): Explanation
 /**
  * The DIPs of a rule its probe had marked down at the Muxes at a time: each DIP's last verdict
  * the Muxes had applied then (a verdict reaches them `network.healthLatency` after the prober
- * decided, mechanics.md §1.4). A DIP with no verdict yet takes no new flows either (it waits
+ * decided, docs/mechanics.md §1.4). A DIP with no verdict yet takes no new flows either (it waits
  * for its first success); when its first verdict was down, that verdict is why, so connections
  * before and after it share one explanation.
  */

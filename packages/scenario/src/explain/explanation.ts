@@ -2,7 +2,7 @@
  * Explanations: why a run's connections failed, its datagrams were lost, its probes marked DIPs
  * down, or its DIP-list changes put flows at risk — in plain words, with the packet and node
  * where it went wrong, the failure mode of the catalogue it is, and the configuration change
- * that fixes it (DESIGN §6, §7).
+ * that fixes it (docs/architecture.md#what-a-run-produces, docs/architecture.md#the-failure-mode-catalogue).
  */
 import type { DropReason } from '@lbsim/core';
 import type { FailureModeId } from './failure-modes.ts';

@@ -1,5 +1,5 @@
 /**
- * The failure modes of the catalogue (DESIGN §7), by the id that names their folder under
+ * The failure modes of the catalogue (docs/architecture.md#the-failure-mode-catalogue), by the id that names their folder under
  * scenarios/: what explanations name when a failure is one of them.
  */
 

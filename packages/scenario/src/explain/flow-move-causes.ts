@@ -2,7 +2,7 @@
  * Diagnoses of `tcp-no-connection`: a packet of an established flow reached a VM that does not
  * have the connection, which answers RST. Flows move between DIPs when a Mux without their
  * state hashes them against a changed DIP list: after a Mux failure (mux-failure) or because
- * the Muxes keep no state and the list changed (dip-removal) (Ananta §3.3.4, mechanics.md
+ * the Muxes keep no state and the list changed (dip-removal) (Ananta §3.3.4, docs/mechanics.md
  * §1.3, §7.2, §7.9 items 12 and 13; Maglev §3.4).
  */
 import type { DropSituation, Finding } from './drop-situation.ts';
@@ -45,7 +45,7 @@ export function diagnoseNoConnection(situation: DropSituation): Finding {
     failureMode: 'dip-removal',
     cause:
       `${changes === '' ? 'A change of the pool' : changes} changed the rule's DIP list while the connection was open; ${stateless}, ` +
-      `so its next packet was hashed afresh against the new list — ${hashing} — and reached a VM that has no such connection, which answered RST (mechanics.md §7.9 item 13)`,
+      `so its next packet was hashed afresh against the new list — ${hashing} — and reached a VM that has no such connection, which answered RST (docs/mechanics.md §7.9 item 13)`,
     fix:
       network.backendSelection === 'modulo'
         ? "network.backendSelection: maglev (the default: consistent hashing moves only the removed DIP's flows), and keep flow state so established flows stay on their DIP (room in network.flowTable: untrustedQuota, trustedQuota)"

@@ -1,7 +1,7 @@
 /**
  * Diagnoses of drops inside the guest VM: addresses it does not accept (floating IP, the
  * Windows strong host model, its own address as a source), Linux tcp_tw_recycle, a stopped VM
- * and out-of-order fragments (mechanics.md §2.4, §2.5, §2.7, §3, §7.7).
+ * and out-of-order fragments (docs/mechanics.md §2.4, §2.5, §2.7, §3, §7.7).
  */
 import type { DropSituation, Finding } from './drop-situation.ts';
 import { diagnoseGenerally } from './general-fixes.ts';
@@ -30,7 +30,7 @@ export function diagnoseNotLocal(situation: DropSituation): Finding {
     cause:
       `Rule ${rule.name} has enableFloatingIP: true, so the Host Agent leaves the frontend IP ${frontend} as the destination; ` +
       `${vms} do${missing.length === 1 ? 'es' : ''} not have ${frontend} on a loopback, so the guest drops every SYN as not its own, ` +
-      'while the probes, which connect to the DIP itself, stay green (mechanics.md §2.4)',
+      'while the probes, which connect to the DIP itself, stay green (docs/mechanics.md §2.4)',
     fix: `add ${frontend} to the loopbacks of ${vms} (on Linux: ip addr add ${frontend}/32 dev lo), or set enableFloatingIP: false on rule ${rule.name}`,
   };
 }
@@ -55,7 +55,7 @@ export function diagnoseStrongHost(situation: DropSituation): Finding {
       : `replies from ${rule.frontendIp} leave by the NIC, which does not own that address, and the strong host model sends only from the interface's own addresses`;
   return {
     failureMode: 'floating-ip-no-loopback',
-    cause: `Rule ${rule.name} uses floating IP and ${vms} run Windows with ${rule.frontendIp} on a loopback but without the weak host model: ${how} (mechanics.md §2.4)`,
+    cause: `Rule ${rule.name} uses floating IP and ${vms} run Windows with ${rule.frontendIp} on a loopback but without the weak host model: ${how} (docs/mechanics.md §2.4)`,
     fix: `set weakHostReceive: true and weakHostSend: true on ${vms} (netsh interface ipv4 set interface <NIC> weakhostreceive=enabled, and weakhostreceive plus weakhostsend on the loopback)`,
   };
 }
@@ -76,7 +76,7 @@ export function diagnoseMartian(situation: DropSituation): Finding {
     failureMode: 'ilb-self-mapping',
     cause:
       `${item.from} is a backend of internal load balancer ${rule.loadBalancer.name} and calls its frontend ${rule.frontendIp}; an internal load balancer does not SNAT, ` +
-      `so when the hash picks ${item.from} itself the SYN arrives from its own address (${own} → ${own}) and the guest drops it as a martian: the two legs of the flow never match (mechanics.md §2.5); ${share}`,
+      `so when the hash picks ${item.from} itself the SYN arrives from its own address (${own} → ${own}) and the guest drops it as a martian: the two legs of the flow never match (docs/mechanics.md §2.5); ${share}`,
     fix: `call ${rule.frontendIp} from outside backend pool ${rule.rule.backendPool} (its own tier, or a proxy in front), or set enableFloatingIP: true on rule ${rule.name} with ${rule.frontendIp} in the loopbacks of the backends`,
   };
 }
@@ -101,7 +101,7 @@ export function diagnoseTwRecycle(situation: DropSituation): Finding {
     failureMode: 'tw-recycle',
     cause:
       `${vms} run${recycling.length === 1 ? 's' : ''} Linux with net.ipv4.tcp_tw_recycle = 1 and TCP timestamps on: after a connection goes through TIME-WAIT the guest remembers ` +
-      `the peer's last timestamp and silently drops, for 60 s, a SYN from that address whose timestamp is older — and ${peer}, so many SYNs look older; ${effect} (mechanics.md §3, §7.7)`,
+      `the peer's last timestamp and silently drops, for 60 s, a SYN from that address whose timestamp is older — and ${peer}, so many SYNs look older; ${effect} (docs/mechanics.md §3, §7.7)`,
     fix: `set tcp: { twRecycle: false } on ${vms} (tcp_tw_recycle was removed in Linux 4.12); turning TCP timestamps off (tcp: { timestamps: false }) also stops the drops`,
   };
 }
@@ -128,7 +128,7 @@ export function diagnoseVmStopped(situation: DropSituation): Finding {
   const times = distinct(stops.map((event) => atTime(event.at)));
   return {
     failureMode: undefined,
-    cause: `${listWords(vms)} ${vms.length === 1 ? 'was' : 'were'} stopped (stop-vm at ${listWords(times)}): a stopped VM's connections are gone and every packet for it is dropped; it is not probed and counts as down (mechanics.md §2.3)`,
+    cause: `${listWords(vms)} ${vms.length === 1 ? 'was' : 'were'} stopped (stop-vm at ${listWords(times)}): a stopped VM's connections are gone and every packet for it is dropped; it is not probed and counts as down (docs/mechanics.md §2.3)`,
     fix: `start ${listWords(vms)} again (start-vm); while a VM is stopped its probe keeps new flows away from it`,
   };
 }
@@ -138,7 +138,7 @@ export function diagnoseOutOfOrderFragment(situation: DropSituation): Finding {
   const limit = describeFragmentLimit(situation);
   return {
     failureMode: 'udp-fragmentation',
-    cause: `${limit.cause}; ${situation.drop.node} drops fragments that arrive out of order (outOfOrderFragments: drop, Azure's default: mechanics.md §2.7), so the datagram is lost`,
+    cause: `${limit.cause}; ${situation.drop.node} drops fragments that arrive out of order (outOfOrderFragments: drop, Azure's default: docs/mechanics.md §2.7), so the datagram is lost`,
     fix: `${limit.fix}, or set outOfOrderFragments: reassemble on ${situation.drop.node}`,
   };
 }

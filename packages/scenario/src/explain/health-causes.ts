@@ -1,5 +1,5 @@
 /**
- * Why a health probe marked a DIP down (mechanics.md §2.3, §7.5): from the verdict's reason
+ * Why a health probe marked a DIP down (docs/mechanics.md §2.3, §7.5): from the verdict's reason
  * ("1 timeout", "RST", "HTTP 404", "VM stopped") and the probe packets dropped on the way, to a
  * diagnosis. A timeout is explained by the probe packet dropped last before it (an NSG,
  * tcp_tw_recycle, a reply leaving by the wrong NIC, …), through the same drop table as a
@@ -171,7 +171,7 @@ function diagnoseHttpStatus(
     failureMode: 'http-probe-non-200',
     cause:
       `Probe ${probe.name} asks GET ${probe.path} on port ${probe.port}, and the application on ${listWords(probedVms(probe, index))} answers ${status}; ` +
-      'an HTTP probe passes only on 200, and any other status marks the DIP down at once, whatever probeThreshold says (mechanics.md §2.3)',
+      'an HTTP probe passes only on 200, and any other status marks the DIP down at once, whatever probeThreshold says (docs/mechanics.md §2.3)',
     fix:
       preferred === undefined
         ? `make the application answer GET ${probe.path} with 200 (http.responses: [{ path: ${probe.path}, status: 200 }]), or point the probe at a path that does`
@@ -206,7 +206,7 @@ function diagnoseUnansweredProbe(probe: ProbeContext & { readonly path: string }
       : 'the application answered too slowly, or not at all';
   return {
     failureMode: undefined,
-    cause: `Probe ${probe.name} got no answer within its timeout (TCP: the interval; HTTP: min(interval, 30 s), mechanics.md §2.3) and no probe packet was dropped: ${slow}`,
+    cause: `Probe ${probe.name} got no answer within its timeout (TCP: the interval; HTTP: min(interval, 30 s), docs/mechanics.md §2.3) and no probe packet was dropped: ${slow}`,
     fix: 'make the probed application answer within the probe timeout, or probe an endpoint that answers at once',
   };
 }

@@ -1,7 +1,7 @@
 /**
  * Diagnoses of drops at the Host Agent and the virtual switch: network security groups, the
  * Standard load balancer's closed default, hairpin, the multi-NIC source check and the idle
- * timeout (mechanics.md §2.3–§2.6, §7.4, §7.6).
+ * timeout (docs/mechanics.md §2.3–§2.6, §7.4, §7.6).
  */
 import { nsPerMinute } from '@lbsim/core';
 import type { DropSituation, Finding } from './drop-situation.ts';
@@ -19,7 +19,7 @@ export function diagnoseNsgDenied(situation: DropSituation): Finding {
       failureMode: 'nsg-blocks-probe',
       cause:
         `${rule} ${scopeWords(denial)} denies the health probes from 168.63.129.16: custom rules are processed before ` +
-        'the default AllowAzureLoadBalancerInBound (65001), so each probe times out and the DIP is marked down (mechanics.md §2.3, §7.6)',
+        'the default AllowAzureLoadBalancerInBound (65001), so each probe times out and the DIP is marked down (docs/mechanics.md §2.3, §7.6)',
       fix: `add an inbound rule to NSG ${denial.group} allowing source AzureLoadBalancer (protocol *, any port) ${allowPriorityAdvice(denial)}`,
     };
   }
@@ -56,7 +56,7 @@ export function diagnoseStandardClosed(situation: DropSituation): Finding {
     failureMode: 'nsg-blocks-client',
     cause:
       "A Standard public load balancer is closed to inbound flows until a network security group on the backend's NIC or subnet allows them, " +
-      "and the backends' NICs and subnets have none, so the Host Agent drops every client packet (secure by default, mechanics.md §2.3)",
+      "and the backends' NICs and subnets have none, so the Host Agent drops every client packet (secure by default, docs/mechanics.md §2.3)",
     fix: `create an NSG with an inbound rule allowing the clients (e.g. sourceAddressPrefix: Internet) to ${port}, and associate it with the backends' NICs (nics[].networkSecurityGroup) or their subnet (virtualNetwork.subnets[].networkSecurityGroup)`,
   };
 }
@@ -77,7 +77,7 @@ export function diagnoseHairpin(situation: DropSituation): Finding {
     failureMode: 'same-vm-hairpin',
     cause:
       `${item.from} calls frontend ${rule.frontendIp} of its own load balancer over the NIC that is in backend pool ${pool}; ` +
-      `a flow mapped back to the NIC that opened it is unsupported in Azure, and the Host Agent drops it (mechanics.md §2.5): ${share}`,
+      `a flow mapped back to the NIC that opened it is unsupported in Azure, and the Host Agent drops it (docs/mechanics.md §2.5): ${share}`,
     fix: `call ${rule.frontendIp} from a VM outside backend pool ${pool} (or over a second NIC of ${item.from} that is not in the pool); or call the application on ${item.from} directly, not through the load balancer`,
   };
 }
@@ -93,7 +93,7 @@ export function diagnoseAsymmetricNic(situation: DropSituation): Finding {
     failureMode: 'multi-nic-route',
     cause:
       `${nic.vm.name} is in the pool by its secondary NIC ${nic.nic} (${dip}), but the guest's default route is via the primary NIC ${primary}, ` +
-      `so ${what} leave by ${primary} with ${dip} as source and the virtual switch drops them: a multi-NIC VM must answer on the NIC that received the packet (mechanics.md §2.3)`,
+      `so ${what} leave by ${primary} with ${dip} as source and the virtual switch drops them: a multi-NIC VM must answer on the NIC that received the packet (docs/mechanics.md §2.3)`,
     fix: `add a policy route on ${nic.vm.name}: routes: [{ destination: 0.0.0.0/0, source: ${dip}, nic: ${nic.nic} }]`,
   };
 }
@@ -115,14 +115,14 @@ export function diagnoseIdleTimeout(situation: DropSituation): Finding {
     failureMode: 'idle-timeout',
     cause:
       `Rule ${rule.name} forgets a flow after ${countOf(minutes, 'minute')} without packets (idleTimeoutInMinutes); the connection was silent ${silent}, ` +
-      'so the Mux and the Host Agent dropped its state and its next packets were dropped, silently (mechanics.md §2.6)',
+      'so the Mux and the Host Agent dropped its state and its next packets were dropped, silently (docs/mechanics.md §2.6)',
     fix: `send TCP keepalives more often than every ${countOf(minutes, 'minute')} (traffic keepalive, e.g. 60s: in the application or the OS), or set ${longer} on rule ${rule.name} (at most 30); with enableTcpReset: true both ends at least learn at once`,
   };
 }
 
 /**
  * An RST from the load balancer itself, with no drop: the idle timeout with `enableTcpReset`,
- * which resets both ends of an ESTABLISHED flow when it expires (mechanics.md §2.6) → idle-timeout.
+ * which resets both ends of an ESTABLISHED flow when it expires (docs/mechanics.md §2.6) → idle-timeout.
  */
 export function diagnoseIdleReset(situation: DropSituation): Finding | undefined {
   const { index, traffic } = situation;
@@ -133,7 +133,7 @@ export function diagnoseIdleReset(situation: DropSituation): Finding | undefined
     failureMode: 'idle-timeout',
     cause:
       `Rule ${rule.name} forgets a flow after ${countOf(minutes, 'minute')} without packets and, with enableTcpReset: true, sends an RST to both ends when it does: ` +
-      'the connection was silent longer than that, so it was reset (at least both ends learn at once, instead of timing out later: mechanics.md §2.6)',
+      'the connection was silent longer than that, so it was reset (at least both ends learn at once, instead of timing out later: docs/mechanics.md §2.6)',
     fix: `send TCP keepalives more often than every ${countOf(minutes, 'minute')} (traffic keepalive, e.g. 60s), or set a longer idleTimeoutInMinutes on rule ${rule.name} (at most 30)`,
   };
 }

@@ -1,7 +1,7 @@
 /**
  * Diagnoses of packets too big for a link: after IP-in-IP encapsulation at a Mux (encap-mtu,
  * Ananta §6) or on a narrow path toward a client, where path-MTU discovery fails because the
- * ICMP error reaches the wrong VM (pmtud-icmp) (mechanics.md §1.4 MTU/MSS, §2.7).
+ * ICMP error reaches the wrong VM (pmtud-icmp) (docs/mechanics.md §1.4 MTU/MSS, §2.7).
  */
 import type { DropSituation, Finding } from './drop-situation.ts';
 import { diagnoseGenerally } from './general-fixes.ts';

@@ -1,6 +1,6 @@
 /**
  * Diagnoses of drops at the Muxes: a dead Mux still in the router's ECMP set, packets for no
- * rule, and IP fragments on load-balancing rules (mechanics.md §1.3, §2.7, §7.2, §7.3).
+ * rule, and IP fragments on load-balancing rules (docs/mechanics.md §1.3, §2.7, §7.2, §7.3).
  */
 import { splitTarget } from '../schema/traffic.ts';
 import type { DropSituation, Finding } from './drop-situation.ts';
@@ -23,7 +23,7 @@ export function diagnoseMuxDown(situation: DropSituation): Finding {
       : '';
   return {
     failureMode: 'mux-failure',
-    cause: `${failed}, and the router kept sending it this flow's packets until its BGP hold timer (network.bgpHoldTime: ${lasting(hold)}) expired${until}: they were black-holed (Ananta §3.3.4, mechanics.md §1.3)${rehashed}`,
+    cause: `${failed}, and the router kept sending it this flow's packets until its BGP hold timer (network.bgpHoldTime: ${lasting(hold)}) expired${until}: they were black-holed (Ananta §3.3.4, docs/mechanics.md §1.3)${rehashed}`,
     fix:
       'packets sent to a dead Mux before the hold timer expires are lost whatever the configuration: clients must retry (a shorter network.bgpHoldTime shortens the black hole)' +
       (changes === ''
@@ -46,7 +46,7 @@ export function diagnoseNoVipEndpoint(situation: DropSituation): Finding {
   };
 }
 
-/** Why a traffic item's datagrams are fragmented, and the payload that avoids it (mechanics.md §2.7). */
+/** Why a traffic item's datagrams are fragmented, and the payload that avoids it (docs/mechanics.md §2.7). */
 export function describeFragmentLimit(situation: DropSituation): { readonly cause: string; readonly fix: string } {
   const { index, traffic } = situation;
   const item = traffic === undefined ? undefined : index.scenario.traffic[traffic];
@@ -72,7 +72,7 @@ export function diagnoseFragmentOnRule(situation: DropSituation): Finding {
   const limit = describeFragmentLimit(situation);
   return {
     failureMode: 'udp-fragmentation',
-    cause: `${limit.cause}, and load-balancing rules drop IP fragments, the first one too (network.fragmentPolicy: drop, as Azure: mechanics.md §2.7): the datagram is lost`,
+    cause: `${limit.cause}, and load-balancing rules drop IP fragments, the first one too (network.fragmentPolicy: drop, as Azure: docs/mechanics.md §2.7): the datagram is lost`,
     fix: `${limit.fix}; or network.fragmentPolicy: three-tuple, so all of a datagram's fragments reach one VM, which reassembles them (Azure's HA-ports rules on an internal load balancer forward fragments)`,
   };
 }

@@ -2,7 +2,7 @@
  * Diagnosis of `no-healthy-dip`: a Mux had no DIP to send a new flow to. That is a consequence,
  * not a cause: the explanation names the probe verdicts behind it and takes their failure mode
  * and fix; when every DIP is down for a reason that is no specific misconfiguration, it is the
- * all-probed-down failure mode (mechanics.md §2.3: "a pool with all probes down will cause a
+ * all-probed-down failure mode (docs/mechanics.md §2.3: "a pool with all probes down will cause a
  * frontend to not respond to TCP connection open attempts").
  */
 import { splitTarget } from '../schema/traffic.ts';
@@ -33,7 +33,7 @@ export function diagnoseNoHealthyDip(situation: DropSituation): Finding {
   const behavior = rule.probe?.noHealthyBackendsBehavior ?? 'AllProbedDown';
   return {
     failureMode: 'all-probed-down',
-    cause: `${lead}. With noHealthyBackendsBehavior ${behavior} the Muxes send new flows nowhere while every DIP is down; established TCP flows continue (mechanics.md §2.3)`,
+    cause: `${lead}. With noHealthyBackendsBehavior ${behavior} the Muxes send new flows nowhere while every DIP is down; established TCP flows continue (docs/mechanics.md §2.3)`,
     fix: `${fixes.join('; ')}; where serving on DIPs the probe doubts beats serving nothing, set noHealthyBackendsBehavior: AllProbedUp on probe ${rule.probeName ?? first.dip}`,
     causedBy,
   };

@@ -38,7 +38,7 @@ export function parseNsgDenial(note: string): NsgDenial | undefined {
 
 /**
  * Where a new allow rule must go to win over `denial`: custom rules are processed by priority,
- * lower first, and every custom rule (100–4096) comes before the default rules (mechanics.md
+ * lower first, and every custom rule (100–4096) comes before the default rules (docs/mechanics.md
  * §2.3, [AZ-NSG]).
  */
 export function allowPriorityAdvice(denial: NsgDenial): string {

@@ -1,7 +1,7 @@
 /**
  * Diagnoses of `no-listener`: a guest answered a SYN with RST because nothing listened on the
  * port. For a client that is "connection refused", for a probe a DIP marked down; which
- * failure mode it is depends on why nothing listened (mechanics.md §2.1, §2.3, §7.9 items 7, 11):
+ * failure mode it is depends on why nothing listened (docs/mechanics.md §2.1, §2.3, §7.9 items 7, 11):
  *
  * - a second connection of a multi-connection protocol (FTP's passive data connection) hashed
  *   to another server → five-tuple-multi-session;
@@ -44,7 +44,7 @@ function diagnoseSecondSession(rule: RuleFacts, index: ScenarioIndex): Finding {
     failureMode: 'five-tuple-multi-session',
     cause:
       "The download's passive data connection is hashed on its own 5-tuple (loadDistribution: Default), independently of its control connection, " +
-      'so it often lands on another server, which never offered that passive port and answers RST: the download fails (mechanics.md §2.1, §7.9 item 11)',
+      'so it often lands on another server, which never offered that passive port and answers RST: the download fails (docs/mechanics.md §2.1, §7.9 item 11)',
     fix: `set loadDistribution: SourceIP (or SourceIPProtocol) on rules ${listWords(siblings)}, so all of a client's connections reach one server`,
   };
 }
@@ -92,7 +92,7 @@ function diagnoseDeadService(rule: RuleFacts, protocol: 'Tcp' | 'Udp', port: num
       : `probe ${rule.probeName} checks ${probe.protocol} port ${probe.port}, which still answers, so the DIP stays up`;
   return {
     failureMode: 'probe-hides-dead-service',
-    cause: `The application on ${stopped}, but ${checks}: it keeps getting new connections, and its guest refuses them (a probe checks only what it connects to, mechanics.md §7.9 item 7)`,
+    cause: `The application on ${stopped}, but ${checks}: it keeps getting new connections, and its guest refuses them (a probe checks only what it connects to, docs/mechanics.md §7.9 item 7)`,
     fix:
       probe === undefined
         ? `add a probe of the service (e.g. protocol: Http, port: ${port}, requestPath: /) to rule ${rule.name}`
@@ -102,7 +102,7 @@ function diagnoseDeadService(rule: RuleFacts, protocol: 'Tcp' | 'Udp', port: num
 
 /**
  * A probe's SYN answered with RST: an RST marks a DIP down (at once for HTTP probes, toward
- * the threshold for TCP ones; mechanics.md §2.3).
+ * the threshold for TCP ones; docs/mechanics.md §2.3).
  */
 export function diagnoseProbeRefused(probe: ProbeContext, index: ScenarioIndex): Finding {
   const rules = index.rulesProbedBy(probe.name);
@@ -143,7 +143,7 @@ export function diagnoseProbeRefused(probe: ProbeContext, index: ScenarioIndex):
   }
   return {
     failureMode: 'probe-wrong-port',
-    cause: `Probe ${probe.name} checks TCP port ${probe.port}, where nothing listens on ${listWords(deaf)}, while the service listens on port ${served.rule.backendPort} (rule ${served.name}): the guest answers the probe's SYN with RST, and an RST marks the DIP down (mechanics.md §2.3)`,
+    cause: `Probe ${probe.name} checks TCP port ${probe.port}, where nothing listens on ${listWords(deaf)}, while the service listens on port ${served.rule.backendPort} (rule ${served.name}): the guest answers the probe's SYN with RST, and an RST marks the DIP down (docs/mechanics.md §2.3)`,
     fix: `set port: ${served.rule.backendPort} on probe ${probe.name}, the port the service listens on`,
   };
 }

@@ -1,5 +1,5 @@
 /**
- * Diagnoses of outbound SNAT drops (mechanics.md §1.4 "SNAT", §2.8): a VM out of SNAT ports for
+ * Diagnoses of outbound SNAT drops (docs/mechanics.md §1.4 "SNAT", §2.8): a VM out of SNAT ports for
  * a destination is the catalogue's snat-exhaustion.
  */
 import { formatTimeNs } from '@lbsim/core';
@@ -17,7 +17,7 @@ export function diagnoseSnatExhausted(situation: DropSituation): Finding {
     cause:
       `${who} opens a new connection for every call to the same destination, and each port stays held for ` +
       `240 s after FIN (15 s after RST), so ${limit} all carried a flow to it${since}: the Host Agent dropped ` +
-      'the SYNs of new connections until ports were released (mechanics.md §2.8)',
+      'the SYNs of new connections until ports were released (docs/mechanics.md §2.8)',
     fix:
       'reuse connections (HTTP keep-alive, a connection pool); or give the VM more ports ' +
       '(outboundRules[].allocatedOutboundPorts, a multiple of 8) or more frontend IPs on the outbound rule',

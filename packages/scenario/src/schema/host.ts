@@ -22,7 +22,7 @@ export const nicSchema = z.strictObject({
 });
 
 /**
- * A route added in the guest OS (mechanics.md §2.3, multi-NIC). Without `source` it joins the
+ * A route added in the guest OS (docs/mechanics.md §2.3, multi-NIC). Without `source` it joins the
  * main table; with `source` it is a policy route (Linux `ip rule add from <source>` with a
  * table holding `<destination> dev <nic>`), the usual fix for replies that must leave by a
  * secondary NIC.
@@ -74,7 +74,7 @@ export const listenerSchema = z.strictObject({
 
 /**
  * A server on an Internet host: HTTP or TCP echo, or UDP echo. VMs reach it through outbound
- * SNAT (mechanics.md §2.8), so its replies go to a frontend IP and SNAT port.
+ * SNAT (docs/mechanics.md §2.8), so its replies go to a frontend IP and SNAT port.
  */
 export const internetListenerSchema = z.strictObject({
   protocol: z.enum(['Tcp', 'Udp']).default('Tcp'),
@@ -137,7 +137,7 @@ export const hostSchema = z.strictObject({
 
 /**
  * A host on the Internet: the source of traffic items, and with `listeners` a server that VMs
- * reach through outbound SNAT (mechanics.md §2.8).
+ * reach through outbound SNAT (docs/mechanics.md §2.8).
  */
 export const clientSchema = z.strictObject({
   name: nameSchema,

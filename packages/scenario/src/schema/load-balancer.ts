@@ -1,12 +1,12 @@
 /**
- * `loadBalancers`: Azure Load Balancer resources in Azure's own vocabulary (mechanics.md §2):
+ * `loadBalancers`: Azure Load Balancer resources in Azure's own vocabulary (docs/mechanics.md §2):
  * frontends, backend pools, probes, load-balancing rules, inbound NAT rules, outbound rules.
  */
 import { z } from 'zod';
 import { ipAddressSchema, nameSchema, portSchema } from './primitives.ts';
 
 /**
- * Ports an HTTP(S) probe may not use (WinHTTP restriction, mechanics.md §2.3,
+ * Ports an HTTP(S) probe may not use (WinHTTP restriction, docs/mechanics.md §2.3,
  * [AZ-PROBE-2023]).
  */
 export const forbiddenHttpProbePorts: readonly number[] = [19, 21, 25, 70, 110, 119, 143, 220, 993];
@@ -18,7 +18,7 @@ export const frontendSchema = z.strictObject({
   subnet: nameSchema.optional().describe('internal load balancers: the subnet of the frontend IP'),
 });
 
-/** A pool member with a weight (Ananta's weighted selection, mechanics.md §1.1). */
+/** A pool member with a weight (Ananta's weighted selection, docs/mechanics.md §1.1). */
 export const weightedMemberSchema = z.strictObject({
   name: z.string().describe('VM name, or vm/nic'),
   weight: z.number().int().min(0).max(1000).default(1).describe('relative share of new flows; 0 drains the member'),
@@ -26,7 +26,7 @@ export const weightedMemberSchema = z.strictObject({
     .enum(['None', 'Up', 'Down'])
     .default('None')
     .describe(
-      'None follows the health probe; Up ignores it and takes new flows; Down ignores it and takes none (mechanics.md §2.3)',
+      'None follows the health probe; Up ignores it and takes new flows; Down ignores it and takes none (docs/mechanics.md §2.3)',
     ),
 });
 
@@ -51,7 +51,7 @@ export function memberAdminState(member: string | { readonly adminState: 'None' 
   return typeof member === 'string' ? 'None' : member.adminState;
 }
 
-/** A health probe (mechanics.md §2.3). */
+/** A health probe (docs/mechanics.md §2.3). */
 export const probeSchema = z
   .strictObject({
     name: nameSchema,
@@ -64,7 +64,7 @@ export const probeSchema = z
       .min(5, { error: 'intervalInSeconds is at least 5 (Azure minimum)' })
       .max(2_147_483_647)
       .default(5)
-      .describe('seconds between probes; default 5 (the portal default, mechanics.md §2.3)'),
+      .describe('seconds between probes; default 5 (the portal default, docs/mechanics.md §2.3)'),
     probeThreshold: z
       .number()
       .int()
@@ -77,7 +77,7 @@ export const probeSchema = z
       .enum(['AllProbedDown', 'AllProbedUp'])
       .default('AllProbedDown')
       .describe(
-        'when every DIP is probed down: AllProbedDown sends new flows nowhere, AllProbedUp sends them to all (mechanics.md §2.3)',
+        'when every DIP is probed down: AllProbedDown sends new flows nowhere, AllProbedUp sends them to all (docs/mechanics.md §2.3)',
       ),
   })
   .superRefine((probe, context) => {
@@ -101,7 +101,7 @@ export const probeSchema = z
     }
   });
 
-/** A load-balancing rule (mechanics.md §2.1, §2.4, §2.6, §2.9). */
+/** A load-balancing rule (docs/mechanics.md §2.1, §2.4, §2.6, §2.9). */
 export const ruleSchema = z
   .strictObject({
     name: nameSchema,
@@ -152,7 +152,7 @@ export const ruleSchema = z
     }
   });
 
-/** An inbound NAT rule: one frontend port to one VM's port (mechanics.md §2.10). */
+/** An inbound NAT rule: one frontend port to one VM's port (docs/mechanics.md §2.10). */
 export const inboundNatRuleSchema = z.strictObject({
   name: nameSchema,
   frontend: nameSchema,
@@ -166,7 +166,7 @@ export const inboundNatRuleSchema = z.strictObject({
 });
 
 /**
- * An outbound rule (mechanics.md §2.8, [AZ-OUTRULES]): SNAT for every VM of a backend pool
+ * An outbound rule (docs/mechanics.md §2.8, [AZ-OUTRULES]): SNAT for every VM of a backend pool
  * through the rule's frontend IPs, for its protocols.
  */
 export const outboundRuleSchema = z.strictObject({

@@ -1,6 +1,6 @@
 /**
  * `networkSecurityGroups`: Azure network security groups in Azure's own vocabulary
- * (mechanics.md §7.6, [AZ-NSG]): `securityRules` with `priority`, `direction`, `access`,
+ * (docs/mechanics.md §7.6, [AZ-NSG]): `securityRules` with `priority`, `direction`, `access`,
  * `protocol`, `sourceAddressPrefix(es)`, `sourcePortRange(s)`, `destinationAddressPrefix(es)`,
  * `destinationPortRange(s)`. A group is associated with subnets
  * (`virtualNetwork.subnets[].networkSecurityGroup`) and NICs (`nics[].networkSecurityGroup`).

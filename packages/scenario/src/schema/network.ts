@@ -17,7 +17,7 @@ function isPrime(n: number): boolean {
   return true;
 }
 
-/** Limits of each Mux's flow table (mechanics.md §1.3; Ananta does not publish its values). */
+/** Limits of each Mux's flow table (docs/mechanics.md §1.3; Ananta does not publish its values). */
 export const flowTableSchema = z.strictObject({
   untrustedQuota: z
     .number()
@@ -40,7 +40,7 @@ export const maglevPermutationSchema = z.strictObject({
 });
 
 /**
- * How the manager hands out SNAT ports (mechanics.md §1.5, §1.7; [ANANTA §3.5.1, §5.1.3]).
+ * How the manager hands out SNAT ports (docs/mechanics.md §1.5, §1.7; [ANANTA §3.5.1, §5.1.3]).
  * Ananta publishes none of these values; the defaults answer a request in 55 ms with the
  * default 10 ms control latency each way, as Ananta measured for a normal tenant.
  */
@@ -78,7 +78,7 @@ export const networkSchema = z.strictObject({
     .min(1)
     .max(64)
     .default(8)
-    .describe('Muxes in the pool (Ananta: most pools have 8, mechanics.md §1.3)'),
+    .describe('Muxes in the pool (Ananta: most pools have 8, docs/mechanics.md §1.3)'),
   mtu: z.number().int().min(576).max(9216).default(1500).describe('MTU of every link and interface, bytes'),
   fabricMtu: z
     .number()
@@ -104,7 +104,7 @@ export const networkSchema = z.strictObject({
   healthLatency: durationSchema
     .prefault('100ms')
     .describe(
-      'time from a Host Agent seeing a probe verdict change to every Mux applying it, through the manager (mechanics.md §1.4; Ananta gives no number)',
+      'time from a Host Agent seeing a probe verdict change to every Mux applying it, through the manager (docs/mechanics.md §1.4; Ananta gives no number)',
     ),
   backendSelection: z
     .enum(['maglev', 'modulo', 'rendezvous'])

@@ -1,5 +1,5 @@
 /**
- * Packet conservation (DESIGN §3): every packet that is sent ends in exactly one `deliver` or
+ * Packet conservation (docs/architecture.md#determinism-and-accounting): every packet that is sent ends in exactly one `deliver` or
  * `drop` event — its last — or is still on a link when the run ends. A trace sink that checks
  * it as the run goes, keeping a few numbers per packet rather than the events.
  */

@@ -8,7 +8,7 @@
  * Every generated scenario is valid (it loads without errors) and correctly configured, so a
  * property can expect connections to succeed — except where `missingListeners` leaves a
  * listener out on purpose (those connections are refused, or get no UDP answer). Floating-IP
- * backends carry the frontend IP on loopback, as Azure requires (mechanics.md §2.4).
+ * backends carry the frontend IP on loopback, as Azure requires (docs/mechanics.md §2.4).
  *
  * Addresses come from disjoint ranges so they never clash: backend NICs 10.0.0.0/9, internal
  * frontends 10.128.0.0/9, client VMs 172.16.0.0/12, Internet clients 198.18.0.0/15, public
@@ -312,7 +312,7 @@ function documentOf(draft: ScenarioDraft): ScenarioInput {
   const loadBalancers = draft.loadBalancers.map((lb, i) => {
     const frontendIp = dotted((lb.type === 'public' ? draft.publicFrontends : draft.internalFrontends)[i] as number);
     const rules = lb.rules.map((rule, r) => {
-      // Without floating IP each rule needs its own backend port (mechanics.md §2.11); one
+      // Without floating IP each rule needs its own backend port (docs/mechanics.md §2.11); one
       // port per rule across load balancers also keeps every VM's NAT replies unambiguous.
       const backendPort = rule.floatingIp ? rule.frontendPort : nextBackendPort++;
       // A VM the pool change adds is configured like a member from the start.
@@ -391,7 +391,7 @@ function documentOf(draft: ScenarioDraft): ScenarioInput {
       ...(muxFailure ? { bgpHoldTime: '1s' } : {}),
     },
     hosts: documentHosts,
-    // A Standard public load balancer is closed until an NSG opens it (mechanics.md §2.12);
+    // A Standard public load balancer is closed until an NSG opens it (docs/mechanics.md §2.12);
     // generated properties are about the load balancer, so the backends admit everything.
     networkSecurityGroups: [
       {

@@ -1,5 +1,5 @@
 /**
- * A digest of a run's whole trace, for determinism checks (DESIGN §3: the same scenario and
+ * A digest of a run's whole trace, for determinism checks (docs/architecture.md#determinism-and-accounting: the same scenario and
  * seed give the same trace, event for event). Every field of every event goes in — time, node,
  * kind, the packet record with all its headers and payload, packet and connection ids, note,
  * drop reason — so two runs with the same digest printed the same trace.

@@ -1,7 +1,7 @@
 /**
  * `lbsim explain <file | catalogue id>`: run a scenario and tell, in full, why each failure
  * happened — what the client saw, the packet and node where it went wrong, the catalogue's
- * failure mode and the configuration change that fixes it (DESIGN §6).
+ * failure mode and the configuration change that fixes it (docs/architecture.md#what-a-run-produces).
  */
 import { formatTimeNs } from '@lbsim/core';
 import { loadScenarioFile, runScenario } from '@lbsim/scenario';

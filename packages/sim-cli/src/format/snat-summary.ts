@@ -1,5 +1,5 @@
 /**
- * The SNAT part of the run summary (mechanics.md §2.8): per VM NIC and protocol that made
+ * The SNAT part of the run summary (docs/mechanics.md §2.8): per VM NIC and protocol that made
  * outbound flows, its policy, the port-use curve over the run, and when and why new
  * connections found no port.
  */

@@ -26,7 +26,7 @@ export function traceEventFilter(filter: TraceFilter): (event: TraceEvent) => bo
   };
 }
 
-/** Probe packets go between 168.63.129.16 and a DIP, never tunnelled (mechanics.md §2.3). */
+/** Probe packets go between 168.63.129.16 and a DIP, never tunnelled (docs/mechanics.md §2.3). */
 function isProbePacket(event: TraceEvent): boolean {
   return event.packet.src === azurePlatformAddress || event.packet.dst === azurePlatformAddress;
 }

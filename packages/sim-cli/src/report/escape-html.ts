@@ -1,7 +1,7 @@
 /**
  * Escaping for the HTML report. Every string that came from a scenario (names, descriptions,
  * notes that quote them) goes through {@link escapeHtml} before it reaches the page, in HTML
- * text, attribute values and inline SVG alike (DESIGN §10).
+ * text, attribute values and inline SVG alike (docs/architecture.md#bad-input).
  */
 
 const replacements: Readonly<Record<string, string>> = {

@@ -1,5 +1,5 @@
 /**
- * SNAT port use over time of one VM NIC and protocol (mechanics.md §2.8): ports in use (solid)
+ * SNAT port use over time of one VM NIC and protocol (docs/mechanics.md §2.8): ports in use (solid)
  * and granted (dashed) as step lines across the run, the NIC's port limit as a dotted line,
  * and a red mark where new connections first found no port.
  */
