@@ -270,6 +270,37 @@ describe('UDP', () => {
     expect(events.filter((e) => e.kind === 'drop').map((e) => e.reason)).toEqual(['no-listener']);
   });
 
+  it('100,000 exchanges one after another from one address all get a port: each releases its own', () => {
+    // Each exchange binds its ephemeral port on the client's address; releasing it without that
+    // address once left the socket bound, and after the 16,384 ports of the range every further
+    // exchange ended no-port.
+    const { kernel, client, server } = setup();
+    server.endpoint.bindUdp(5000, undefined, new UdpEchoServer(server.endpoint, 5000));
+    const outcomes = new Map<string, number>();
+    const total = 100_000;
+    let started = 0;
+    const next = (): void => {
+      if (started === total) return;
+      started++;
+      startUdpExchange({
+        endpoint: client.endpoint,
+        localAddress: clientAddress,
+        remoteAddress: serverAddress,
+        remotePort: 5000,
+        connectionId: started,
+        payloadBytes: 10,
+        timeoutNs: nsPerSecond,
+        onResult: (r) => {
+          outcomes.set(r.outcome, (outcomes.get(r.outcome) ?? 0) + 1);
+          kernel.after(1_000, next);
+        },
+      });
+    };
+    next();
+    kernel.runUntil(total * 10_000_000);
+    expect(Object.fromEntries(outcomes)).toEqual({ answered: total });
+  });
+
   it('a 3000-byte datagram is fragmented by the sender and reassembled by the receiver', () => {
     const { kernel, client, server, results, sent } = setup();
     server.endpoint.bindUdp(5000, undefined, new UdpEchoServer(server.endpoint, 5000));

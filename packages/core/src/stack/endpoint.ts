@@ -207,8 +207,12 @@ export class Endpoint implements TcpHost {
     this.portUseChanged(port, wasInUse);
   }
 
-  /** Unbinds the UDP socket on `port` bound to `address` (without one: the one bound to every address). */
-  unbindUdp(port: number, address?: Ipv4Address): void {
+  /**
+   * Unbinds the UDP socket on `port` bound to `address`, exactly as it was bound: `undefined`
+   * means the socket bound to every address. (The address is required so that a caller cannot
+   * release a socket it bound to one address by naming none, which leaves it bound.)
+   */
+  unbindUdp(port: number, address: Ipv4Address | undefined): void {
     const wasInUse = this.isPortInUse(port);
     const remaining = (this.udpSockets.get(port) ?? []).filter((entry) => entry.address !== address);
     if (remaining.length === 0) this.udpSockets.delete(port);

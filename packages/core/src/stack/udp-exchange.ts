@@ -29,7 +29,7 @@ export function startUdpExchange(options: UdpExchangeOptions): () => ExchangeRes
   const finish = (outcome: 'answered' | 'lost' | 'no-port'): void => {
     if (final !== undefined) return;
     final = { outcome, endedAtNs: kernel.nowNs, establishedAtNs: undefined, httpStatus: undefined, localPort };
-    if (localPort !== undefined) endpoint.unbindUdp(localPort);
+    if (localPort !== undefined) endpoint.unbindUdp(localPort, options.localAddress);
     options.onResult(final);
   };
   if (localPort === undefined) {
