@@ -51,7 +51,7 @@ describe('endpoint listeners', () => {
     const got: string[] = [];
     stack.bindUdp(53, undefined, { onDatagram: () => got.push('any') });
     stack.bindUdp(53, vip, { onDatagram: () => got.push('vip') });
-    stack.unbindUdp(53);
+    stack.unbindUdp(53, undefined);
     const datagram = (dst: number) =>
       makeIpv4Packet(
         { src: ipv4('203.0.113.7'), dst },

@@ -207,7 +207,7 @@ describe('TCP', () => {
     // Act / Assert
     expect([...ports].sort()).toEqual([40000, 40001, 40003]);
     expect(open()).toBeUndefined();
-    endpoint.unbindUdp(40002);
+    endpoint.unbindUdp(40002, undefined);
     expect(open()?.localPort).toBe(40002);
     expect(open()).toBeUndefined();
     kernel.runUntil(kernel.nowNs);
