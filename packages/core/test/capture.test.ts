@@ -89,12 +89,24 @@ describe('pcapng blocks', () => {
   });
 
   it('a direction sets epb_flags: 1 inbound, 2 outbound', () => {
-    const inbound = encodePcapngEnhancedPacket(0, { atNs: 0, bytes: new Uint8Array(4), comment: '', direction: 'inbound' });
+    const inbound = encodePcapngEnhancedPacket(0, {
+      atNs: 0,
+      bytes: new Uint8Array(4),
+      comment: '',
+      direction: 'inbound',
+    });
     const [block] = readBlocks(inbound);
     const flags = readOptions(block?.body as Uint8Array, 24).get(2) as Uint8Array;
     expect([...flags]).toEqual([1, 0, 0, 0]);
-    const outbound = encodePcapngEnhancedPacket(0, { atNs: 0, bytes: new Uint8Array(4), comment: '', direction: 'outbound' });
-    expect([...(readOptions(readBlocks(outbound)[0]?.body as Uint8Array, 24).get(2) as Uint8Array)]).toEqual([2, 0, 0, 0]);
+    const outbound = encodePcapngEnhancedPacket(0, {
+      atNs: 0,
+      bytes: new Uint8Array(4),
+      comment: '',
+      direction: 'outbound',
+    });
+    expect([...(readOptions(readBlocks(outbound)[0]?.body as Uint8Array, 24).get(2) as Uint8Array)]).toEqual([
+      2, 0, 0, 0,
+    ]);
   });
 
   it('the Interface Description Block: LINKTYPE_RAW, no snap limit, if_name, if_description, if_tsresol 9', () => {
