@@ -258,9 +258,11 @@ describe.skipIf(!tshark)('pcapng captures decoded by tshark', () => {
     expect(info.get('File encapsulation')).toBe('Raw IP');
     const strip = (rows: Array<Record<string, string>>) =>
       rows.map((row) => [row['frame.time_epoch'], row['ip.src'], row['ip.dst'], row['frame.len']]);
-    expect(strip(readCaptureFields(join(pcap, `${node}.pcap`), fields))).toEqual(
-      strip(readCaptureFields(join(pcapng, `${node}.pcapng`), fields)),
+    // Classic pcap cannot say a packet was dropped: it holds the in and out interfaces only.
+    const wire = readCaptureFields(join(pcapng, `${node}.pcapng`), fields).filter(
+      (row) => !row['frame.interface_name']?.endsWith(' drops'),
     );
+    expect(strip(readCaptureFields(join(pcap, `${node}.pcap`), fields))).toEqual(strip(wire));
   });
 });
 
