@@ -30,9 +30,6 @@ const chunkBytes = 256 * 1024;
 /** The merged file's name: not a node name, which starts with a letter or digit. */
 export const mergedCaptureName = '_all';
 
-/** A failure to write a capture: the file and the system's error code. */
-export { OutputWriteError as CaptureWriteError };
-
 /** The interface of each side of a per-node file, by number. */
 const sideInterfaces: Readonly<Record<CaptureRecord['side'], number>> = { in: 0, out: 1, drop: 2 };
 
@@ -172,7 +169,7 @@ export class CaptureDirectory {
   /**
    * Takes a packet for its vantage point's file and the merged file. Records come in time
    * order; those of one instant are written in `sequence` order.
-   * @throws CaptureWriteError when a file cannot be written (a full disk)
+   * @throws OutputWriteError when a file cannot be written (a full disk) or was abandoned
    */
   write(record: CaptureRecord): void {
     const first = this.batch[0];

@@ -177,9 +177,3 @@ export function checkTarget(path: string, kind: OutputKind, inputs: readonly str
   if (!ours || identity === undefined) return { ok: false, refusal: refusedAsForeign(path, kind, head) };
   return { ok: true, state: { kind: 'ours', identity } };
 }
-
-/** Why lbsim must not write `path`, or `undefined` when it may (see {@link checkTarget}). */
-export function refusalToWrite(path: string, kind: OutputKind, inputs: readonly string[] = []): string | undefined {
-  const check = checkTarget(path, kind, inputs);
-  return check.ok ? undefined : check.refusal;
-}
