@@ -1,7 +1,9 @@
 /**
  * `lbsim run --pcap` captures, decoded by tshark: every checksum good, IP-in-IP decoded with
  * outer and inner addresses, fragments reassembled, and each vantage point's file holding
- * exactly the packets the trace says crossed that node's wire, with the decision as comment.
+ * exactly the packets the trace says crossed that node's wire (once each), with the connection
+ * and the decision as comment; times that are run time in every file; drops with their reason;
+ * the merged file; the run in the section header; and the commands docs/captures.md gives.
  * Skips, saying so, where tshark is not installed.
  */
 import { mkdtempSync } from 'node:fs';
@@ -12,12 +14,15 @@ import { describeTopology, type Topology } from '@lbsim/scenario';
 import { main } from '@lbsim/sim-cli';
 import { describe, expect, it } from 'vitest';
 import { brokenScenarioFile, catalogueFile, loadScenario, runWithTrace } from './support.ts';
-import { captureInfo, expertErrors, hasTshark, noTsharkMessage, readCaptureFields } from './tshark.ts';
+import { captureInfo, expertErrors, hasTshark, interfaceNames, noTsharkMessage, readCaptureFields } from './tshark.ts';
 
 const tshark = hasTshark();
 if (!tshark) console.warn(noTsharkMessage);
 
 interface ExpectedPacket {
+  readonly packetId: number;
+  readonly atNs: number;
+  readonly connectionId: number;
   readonly time: string;
   readonly src: string;
   readonly dst: string;
@@ -30,6 +35,7 @@ const fields = [
   'frame.len',
   'frame.comment',
   'frame.interface_name',
+  'frame.packet_flags_direction',
   'ip.src',
   'ip.dst',
   'ip.proto',
@@ -40,16 +46,21 @@ const fields = [
   'ip.fragment.count',
 ];
 
-/** Capture time as tshark prints it: seconds since the Unix epoch with nine decimals. */
+/** Capture time as tshark prints it: run time, seconds since the Unix epoch with nine decimals. */
 function epochTime(atNs: number): string {
-  return `${1_700_000_000 + Math.floor(atNs / 1e9)}.${String(atNs % 1e9).padStart(9, '0')}`;
+  return `${Math.floor(atNs / 1e9)}.${String(atNs % 1e9).padStart(9, '0')}`;
 }
 
+/** The label each packet comment starts with. */
+const connectionLabel = (id: number) => (id > 0 ? `[connection ${id}]` : '[no connection]');
+
 /**
- * What each vantage point's capture must hold, worked out from the trace without the capture
- * code: a packet that arrives at B "from A" crossed the link A–B, so it is in B's capture when
- * it arrived and in A's when A's last event put it on the link. Host Agents see only their
- * link to the router; the router has no capture.
+ * What the in and out interfaces of each vantage point's capture must hold, worked out from the
+ * trace without the capture code: a packet that arrives at B "from A" crossed the link A–B, so
+ * it is in B's capture when it arrived and in A's when A's last event put it on the link. Host
+ * Agents see only their link to the router; the router has no capture. A packet that came in
+ * and went out again in the same instant is written once, as it left; one the node dropped in
+ * the instant it arrived (or left) is on the drops interface instead.
  */
 function expectedPackets(events: readonly TraceEvent[], topology: Topology): Map<string, ExpectedPacket[]> {
   const hosts = new Set(topology.hosts.map((host) => host.name));
@@ -60,6 +71,9 @@ function expectedPackets(events: readonly TraceEvent[], topology: Topology): Map
   const add = (node: string, event: TraceEvent, order: number) => {
     const list = rows.get(node) ?? [];
     list.push({
+      packetId: event.meta.packetId,
+      atNs: event.atNs,
+      connectionId: event.meta.connectionId,
       time: epochTime(event.atNs),
       src: formatIpv4Address(event.packet.src),
       dst: formatIpv4Address(event.packet.dst),
@@ -79,7 +93,25 @@ function expectedPackets(events: readonly TraceEvent[], topology: Topology): Map
     }
     lastEvent.set(event.meta.packetId, { event, index });
   });
-  return new Map([...rows].map(([node, list]) => [node, list.sort((a, b) => a.order - b.order)]));
+  const dropped = new Set(
+    events.filter((event) => event.kind === 'drop').map((e) => `${e.node}/${e.meta.packetId}/${e.atNs}`),
+  );
+  return new Map(
+    [...rows].map(([node, list]) => {
+      const sorted = list.sort((a, b) => a.order - b.order);
+      const once: ExpectedPacket[] = [];
+      for (const row of sorted) {
+        const previous = once.at(-1);
+        // In, then out again in the same instant: one record, as it left, at the in's place.
+        if (previous !== undefined && previous.packetId === row.packetId && previous.atNs === row.atNs) {
+          once[once.length - 1] = { ...row, time: previous.time };
+        } else {
+          once.push(row);
+        }
+      }
+      return [node, once.filter((row) => !dropped.has(`${node}/${row.packetId}/${row.atNs}`))];
+    }),
+  );
 }
 
 async function writeCaptures(file: string, format: 'pcapng' | 'pcap'): Promise<string> {
@@ -126,14 +158,15 @@ describe.skipIf(!tshark)('pcapng captures decoded by tshark', () => {
         ...topology.hosts.flatMap((h) => h.vms.map((vm) => vm.name)),
       ];
 
-      it('one pcapng per vantage point: raw IP, nanosecond timestamps, lbsim, named interface', () => {
+      it('one pcapng per vantage point: raw IP, nanosecond timestamps, lbsim, in/out/drops interfaces', () => {
         for (const node of nodes) {
           const info = captureInfo(join(directory, `${node}.pcapng`));
           expect(info.get('File type')).toContain('pcapng');
           expect(info.get('File encapsulation')).toBe('Raw IP');
           expect(info.get('File timestamp precision')).toContain('nanoseconds (9)');
-          expect(info.get('Capture application')).toBe('lbsim');
-          expect(info.get('Name')).toBe(node);
+          expect(info.get('Capture application')).toMatch(/^lbsim \d+\.\d+\.\d+$/);
+          const out = topology.muxes.some((mux) => mux.name === node) ? `${node} out (IP-in-IP)` : `${node} out`;
+          expect(interfaceNames(join(directory, `${node}.pcapng`))).toEqual([`${node} in`, out, `${node} drops`]);
         }
       });
 
@@ -153,7 +186,7 @@ describe.skipIf(!tshark)('pcapng captures decoded by tshark', () => {
       it('each capture holds the packets the trace puts on that wire, in order, with the decision as comment', () => {
         let total = 0;
         for (const node of nodes) {
-          const rows = rowsOf(node);
+          const rows = rowsOf(node).filter((row) => !row['frame.interface_name']?.endsWith(' drops'));
           const want = expected.get(node) ?? [];
           expect(
             rows.map((row) => row['frame.time_epoch']),
@@ -164,9 +197,11 @@ describe.skipIf(!tshark)('pcapng captures decoded by tshark', () => {
             expect((row['ip.src'] ?? '').split(',')[0]).toBe(packet.src);
             expect((row['ip.dst'] ?? '').split(',')[0]).toBe(packet.dst);
             expect(Number(row['frame.len'])).toBe(packet.length);
-            expect(row['frame.comment']?.startsWith(packet.note), `${node} #${i + 1}: ${row['frame.comment']}`).toBe(
-              true,
-            );
+            const label = connectionLabel(packet.connectionId);
+            expect(
+              row['frame.comment']?.startsWith(`${label} ${packet.note}`),
+              `${node} #${i + 1}: ${row['frame.comment']}`,
+            ).toBe(true);
           });
           total += rows.length;
         }
@@ -179,16 +214,24 @@ describe.skipIf(!tshark)('pcapng captures decoded by tshark', () => {
           // Whole tunnels only: an outer packet the Mux had to fragment is reassembled by tshark
           // on its last fragment and matches no single encapsulate event.
           const rows = rowsOf(mux.name).filter(
-            (row) => row['ip.proto']?.startsWith('4,') && (row['ip.fragment.count'] ?? '') === '',
+            (row) =>
+              row['ip.proto']?.startsWith('4,') &&
+              (row['ip.fragment.count'] ?? '') === '' &&
+              !row['frame.interface_name']?.endsWith(' drops'),
           );
-          const mine = encapsulated.filter((event) => event.node === mux.name);
+          const droppedHere = new Set(
+            events.filter((e) => e.kind === 'drop' && e.node === mux.name).map((e) => e.meta.packetId),
+          );
+          const mine = encapsulated.filter((event) => event.node === mux.name && !droppedHere.has(event.meta.packetId));
           expect(rows).toHaveLength(mine.length);
           rows.forEach((row, i) => {
             const outer = (mine[i] as TraceEvent).packet;
             const inner = outer.payload.kind === 'ipv4' ? outer.payload : outer;
             expect(row['ip.src']).toBe(`${mux.address},${formatIpv4Address(inner.src)}`);
             expect(row['ip.dst']).toBe(`${formatIpv4Address(outer.dst)},${formatIpv4Address(inner.dst)}`);
-            expect(row['frame.comment']).toMatch(new RegExp(`^${mux.name}: .* → DIP ${formatIpv4Address(outer.dst)}`));
+            expect(row['frame.comment']).toMatch(
+              new RegExp(`^\\[connection \\d+\\] ${mux.name}: .* → DIP ${formatIpv4Address(outer.dst)}`),
+            );
           });
         }
       });
@@ -215,9 +258,11 @@ describe.skipIf(!tshark)('pcapng captures decoded by tshark', () => {
     expect(info.get('File encapsulation')).toBe('Raw IP');
     const strip = (rows: Array<Record<string, string>>) =>
       rows.map((row) => [row['frame.time_epoch'], row['ip.src'], row['ip.dst'], row['frame.len']]);
-    expect(strip(readCaptureFields(join(pcap, `${node}.pcap`), fields))).toEqual(
-      strip(readCaptureFields(join(pcapng, `${node}.pcapng`), fields)),
+    // Classic pcap cannot say a packet was dropped: it holds the in and out interfaces only.
+    const wire = readCaptureFields(join(pcapng, `${node}.pcapng`), fields).filter(
+      (row) => !row['frame.interface_name']?.endsWith(' drops'),
     );
+    expect(strip(readCaptureFields(join(pcap, `${node}.pcap`), fields))).toEqual(strip(wire));
   });
 });
 

@@ -69,3 +69,35 @@ export function captureInfo(file: string): Map<string, string> {
   }
   return info;
 }
+
+/** The names of a pcapng file's interfaces, in order (capinfos' `Name =` lines). */
+export function interfaceNames(file: string): string[] {
+  const output = execFileSync('capinfos', [file], {
+    encoding: 'utf8',
+    timeout: 60_000,
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  return [...output.matchAll(/^\s*Name = (.*)$/gm)].map((match) => match[1] as string);
+}
+
+/** Every `Capture comment` line of a pcapng file's section header. */
+export function sectionComments(file: string): string[] {
+  const output = execFileSync('capinfos', [file], {
+    encoding: 'utf8',
+    timeout: 60_000,
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  return [...output.matchAll(/^Capture comment:\s+(.*)$/gm)].map((match) => match[1] as string);
+}
+
+/** The lines tshark prints for `args` (after `-r file`), quietly. */
+export function tsharkLines(args: readonly string[]): string[] {
+  return execFileSync('tshark', [...args], {
+    encoding: 'utf8',
+    timeout: 60_000,
+    maxBuffer: 64 * 1024 * 1024,
+    stdio: ['ignore', 'pipe', 'ignore'],
+  })
+    .split('\n')
+    .filter((line) => line !== '');
+}

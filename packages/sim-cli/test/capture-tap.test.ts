@@ -57,11 +57,12 @@ function tapWith(events: ReadonlyArray<readonly [number, string, TraceKind, Ipv4
   }
   tap.finish();
   // Records are in time order per vantage point; across vantage points order does not matter.
-  records.sort((a, b) => (a.node < b.node ? -1 : a.node > b.node ? 1 : 0));
+  records.sort((a, b) => (a.node < b.node ? -1 : a.node > b.node ? 1 : 0) || a.sequence - b.sequence);
   return records.map((r) => [
     r.node,
     r.atNs,
     r.packet === tunnelled ? 'ipip' : r.packet === natted ? 'natted' : 'syn',
+    r.side,
     r.comment,
   ]);
 }
@@ -74,10 +75,10 @@ describe('capture tap', () => {
         [5, 'router', 'receive', syn, 1, 'from client-1'],
         [5, 'router', 'forward', syn, 1, '→ mux-1'],
       ]),
-    ).toEqual([['client-1', 0, 'syn', 'TCP SYN-SENT']]);
+    ).toEqual([['client-1', 0, 'syn', 'out', '[connection 1] TCP SYN-SENT']]);
   });
 
-  it('a Mux captures the packet in and the tunnelled packet out, the decision on the latter', () => {
+  it('a Mux writes a tunnelled packet once, out, as it left, the decision first and its arrival after', () => {
     expect(
       tapWith([
         [5, 'router', 'forward', syn, 1, '→ mux-1'],
@@ -85,8 +86,48 @@ describe('capture tap', () => {
         [6, 'mux-1', 'encapsulate', tunnelled, 1, 'mux-1: 5-tuple hash 0x1 → DIP 10.1.0.4, encapsulated'],
       ]),
     ).toEqual([
-      ['mux-1', 6, 'syn', 'from router'],
-      ['mux-1', 6, 'ipip', 'mux-1: 5-tuple hash 0x1 → DIP 10.1.0.4, encapsulated'],
+      [
+        'mux-1',
+        6,
+        'ipip',
+        'out',
+        '[connection 1] mux-1: 5-tuple hash 0x1 → DIP 10.1.0.4, encapsulated; in: from router',
+      ],
+    ]);
+  });
+
+  it('a packet a node receives and drops is written once, on the drop side, as it arrived', () => {
+    expect(
+      tapWith([
+        [6, 'mux-1', 'receive', syn, 1, 'from router'],
+        [6, 'mux-1', 'drop', syn, 1, 'no DIP'],
+      ]),
+    ).toEqual([['mux-1', 6, 'syn', 'drop', '[connection 1] from router; DROP no-listener: no DIP']]);
+  });
+
+  it("a drop inside a host, off its wire (the NSG dropping a probe SYN), is on the host's drop side", () => {
+    const probe = makeIpv4Packet(
+      { src: ipv4('168.63.129.16'), dst: ipv4('10.1.0.4') },
+      makeTcpSegment({ srcPort: 50000, dstPort: 80, flags: TcpFlags.Syn }),
+    );
+    const records: CaptureRecord[] = [];
+    const tap = new CaptureTap(vantagePointsOf(topology), (record) => records.push(record));
+    const meta = { packetId: 9, connectionId: 0, createdAtNs: 0 };
+    tap.record({ atNs: 3, node: 'host-a', kind: 'send', packet: probe, meta, note: 'probe', reason: undefined });
+    tap.record({
+      atNs: 3,
+      node: 'host-a',
+      kind: 'drop',
+      packet: probe,
+      meta,
+      note: 'NSG denies',
+      reason: 'nsg-denied',
+    });
+    tap.record({ atNs: 4, node: 'router', kind: 'drop', packet: syn, meta, note: 'no route', reason: 'no-route' });
+    tap.finish();
+    expect(records.map((r) => [r.node, r.side, r.direction, r.comment])).toEqual([
+      ['host-a', 'drop', undefined, '[no connection] DROP nsg-denied: NSG denies'],
+      ['router', 'drop', undefined, '[no connection] DROP no-route: no route'],
     ]);
   });
 
@@ -101,8 +142,14 @@ describe('capture tap', () => {
         [9, 'web-1', 'drop', natted, 1, 'nothing listens'],
       ]),
     ).toEqual([
-      ['host-a', 8, 'ipip', 'from router; decap: from 100.127.0.1; nat: NAT 52.0.0.1:80 → 10.1.0.4:80 → web-1'],
-      ['web-1', 9, 'natted', 'from host-a; DROP no-listener: nothing listens'],
+      [
+        'host-a',
+        8,
+        'ipip',
+        'in',
+        '[connection 1] from router; decap: from 100.127.0.1; nat: NAT 52.0.0.1:80 → 10.1.0.4:80 → web-1',
+      ],
+      ['web-1', 9, 'natted', 'drop', '[connection 1] from host-a; DROP no-listener: nothing listens'],
     ]);
   });
 
@@ -114,8 +161,8 @@ describe('capture tap', () => {
         [11, 'host-a', 'rewrite', syn, 2, 'reverse NAT → 52.0.0.1:80, direct server return'],
       ]),
     ).toEqual([
-      ['host-a', 11, 'syn', 'reverse NAT → 52.0.0.1:80, direct server return'],
-      ['web-1', 10, 'natted', 'TCP SYN-RECEIVED'],
+      ['host-a', 11, 'syn', 'out', '[connection 1] reverse NAT → 52.0.0.1:80, direct server return'],
+      ['web-1', 10, 'natted', 'out', '[connection 1] TCP SYN-RECEIVED'],
     ]);
   });
 
@@ -128,12 +175,12 @@ describe('capture tap', () => {
         [11, 'host-a', 'rewrite', tunnelled, 3, 'second'],
       ]),
     ).toEqual([
-      ['host-a', 11, 'ipip', 'first; nat: second'],
-      ['web-2', 10, 'syn', 'sent'],
+      ['host-a', 11, 'ipip', 'out', '[connection 1] first; nat: second'],
+      ['web-2', 10, 'syn', 'out', '[connection 1] sent'],
     ]);
   });
 
-  it('a packet dropped as it leaves (MTU) stays in the sender capture with the drop in its comment', () => {
+  it('a packet dropped as it leaves (MTU) is on the sender drop side, the drop in its comment', () => {
     expect(
       tapWith([
         [6, 'mux-1', 'encapsulate', tunnelled, 4, 'mux-1: … encapsulated'],
@@ -144,7 +191,8 @@ describe('capture tap', () => {
         'mux-1',
         6,
         'ipip',
-        'mux-1: … encapsulated; DROP no-listener: 1520 bytes exceed the 1500-byte MTU toward router',
+        'drop',
+        '[connection 1] mux-1: … encapsulated; DROP no-listener: 1520 bytes exceed the 1500-byte MTU toward router',
       ],
     ]);
   });

@@ -57,7 +57,7 @@ describe('output options: bad values and paths exit 2 with one clear line', () =
     const first = readFileSync(join(directory, 'mux-1.pcapng'));
     const again = await lbsim('run', basic, '--pcap', directory);
     expect(again.code).toBe(0);
-    expect(again.stderr).toBe(`lbsim: wrote 11 captures (pcapng) into ${directory}\n`);
+    expect(again.stderr).toBe(`lbsim: wrote 12 captures (pcapng) into ${directory}\n`);
     expect(readFileSync(join(directory, 'mux-1.pcapng')).equals(first)).toBe(true);
   });
 

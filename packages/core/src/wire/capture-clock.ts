@@ -1,18 +1,20 @@
 /**
- * Capture timestamps: virtual time counted from a fixed epoch, so the same run gives the same
- * capture bytes on any machine and any day (docs/architecture.md#determinism-and-accounting). Wireshark shows the epoch as
- * 2023-11-14 22:13:20 UTC; the times that matter are the offsets from it.
+ * Capture timestamps: virtual time itself, with the run starting at the Unix epoch (time 0), as
+ * ns-3 writes its captures. So `frame.time_epoch` in Wireshark is run time in seconds, the same
+ * scale in every file of a run (two vantage points compare directly), and the same run gives
+ * the same capture bytes on any machine and any day. Wireshark shows the absolute time as
+ * 1970-01-01 00:00:00 UTC plus run time.
  */
 
-/** The wall-clock second a run's virtual time 0 is written as in captures (Unix time). */
-export const captureEpochSeconds = 1_700_000_000;
+/** The Unix time a run's virtual time 0 is written as in captures: the epoch itself. */
+export const captureEpochSeconds = 0;
 
 /** Nanoseconds per second, as a bigint for 64-bit timestamp arithmetic. */
 const nsPerSecondBig = 1_000_000_000n;
 
 /**
  * The capture timestamp of virtual time `atNs`: nanoseconds since the Unix epoch, as a bigint
- * (1.7e18 ns does not fit a double exactly).
+ * (pcapng holds 64 bits).
  *
  * @param atNs virtual time, a non-negative integer number of ns
  * @throws RangeError when `atNs` is not a non-negative safe integer: the kernel never produces

@@ -15,6 +15,7 @@ const byteOrderMagic = 0x1a2b3c4d;
 
 const optionEnd = 0;
 const optionComment = 1;
+const optionEpbFlags = 2;
 const optionShbUserApplication = 4;
 const optionIfName = 2;
 const optionIfDescription = 3;
@@ -76,16 +77,20 @@ function textOption(code: number, text: string): PcapngOption {
 
 /**
  * The Section Header Block that opens a pcapng file: version 1.0, section length unknown
- * (-1), and `shb_userappl` naming the program that wrote it.
+ * (-1), `shb_userappl` naming the program that wrote it, then one `opt_comment` per entry of
+ * `comments` (Wireshark: Statistics → Capture File Properties; capinfos: "Capture comment").
  */
-export function encodePcapngSectionHeader(userApplication: string): Uint8Array {
+export function encodePcapngSectionHeader(userApplication: string, comments: readonly string[] = []): Uint8Array {
   const fixed = new Uint8Array(16);
   const view = new DataView(fixed.buffer);
   view.setUint32(0, byteOrderMagic, true);
   view.setUint16(4, 1, true);
   view.setUint16(6, 0, true);
   view.setBigInt64(8, -1n, true);
-  return encodeBlock(blockTypeSectionHeader, fixed, [textOption(optionShbUserApplication, userApplication)]);
+  return encodeBlock(blockTypeSectionHeader, fixed, [
+    ...comments.map((comment) => textOption(optionComment, comment)),
+    textOption(optionShbUserApplication, userApplication),
+  ]);
 }
 
 /** An interface of a pcapng file: one vantage point. */
@@ -123,12 +128,29 @@ export interface CapturedPacket {
   readonly bytes: Uint8Array;
   /** `opt_comment`: what the node decided about the packet; left out when empty. */
   readonly comment: string;
+  /**
+   * `epb_flags` direction: `inbound` (arrived at the vantage point) or `outbound` (left it);
+   * Wireshark's `frame.packet_flags_direction`. Left out when undefined.
+   */
+  readonly direction?: PacketDirection | undefined;
+}
+
+/** Which way a packet crossed its vantage point. */
+export type PacketDirection = 'inbound' | 'outbound';
+
+/** `epb_flags` bits 0-1: 01 inbound, 10 outbound (pcapng draft §4.3.1). */
+const directionFlags: Readonly<Record<PacketDirection, number>> = { inbound: 1, outbound: 2 };
+
+function flagsOption(direction: PacketDirection): PcapngOption {
+  const value = new Uint8Array(4);
+  new DataView(value.buffer).setUint32(0, directionFlags[direction], true);
+  return { code: optionEpbFlags, value };
 }
 
 /**
  * An Enhanced Packet Block for interface `interfaceId`: the timestamp in nanoseconds from
  * the capture epoch ({@link captureTimestampNs}), the whole packet (captured length = original
- * length) and its comment.
+ * length), its comment and its direction flags.
  *
  * @throws RangeError when the comment is longer than 65,535 UTF-8 bytes (callers shorten it).
  */
@@ -143,5 +165,6 @@ export function encodePcapngEnhancedPacket(interfaceId: number, packet: Captured
   view.setUint32(16, packet.bytes.length, true);
   fixed.set(packet.bytes, 20);
   const options = packet.comment === '' ? [] : [textOption(optionComment, packet.comment)];
+  if (packet.direction !== undefined) options.push(flagsOption(packet.direction));
   return encodeBlock(blockTypeEnhancedPacket, fixed, options);
 }

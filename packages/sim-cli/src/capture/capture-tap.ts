@@ -8,14 +8,20 @@
  * - a `send`, `forward`, `rewrite` or `encapsulate` is a packet out; at a Host Agent only when
  *   it leaves toward the router: the packet came from one of its VMs, or the Host Agent made
  *   it for an address that is not one of its VMs'. Health probes, between the host's prober
- *   (168.63.129.16) and its VMs, never cross that wire; When a node changes a packet twice before
- *   it leaves (two such events in a row for the same packet), only the last form is written;
+ *   (168.63.129.16) and its VMs, never cross that wire;
+ * - each packet is written once per vantage point, on the side where it left it: a packet that
+ *   came in and went out again (a Mux tunnelling it) is written out, in its last form, its
+ *   comment saying it came in; one the node dropped is written on the drop side, as it was on
+ *   the wire (or, when it never was on this wire, as it was when dropped: the NSG dropping a
+ *   probe SYN inside a host). So Wireshark never sees one segment twice in a file and calls
+ *   the second a retransmission;
  * - every other event at the node about the packet just written (`decap`, `nat` toward a VM,
- *   `deliver`, `DROP`, …) adds its note to that packet's comment, so a capture shows where a
- *   packet ended even when its end is off this wire. A packet the node drops before it leaves
- *   (an MTU drop at the sender) stays in the capture, its comment saying so.
- * A packet's comment starts with the note of the event that wrote it: the decision, e.g.
- * "mux-2: 5-tuple hash 0x1a2b3c4d → DIP 10.1.0.5, encapsulated".
+ *   `deliver`, …) adds its note to that packet's comment, so a capture shows where a packet
+ *   ended even when its end is off this wire.
+ * A packet's comment starts with the connection it belongs to, then the note of the event that
+ * wrote it: the decision, e.g.
+ * "[connection 3] mux-2: 5-tuple hash 0x1a2b3c4d → DIP 10.1.0.5, encapsulated; in: from router".
+ * Drops at nodes without a capture (the router) are written too, for the merged file.
  */
 import {
   azurePlatformAddress,
@@ -28,16 +34,27 @@ import {
 import { traceEventNames } from '../format/trace-event-names.ts';
 import type { VantagePoint } from './vantage-points.ts';
 
+/**
+ * Where a packet left a vantage point: `in` (it arrived and ended here or went on off this
+ * wire), `out` (it left on this wire) or `drop` (the node dropped it).
+ */
+export type CaptureSide = 'in' | 'out' | 'drop';
+
 /** One packet on one vantage point's wire. */
 export interface CaptureRecord {
-  /** The vantage point's node name. */
+  /** The node name: a vantage point's, or (for a drop only) another node's, e.g. the router's. */
   readonly node: string;
-  /** Virtual time the packet crossed the wire, ns. */
+  /** Virtual time the packet crossed the wire (or was dropped), ns. */
   readonly atNs: number;
-  /** The packet as it was on the wire. */
+  /** The packet as it was on the wire (or, dropped off the wire, as it was when dropped). */
   readonly packet: Ipv4Packet;
-  /** What the node did with it: notes joined by "; ". */
+  /** What the node did with it: notes joined by "; ", after the connection it belongs to. */
   readonly comment: string;
+  readonly side: CaptureSide;
+  /** Which way it crossed this wire; `undefined` for a drop that never touched it. */
+  readonly direction: 'inbound' | 'outbound' | undefined;
+  /** Order in which records were made: time order, and event order within an instant. */
+  readonly sequence: number;
 }
 
 /** Longest comment written, in characters; pcapng allows 64 KiB, people read far less. */
@@ -48,9 +65,11 @@ const egressKinds: ReadonlySet<TraceKind> = new Set(['send', 'forward', 'rewrite
 interface PendingRecord {
   readonly atNs: number;
   readonly packetId: number;
-  readonly direction: 'in' | 'out';
+  readonly connectionId: number;
+  readonly sequence: number;
+  direction: 'in' | 'out';
   packet: Ipv4Packet;
-  readonly parts: string[];
+  parts: string[];
 }
 
 interface TapState {
@@ -66,16 +85,28 @@ function describeLaterEvent(event: TraceEvent): string {
   return `${traceEventNames[event.kind]}: ${event.note}`;
 }
 
-function commentOf(parts: readonly string[]): string {
-  const comment = parts.join('; ');
+/** The label every comment starts with: the connection id, which `--connection` also takes. */
+function connectionLabel(connectionId: number): string {
+  return connectionId > 0 ? `[connection ${connectionId}]` : '[no connection]';
+}
+
+function commentOf(connectionId: number, parts: readonly string[]): string {
+  const comment = `${connectionLabel(connectionId)} ${parts.join('; ')}`;
   return comment.length <= maxCaptureCommentLength ? comment : `${comment.slice(0, maxCaptureCommentLength - 1)}…`;
 }
 
-/** Feeds `write` the packets every vantage point's wire carries, in time order per point. */
+/**
+ * Feeds `write` the packets every vantage point's wire carries (see the rules above), in time
+ * order; within one instant, `sequence` gives the event order.
+ */
 export class CaptureTap implements TraceSink {
   private readonly taps = new Map<string, TapState>();
+  /** The taps holding a packet for its comment. */
+  private readonly holding = new Set<TapState>();
   /** The node of each packet's latest event: who sent it, when it arrives somewhere. */
   private readonly lastNodeOfPacket = new Map<number, string>();
+  private nowNs = 0;
+  private sequence = 0;
 
   constructor(
     points: readonly VantagePoint[],
@@ -85,21 +116,47 @@ export class CaptureTap implements TraceSink {
   }
 
   record(event: TraceEvent): void {
+    // Notes for a held packet come in the same instant; once time moves on, it is complete.
+    if (event.atNs > this.nowNs) {
+      for (const tap of this.holding) this.flush(tap);
+      this.nowNs = event.atNs;
+    }
     const packetId = event.meta.packetId;
     const sender = this.lastNodeOfPacket.get(packetId);
     if (event.kind === 'deliver' || event.kind === 'drop') this.lastNodeOfPacket.delete(packetId);
     else this.lastNodeOfPacket.set(packetId, event.node);
 
     const tap = this.taps.get(event.node);
-    if (tap === undefined) return;
+    if (tap === undefined) {
+      if (event.kind === 'drop') this.writeDrop(event, undefined);
+      return;
+    }
+    if (event.kind === 'drop') {
+      this.writeDrop(event, tap);
+      return;
+    }
     const direction = this.directionOf(tap, event, sender);
     const pending = tap.pending;
-    if (direction === 'out' && pending?.direction === 'out' && pending.packetId === packetId) {
+    if (direction === 'out' && pending?.packetId === packetId) {
+      // In and out again (a Mux tunnelling it), or changed twice: written once, as it left.
+      pending.parts =
+        pending.direction === 'in'
+          ? [event.note, `in: ${pending.parts.join('; ')}`]
+          : [...pending.parts, describeLaterEvent(event)];
+      pending.direction = 'out';
       pending.packet = event.packet;
-      pending.parts.push(describeLaterEvent(event));
     } else if (direction !== undefined) {
       this.flush(tap);
-      tap.pending = { atNs: event.atNs, packetId, direction, packet: event.packet, parts: [event.note] };
+      tap.pending = {
+        atNs: event.atNs,
+        packetId,
+        connectionId: event.meta.connectionId,
+        sequence: this.sequence++,
+        direction,
+        packet: event.packet,
+        parts: [event.note],
+      };
+      this.holding.add(tap);
     } else if (pending?.packetId === packetId) {
       pending.parts.push(describeLaterEvent(event));
     }
@@ -107,7 +164,39 @@ export class CaptureTap implements TraceSink {
 
   /** Writes the packets still held for their comments; call once the run is over. */
   finish(): void {
-    for (const tap of this.taps.values()) this.flush(tap);
+    for (const tap of this.holding) this.flush(tap);
+  }
+
+  /**
+   * A drop: the packet this node holds, as it was on the wire, when it is the one dropped;
+   * else the packet as it was when dropped, off this wire.
+   */
+  private writeDrop(event: TraceEvent, tap: TapState | undefined): void {
+    const pending = tap?.pending;
+    const note = describeLaterEvent(event);
+    if (tap !== undefined && pending?.packetId === event.meta.packetId) {
+      tap.pending = undefined;
+      this.holding.delete(tap);
+      this.write({
+        node: event.node,
+        atNs: pending.atNs,
+        packet: pending.packet,
+        comment: commentOf(pending.connectionId, [...pending.parts, note]),
+        side: 'drop',
+        direction: pending.direction === 'in' ? 'inbound' : 'outbound',
+        sequence: pending.sequence,
+      });
+      return;
+    }
+    this.write({
+      node: event.node,
+      atNs: event.atNs,
+      packet: event.packet,
+      comment: commentOf(event.meta.connectionId, [note]),
+      side: 'drop',
+      direction: undefined,
+      sequence: this.sequence++,
+    });
   }
 
   private directionOf(tap: TapState, event: TraceEvent, sender: string | undefined): 'in' | 'out' | undefined {
@@ -130,8 +219,17 @@ export class CaptureTap implements TraceSink {
 
   private flush(tap: TapState): void {
     const pending = tap.pending;
+    this.holding.delete(tap);
     if (pending === undefined) return;
     tap.pending = undefined;
-    this.write({ node: tap.point.node, atNs: pending.atNs, packet: pending.packet, comment: commentOf(pending.parts) });
+    this.write({
+      node: tap.point.node,
+      atNs: pending.atNs,
+      packet: pending.packet,
+      comment: commentOf(pending.connectionId, pending.parts),
+      side: pending.direction,
+      direction: pending.direction === 'in' ? 'inbound' : 'outbound',
+      sequence: pending.sequence,
+    });
   }
 }

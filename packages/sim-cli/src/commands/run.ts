@@ -2,12 +2,13 @@
  * `lbsim run <file>`: run a scenario and print what happened; on request also write captures
  * (`--pcap`), JSON lines (`--json`) and an HTML report (`--report`).
  */
-import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { type CaptureFormat, formatTimeNs, type TraceSink } from '@lbsim/core';
 import { describeTopology, loadScenarioFile, type RunResult, runScenario, type Scenario } from '@lbsim/scenario';
-import { CaptureDirectory, CaptureWriteError, capturePaths } from '../capture/capture-directory.ts';
+import { CaptureDirectory, type CaptureRunInfo, capturePaths } from '../capture/capture-directory.ts';
 import { CaptureTap } from '../capture/capture-tap.ts';
 import { vantagePointsOf } from '../capture/vantage-points.ts';
 import { formatDiagnostics } from '../format/diagnostics.ts';
@@ -17,12 +18,13 @@ import type { CliIo, ExitCode } from '../io.ts';
 import { createJsonLines } from '../json/json-lines.ts';
 import { writeJsonSummary } from '../json/json-summary.ts';
 import { JsonTraceSink } from '../json/json-trace-sink.ts';
-import { describeError } from '../output/describe-error.ts';
-import { refusalToWrite, sameFile } from '../output/overwrite-guard.ts';
+import { sameFile } from '../output/overwrite-guard.ts';
+import { OutputWriteError, StagedFile } from '../output/staged-file.ts';
 import { createProgress, type Progress } from '../progress/progress-bar.ts';
 import { buildReport, describeMissingConnections } from '../report/build-report.ts';
 import { NodeCounters } from '../report/node-counters.ts';
 import { SequenceRecorder } from '../report/sequence-recorder.ts';
+import { lbsimVersion } from '../version.ts';
 
 /** Options of `lbsim run`. */
 export interface RunCommandOptions {
@@ -48,18 +50,45 @@ export interface RunCommandOptions {
 }
 
 /**
- * Why the report cannot be written to `path`, or `undefined`: it must not be the scenario
- * (`input`) nor one of this run's captures (`captures`), and only an earlier report is replaced.
+ * Stages the report at `path` before the run, or says why it cannot be written there: it must
+ * not be the scenario (`input`) nor one of this run's captures (`captures`), only an earlier
+ * report is replaced, and its directory must take a new file now, not after the run.
  */
-function refusalToWriteReport(path: string, input: string, captures: readonly string[]): string | undefined {
+function stageReport(
+  path: string,
+  input: string,
+  captures: readonly string[],
+): { readonly ok: true; readonly file: StagedFile } | { readonly ok: false; readonly error: string } {
   const directory = dirname(path);
-  if (!existsSync(directory)) return `cannot write report ${path}: directory ${directory} does not exist`;
-  if (!statSync(directory).isDirectory()) return `cannot write report ${path}: ${directory} is not a directory`;
-  if (captures.some((capture) => resolve(capture) === resolve(path) || sameFile(capture, path))) {
-    return `--report ${path} is one of the captures --pcap writes: give the report another name`;
+  if (!existsSync(directory))
+    return { ok: false, error: `cannot write report ${path}: directory ${directory} does not exist` };
+  if (!statSync(directory).isDirectory()) {
+    return { ok: false, error: `cannot write report ${path}: ${directory} is not a directory` };
   }
-  return refusalToWrite(path, 'report', [input]);
+  if (captures.some((capture) => resolve(capture) === resolve(path) || sameFile(capture, path))) {
+    return { ok: false, error: `--report ${path} is one of the captures --pcap writes: give the report another name` };
+  }
+  return StagedFile.create(path, 'report', [input]);
 }
+
+/**
+ * What the captures' section headers say about the run; `runId` is a digest of lbsim's
+ * version, the scenario's text, the seed and the format, so the same run writes the same bytes.
+ */
+function captureRunInfo(file: string, seed: number, format: string): CaptureRunInfo {
+  const version = lbsimVersion().version;
+  const digest = createHash('sha256');
+  digest.update(`${version}\0${seed}\0${format}\0`);
+  try {
+    digest.update(readFileSync(file));
+  } catch {
+    // Loaded a moment ago; the digest only needs to be stable, not complete.
+  }
+  return { scenarioFile: file, seed, version, runId: digest.digest('hex').slice(0, 16) };
+}
+
+/** Not written: staged outputs are dropped, so the user's files stay as they were. */
+const nothingWritten = 'nothing was written: the files already there are as they were';
 
 /**
  * Runs the scenario. Exit 0 when every expectation is met, 1 when one is not, 2 when the file
@@ -77,13 +106,14 @@ export function runCommand(options: RunCommandOptions, io: CliIo): ExitCode {
   const points = options.pcapDirectory === undefined ? [] : vantagePointsOf(describeTopology(scenario));
   const capturesToWrite =
     options.pcapDirectory === undefined ? [] : capturePaths(options.pcapDirectory, points, pcapFormat);
-  const reportRefusal =
-    options.reportFile === undefined
-      ? undefined
-      : refusalToWriteReport(options.reportFile, options.file, capturesToWrite);
-  if (reportRefusal !== undefined) {
-    io.stderr(`lbsim: ${reportRefusal}\n`);
-    return 2;
+  let report: StagedFile | undefined;
+  if (options.reportFile !== undefined) {
+    const staged = stageReport(options.reportFile, options.file, capturesToWrite);
+    if (!staged.ok) {
+      io.stderr(`lbsim: ${staged.error}\n`);
+      return 2;
+    }
+    report = staged.file;
   }
 
   const sinks: TraceSink[] = [];
@@ -95,8 +125,10 @@ export function runCommand(options: RunCommandOptions, io: CliIo): ExitCode {
   let captures: CaptureDirectory | undefined;
   let tap: CaptureTap | undefined;
   if (options.pcapDirectory !== undefined) {
-    const opened = CaptureDirectory.open(options.pcapDirectory, points, pcapFormat, [options.file]);
+    const run = captureRunInfo(options.file, options.seed ?? scenario.seed, pcapFormat);
+    const opened = CaptureDirectory.open(options.pcapDirectory, points, pcapFormat, run, [options.file]);
     if (!opened.ok) {
+      report?.discard();
       io.stderr(`lbsim: ${opened.error}\n`);
       return 2;
     }
@@ -131,14 +163,23 @@ export function runCommand(options: RunCommandOptions, io: CliIo): ExitCode {
       onProgress: bar.onProgress,
     });
     tap?.finish();
-    captures?.close();
   } catch (error) {
-    if (!(error instanceof CaptureWriteError)) throw error;
-    io.stderr(`lbsim: ${error.message}\n`);
-    closeQuietly(captures);
+    captures?.discard();
+    report?.discard();
+    if (!(error instanceof OutputWriteError)) throw error;
+    io.stderr(`lbsim: ${error.message}; ${nothingWritten}\n`);
     return 2;
   } finally {
     bar.stop();
+  }
+  let failedOutput = false;
+  if (captures !== undefined) {
+    const closed = captures.close();
+    for (const error of closed.errors) io.stderr(`lbsim: ${error}\n`);
+    failedOutput = closed.errors.length > 0;
+    if (closed.written.length > 0) {
+      io.stderr(`lbsim: wrote ${closed.written.length} captures (${pcapFormat}) into ${options.pcapDirectory}\n`);
+    }
   }
 
   if (json !== undefined) {
@@ -147,15 +188,11 @@ export function runCommand(options: RunCommandOptions, io: CliIo): ExitCode {
     if (options.trace) io.stdout('\n');
     io.stdout(formatSummary(result));
   }
-  if (captures !== undefined) {
-    io.stderr(
-      `lbsim: wrote ${captures.paths.length} captures (${options.pcapFormat ?? 'pcapng'}) into ${options.pcapDirectory}\n`,
-    );
-  }
-  if (options.reportFile !== undefined && counters !== undefined) {
-    const written = writeReport(options.reportFile, scenario, options, result, counters, recorder, progress, io);
+  if (report !== undefined && counters !== undefined) {
+    const written = writeReport(report, scenario, options, result, counters, recorder, progress, io);
     if (written !== undefined) return written;
   }
+  if (failedOutput) return 2;
   if (result.status.kind === 'event-budget-exhausted') {
     io.stderr(
       `${options.file}: the run stopped at ${formatTimeNs(result.status.atNs)} s after ${result.status.eventsRun} events (the event budget): is something looping? Raise eventBudget if the scenario is just big.\n`,
@@ -167,7 +204,7 @@ export function runCommand(options: RunCommandOptions, io: CliIo): ExitCode {
 
 /** Builds and writes the report; returns exit code 2 when it cannot be written, else `undefined`. */
 function writeReport(
-  path: string,
+  file: StagedFile,
   scenario: Scenario,
   options: RunCommandOptions,
   result: RunResult,
@@ -190,16 +227,26 @@ function writeReport(
       recorded: recorder,
       onProgress: bar.onProgress,
     });
+  } catch (error) {
+    file.discard();
+    throw error;
   } finally {
     bar.stop();
   }
+  let installed: ReturnType<StagedFile['install']>;
   try {
-    writeFileSync(path, page);
+    file.write(Buffer.from(page, 'utf8'));
+    installed = file.install();
   } catch (error) {
-    io.stderr(`lbsim: cannot write report ${path}: ${describeError(error)}\n`);
+    file.discard();
+    if (!(error instanceof OutputWriteError)) throw error;
+    installed = { ok: false, error: error.message };
+  }
+  if (!installed.ok) {
+    io.stderr(`lbsim: ${installed.error}; the report was not written\n`);
     return 2;
   }
-  io.stderr(`lbsim: wrote report ${path}\n`);
+  io.stderr(`lbsim: wrote report ${file.path}\n`);
   return undefined;
 }
 
@@ -213,13 +260,4 @@ function vantageOrder(scenario: Scenario): string[] {
     ...topology.hosts.map((host) => host.name),
     ...topology.hosts.flatMap((host) => host.vms.map((vm) => vm.name)),
   ];
-}
-
-/** Closes the captures after a failed write; the first failure is the one reported. */
-function closeQuietly(captures: CaptureDirectory | undefined): void {
-  try {
-    captures?.close();
-  } catch {
-    // Already reported: the write that failed first.
-  }
 }
