@@ -31,6 +31,8 @@ export const generatedEnd = '<!-- end of generated reference -->';
 
 const namePattern = '^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$';
 const durationPattern = '^(\\d+(?:\\.\\d+)?)(ns|us|µs|ms|s|min|h)$';
+/** How zod's CIDR pattern ends (the schema keeps the pattern, not zod's non-standard `cidrv4` format). */
+const cidrLengthPattern = '\\/([0-9]|[1-2][0-9]|3[0-2])$';
 
 function code(value: unknown): string {
   return `\`${typeof value === 'string' && value !== '' ? value : JSON.stringify(value)}\``;
@@ -59,7 +61,7 @@ export function describeType(node: JsonSchemaNode, objectLink: string): string {
       if (node.pattern === namePattern) return 'name';
       if (node.pattern === durationPattern) return 'duration (`30s`, `250ms`, `4min`)';
       if (node.format === 'ipv4') return 'IPv4 address';
-      if (node.format === 'cidrv4') return 'IPv4 prefix (CIDR)';
+      if (node.pattern?.endsWith(cidrLengthPattern) === true) return 'IPv4 prefix (CIDR)';
       if (node.pattern === '^\\/.*') return 'path (starts with `/`)';
       return node.pattern === undefined ? 'string' : `string matching ${code(node.pattern)}`;
     case 'integer':

@@ -74,8 +74,8 @@ export const durationSchema = z
 export function rangeSchema(description: string) {
   return z
     .strictObject({
-      min: z.number().min(0).optional(),
-      max: z.number().min(0).optional(),
+      min: z.number().min(0).optional().describe('least value that passes (inclusive); no lower bound when absent'),
+      max: z.number().min(0).optional().describe('greatest value that passes (inclusive); no upper bound when absent'),
     })
     .describe(description)
     .refine((range) => range.min === undefined || range.max === undefined || range.min <= range.max, {
