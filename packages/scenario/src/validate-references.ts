@@ -83,6 +83,8 @@ export function validateReferences(scenario: Scenario): PathIssue[] {
         error([...path, 'addressPrefix'], `${subnet.addressPrefix} has host bits set (use the network address)`);
         return;
       }
+      // A malformed address-space prefix is reported above; judging subnets against the rest would mislead.
+      if (spaces.includes(undefined)) return;
       const inSpace = spaces.some(
         (space) => space !== undefined && space.length <= prefix.length && prefixContains(space, prefix.network),
       );

@@ -58,7 +58,7 @@ export const expectationSchema = z
       .describe('count packets dropped for a reason (with count; at least one without)'),
     health: healthMatcherSchema
       .optional()
-      .describe("what health probes said of DIPs: their verdict at the end, or how often it changed"),
+      .describe('what health probes said of DIPs: their verdict at the end, or how often it changed'),
     remapped: z
       .strictObject({ rule: z.string().optional().describe('loadBalancer/rule; all rules when absent') })
       .optional()

@@ -92,7 +92,7 @@ export const ftpAppSchema = z.strictObject({
 /** An application listening on the VM. */
 export const listenerSchema = z.strictObject({
   protocol: z.enum(['Tcp', 'Udp']).default('Tcp').describe('transport the app listens on'),
-  port: nonZeroPortSchema.describe('port the app listens on, 1..65535 (a rule\'s backendPort reaches it)'),
+  port: nonZeroPortSchema.describe("port the app listens on, 1..65535 (a rule's backendPort reaches it)"),
   address: ipAddressSchema.optional().describe('bind to one local address; all by default'),
   app: z.enum(['http', 'echo', 'ftp']).optional().describe('default: http for Tcp, echo for Udp (the only UDP app)'),
   http: httpAppSchema.optional().describe('settings of an http app'),

@@ -13,7 +13,8 @@ import { ipAddressSchema, nameSchema, portSchema } from './primitives.ts';
 export const forbiddenHttpProbePorts: readonly number[] = [19, 21, 25, 70, 110, 119, 143, 220, 993];
 
 /** The message for port 0 where a port must be 1..65535. */
-const nonZeroPort = (issue: { readonly input?: unknown }) => `a port is 1..65535 here, got ${describeValue(issue.input)}`;
+const nonZeroPort = (issue: { readonly input?: unknown }) =>
+  `a port is 1..65535 here, got ${describeValue(issue.input)}`;
 
 /** A frontend IP configuration. */
 export const frontendSchema = z.strictObject({
@@ -23,7 +24,9 @@ export const frontendSchema = z.strictObject({
   ),
   subnet: nameSchema
     .optional()
-    .describe('internal load balancers: the subnet of the frontend IP (Azure: frontendIPConfigurations[].properties.subnet)'),
+    .describe(
+      'internal load balancers: the subnet of the frontend IP (Azure: frontendIPConfigurations[].properties.subnet)',
+    ),
 });
 
 /** A pool member with a weight (Ananta's weighted selection, mechanics.md §1.1). */
@@ -45,7 +48,7 @@ export const backendPoolSchema = z.strictObject({
     .array(z.union([z.string(), weightedMemberSchema]))
     .default([])
     .describe(
-      'VM names (primary NIC) or vm/nic, or { name, weight, adminState } (Azure: the NICs\' ipConfigurations in the pool)',
+      "VM names (primary NIC) or vm/nic, or { name, weight, adminState } (Azure: the NICs' ipConfigurations in the pool)",
     ),
 });
 
@@ -178,9 +181,7 @@ export const ruleSchema = z
     enableTcpReset: z
       .boolean()
       .default(false)
-      .describe(
-        'at idle timeout send TCP RST to both ends (Azure: loadBalancingRules[].properties.enableTcpReset)',
-      ),
+      .describe('at idle timeout send TCP RST to both ends (Azure: loadBalancingRules[].properties.enableTcpReset)'),
     disableOutboundSnat: z
       .boolean()
       .default(false)
@@ -241,7 +242,9 @@ export const inboundNatRuleSchema = z.strictObject({
     .min(4, { error: 'idleTimeoutInMinutes is 4..30 for inbound NAT rules' })
     .max(30, { error: 'idleTimeoutInMinutes is 4..30 for inbound NAT rules' })
     .default(4)
-    .describe('minutes, 4..30: an idle flow is forgotten after this (Azure: inboundNatRules[].properties.idleTimeoutInMinutes)'),
+    .describe(
+      'minutes, 4..30: an idle flow is forgotten after this (Azure: inboundNatRules[].properties.idleTimeoutInMinutes)',
+    ),
   enableTcpReset: z
     .boolean()
     .default(false)

@@ -63,12 +63,16 @@ const ruleShape = {
     .describe('protocol matched; * is any (Azure: securityRules[].properties.protocol)'),
   sourceAddressPrefix: nsgAddressPrefixSchema
     .optional()
-    .describe('*, a service tag, an address or a prefix; * when absent (Azure: securityRules[].properties.sourceAddressPrefix)'),
+    .describe(
+      '*, a service tag, an address or a prefix; * when absent (Azure: securityRules[].properties.sourceAddressPrefix)',
+    ),
   sourceAddressPrefixes: z
     .array(nsgAddressPrefixSchema)
     .min(1)
     .optional()
-    .describe('several source prefixes, instead of sourceAddressPrefix (Azure: securityRules[].properties.sourceAddressPrefixes)'),
+    .describe(
+      'several source prefixes, instead of sourceAddressPrefix (Azure: securityRules[].properties.sourceAddressPrefixes)',
+    ),
   sourcePortRange: nsgPortRangeSchema
     .optional()
     .describe('*, a port or first-last; * when absent (Azure: securityRules[].properties.sourcePortRange)'),
@@ -76,7 +80,9 @@ const ruleShape = {
     .array(nsgPortRangeSchema)
     .min(1)
     .optional()
-    .describe('several source port ranges, instead of sourcePortRange (Azure: securityRules[].properties.sourcePortRanges)'),
+    .describe(
+      'several source port ranges, instead of sourcePortRange (Azure: securityRules[].properties.sourcePortRanges)',
+    ),
   destinationAddressPrefix: nsgAddressPrefixSchema
     .optional()
     .describe(

@@ -22,7 +22,9 @@ export const scenarioSchema = z.strictObject({
   seed: z.number().int().min(0).max(0xffffffff).default(1).describe('root seed of every random stream'),
   duration: durationSchema.prefault('60s').describe('virtual time the run lasts'),
   eventBudget: z.number().int().min(1).max(1_000_000_000).optional().describe('most events a run may process'),
-  network: networkSchema.prefault({}).describe('the datacenter: Mux pool, links, latencies, flow hash, SNAT allocation'),
+  network: networkSchema
+    .prefault({})
+    .describe('the datacenter: Mux pool, links, latencies, flow hash, SNAT allocation'),
   virtualNetwork: virtualNetworkSchema
     .optional()
     .describe(

@@ -8,7 +8,7 @@ import { nameSchema, prefixSchema } from './primitives.ts';
 export const subnetSchema = z.strictObject({
   name: nameSchema.describe('subnet name, unique in the virtual network (Azure: subnets[].name)'),
   addressPrefix: prefixSchema.describe(
-    'the subnet\'s IPv4 prefix, inside the address space and overlapping no other subnet; Azure reserves its first four addresses and its last (Azure: subnets[].properties.addressPrefix)',
+    "the subnet's IPv4 prefix, inside the address space and overlapping no other subnet; Azure reserves its first four addresses and its last (Azure: subnets[].properties.addressPrefix)",
   ),
   networkSecurityGroup: nameSchema
     .optional()
