@@ -77,6 +77,35 @@ function describeDiscriminator(key: string, options: readonly unknown[], input: 
   return `unknown ${key} ${describeValue(value)}${didYouMean(value, names)}`;
 }
 
+/**
+ * What a string format asks for, in words: zod's format names (`starts_with`, `cidrv4`, …)
+ * are not for users.
+ */
+function describeFormat(issue: {
+  readonly format: string;
+  readonly prefix?: string;
+  readonly suffix?: string;
+  readonly includes?: string;
+  readonly pattern?: string;
+}): string {
+  switch (issue.format) {
+    case 'starts_with':
+      return `must start with ${JSON.stringify(issue.prefix)}`;
+    case 'ends_with':
+      return `must end with ${JSON.stringify(issue.suffix)}`;
+    case 'includes':
+      return `must contain ${JSON.stringify(issue.includes)}`;
+    case 'regex':
+      return `must match ${issue.pattern ?? 'its pattern'}`;
+    case 'ipv4':
+      return 'expected an IPv4 address such as 10.1.0.4';
+    case 'cidrv4':
+      return 'expected an IPv4 prefix such as 10.0.0.0/24';
+    default:
+      return `expected a ${issue.format.replace(/_/g, ' ')}`;
+  }
+}
+
 /** The error map for scenario parsing. */
 export const scenarioIssueMessage: z.core.$ZodErrorMap = (issue) => {
   switch (issue.code) {
@@ -100,11 +129,7 @@ export const scenarioIssueMessage: z.core.$ZodErrorMap = (issue) => {
       if (issue.input === undefined) return requiredKeyMessage;
       return describeInvalidValue(issue.values, issue.input);
     case 'invalid_format':
-      if (issue.format === 'starts_with') return `must start with "${issue.prefix}", got ${describeValue(issue.input)}`;
-      if (issue.format === 'ends_with') return `must end with "${issue.suffix}", got ${describeValue(issue.input)}`;
-      if (issue.format === 'includes') return `must contain "${issue.includes}", got ${describeValue(issue.input)}`;
-      if (issue.format === 'regex') return `must match ${issue.pattern}, got ${describeValue(issue.input)}`;
-      return `is not a valid ${issue.format}: ${describeValue(issue.input)}`;
+      return `${describeFormat(issue)}, got ${describeValue(issue.input)}`;
     default:
       return undefined;
   }

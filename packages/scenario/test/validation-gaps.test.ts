@@ -4,7 +4,9 @@
  * problem once, located, in lbsim's words (never zod's).
  */
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { type Diagnostic, formatDiagnostic, parseScenarioText } from '../src/index.ts';
+import { scenarioIssueMessage } from '../src/issue-messages.ts';
 
 const base = `name: t
 virtualNetwork:
@@ -195,6 +197,14 @@ describe('messages in lbsim words', () => {
       'x.yaml:19:64  loadBalancers[0].probes[0].requestPath  a requestPath starts with /',
     ]);
     for (const line of [...load(traffic).errors, ...load(probe).errors]) expect(line).not.toContain('starts_with');
+  });
+
+  it('the error map words string formats itself: no zod format name reaches a user', () => {
+    const message = (schema: z.ZodType, value: unknown) =>
+      schema.safeParse(value, { error: scenarioIssueMessage }).error?.issues[0]?.message;
+    expect(message(z.string().startsWith('/'), 'x')).toBe('must start with "/", got "x"');
+    expect(message(z.string().endsWith('.yaml'), 'x')).toBe('must end with ".yaml", got "x"');
+    expect(message(z.cidrv4(), '10.0.0.0')).toBe('expected an IPv4 prefix such as 10.0.0.0/24, got "10.0.0.0"');
   });
 
   it('a number past both its maximum and the largest safe integer gets one message', () => {

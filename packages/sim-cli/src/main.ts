@@ -5,11 +5,11 @@
  */
 
 import { type CaptureFormat, captureFormats } from '@lbsim/core';
-import { scenarioJsonSchemaText } from '@lbsim/scenario';
 import yargs from 'yargs';
 import { explainCommand } from './commands/explain.ts';
 import { listCommand } from './commands/list.ts';
 import { runCommand } from './commands/run.ts';
+import { schemaCommand } from './commands/schema.ts';
 import { testCommand } from './commands/test.ts';
 import { validateCommand } from './commands/validate.ts';
 import type { CliIo, ExitCode } from './io.ts';
@@ -201,12 +201,15 @@ async function parseArguments(argv: readonly string[], io: CliIo): Promise<Parse
     .command(
       'schema',
       'print the JSON Schema (draft-07) of scenario files, for editor completion and checking',
-      (y) => y,
-      () => {
-        command = () => {
-          io.stdout(scenarioJsonSchemaText());
-          return 0;
-        };
+      (y) =>
+        y.option('write', {
+          type: 'string',
+          describe:
+            'write it as <dir>/scenario.schema.json instead (the directory must exist; only an lbsim schema is overwritten)',
+        }),
+      (args) => {
+        const directory = args.write as string | readonly string[] | undefined;
+        command = () => schemaCommand(directory, io);
       },
     )
     .demandCommand(1, 'name a command: run, explain, validate, list, test or schema')
