@@ -75,26 +75,29 @@ export function suggestKey(key: string, allowed: readonly string[]): string | un
  * them: a template pasted into a scenario gets told the key to use. Properties lbsim spells as
  * Azure does (`probes`, `inboundNatRules`, `outboundRules`, `securityRules`, …) need no entry.
  */
-export const azurePropertyKeys: Readonly<Record<string, readonly string[]>> = {
-  frontendIPConfigurations: ['frontends'],
-  frontendIPConfiguration: ['frontend', 'frontends'],
-  backendAddressPools: ['backendPools'],
-  backendAddressPool: ['backendPool'],
-  loadBalancingRules: ['rules'],
-  backendIPConfiguration: ['target'],
-  backendAddresses: ['members'],
-  loadBalancerBackendAddresses: ['members'],
-  privateIPAddress: ['ip'],
-  publicIPAddress: ['ip'],
-  ipConfigurations: ['nics'],
-  networkInterfaces: ['nics'],
-  addressPrefixes: ['addressSpace'],
-  virtualNetworks: ['virtualNetwork'],
-};
+export const azurePropertyKeys: ReadonlyMap<string, readonly string[]> = new Map(
+  Object.entries({
+    frontendIPConfigurations: ['frontends'],
+    frontendIPConfiguration: ['frontend', 'frontends'],
+    backendAddressPools: ['backendPools'],
+    backendAddressPool: ['backendPool'],
+    loadBalancingRules: ['rules'],
+    backendIPConfiguration: ['target'],
+    backendAddresses: ['members'],
+    loadBalancerBackendAddresses: ['members'],
+    privateIPAddress: ['ip'],
+    publicIPAddress: ['ip'],
+    ipConfigurations: ['nics'],
+    networkInterfaces: ['nics'],
+    addressPrefixes: ['addressSpace'],
+    virtualNetworks: ['virtualNetwork'],
+  }),
+);
 
 /** The lbsim key for an Azure property name at a place whose keys are `allowed`, if there is one. */
 export function azurePropertyKey(key: string, allowed: readonly string[]): string | undefined {
-  return azurePropertyKeys[key]?.find((candidate) => allowed.includes(candidate) && candidate !== key);
+  // A Map, not an object: a key such as `toString` or `__proto__` from the file must find nothing.
+  return azurePropertyKeys.get(key)?.find((candidate) => allowed.includes(candidate) && candidate !== key);
 }
 
 /**
