@@ -86,7 +86,7 @@ export const ftpAppSchema = z.strictObject({
     })
     .refine((range) => range.from <= range.to, { error: 'from must not exceed to' })
     .describe('passive data ports; each needs its own load-balancing rule'),
-  fileBytes: z.number().int().min(1).max(100_000_000).default(100_000).describe('size of every file served'),
+  fileBytes: z.number().int().min(1).max(100_000_000).default(100_000).describe('size of every file served, bytes'),
 });
 
 /** An application listening on the VM. */

@@ -37,7 +37,7 @@ export const weightedMemberSchema = z.strictObject({
     .enum(['None', 'Up', 'Down'])
     .default('None')
     .describe(
-      'None follows the health probe; Up ignores it and takes new flows; Down ignores it and takes none (mechanics.md §2.3)',
+      'None follows the health probe; Up ignores it and takes new flows; Down ignores it and takes none (docs/mechanics.md §2.3)',
     ),
 });
 
@@ -109,7 +109,7 @@ export const probeSchema = z
       .enum(['AllProbedDown', 'AllProbedUp'])
       .default('AllProbedDown')
       .describe(
-        'when every DIP is probed down: AllProbedDown sends new flows nowhere, AllProbedUp sends them to all (mechanics.md §2.3)',
+        'when every DIP is probed down: AllProbedDown sends new flows nowhere, AllProbedUp sends them to all (docs/mechanics.md §2.3) (Azure: probes[].properties.noHealthyBackendsBehavior)',
       ),
   })
   .superRefine((probe, context) => {

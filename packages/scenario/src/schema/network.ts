@@ -25,7 +25,7 @@ export const flowTableSchema = z.strictObject({
     .min(0)
     .max(100_000_000)
     .default(1_000_000)
-    .describe('most one-packet flows a Mux keeps; beyond it new flows are forwarded statelessly'),
+    .describe('most one-packet flows a Mux keeps (flows); beyond it new flows are forwarded statelessly'),
   trustedQuota: z.number().int().min(0).max(100_000_000).default(4_000_000).describe('most trusted flows a Mux keeps'),
   untrustedIdleTimeout: durationSchema
     .prefault('10s')
@@ -78,7 +78,7 @@ export const networkSchema = z.strictObject({
     .min(1)
     .max(64)
     .default(8)
-    .describe('Muxes in the pool (Ananta: most pools have 8, mechanics.md §1.3)'),
+    .describe('Muxes in the pool (Ananta: most pools have 8, docs/mechanics.md §1.3)'),
   mtu: z.number().int().min(576).max(9216).default(1500).describe('MTU of every link and interface, bytes'),
   fabricMtu: z
     .number()
@@ -104,7 +104,7 @@ export const networkSchema = z.strictObject({
   healthLatency: durationSchema
     .prefault('100ms')
     .describe(
-      'time from a Host Agent seeing a probe verdict change to every Mux applying it, through the manager (mechanics.md §1.4; Ananta gives no number)',
+      'time from a Host Agent seeing a probe verdict change to every Mux applying it, through the manager (docs/mechanics.md §1.4; Ananta gives no number)',
     ),
   backendSelection: z
     .enum(['maglev', 'modulo', 'rendezvous'])

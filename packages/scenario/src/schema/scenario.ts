@@ -21,7 +21,13 @@ export const scenarioSchema = z.strictObject({
   description: z.string().default('').describe('what the scenario shows, in prose; printed by lbsim list'),
   seed: z.number().int().min(0).max(0xffffffff).default(1).describe('root seed of every random stream'),
   duration: durationSchema.prefault('60s').describe('virtual time the run lasts'),
-  eventBudget: z.number().int().min(1).max(1_000_000_000).optional().describe('most events a run may process'),
+  eventBudget: z
+    .number()
+    .int()
+    .min(1)
+    .max(1_000_000_000)
+    .optional()
+    .describe('most simulation events a run may process (a bound on runaway scenarios)'),
   network: networkSchema
     .prefault({})
     .describe('the datacenter: Mux pool, links, latencies, flow hash, SNAT allocation'),

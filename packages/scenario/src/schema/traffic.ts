@@ -33,7 +33,7 @@ export const trafficSchema = z.strictObject({
     .startsWith('/', { error: 'a path starts with /' })
     .default('/')
     .describe('http: the path requested; ftp: the file downloaded'),
-  requestBytes: z.number().int().min(0).max(65_507).default(100).describe('echo request or UDP payload size'),
+  requestBytes: z.number().int().min(0).max(65_507).default(100).describe('echo request or UDP payload size, bytes'),
   timeout: durationSchema.prefault('5s').describe('UDP: how long to wait for a reply'),
   requests: z
     .number()
