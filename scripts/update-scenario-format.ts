@@ -1,5 +1,5 @@
 /**
- * `pnpm docs`: regenerates the key reference in docs/scenario-format.md from the scenario
+ * `pnpm run docs`: regenerates the key reference in docs/scenario-format.md from the scenario
  * schema. Run it after changing packages/scenario/src/schema/*; the test suite fails until
  * the document matches.
  */

@@ -49,7 +49,7 @@ describe('docs/scenario-format.md', () => {
   it('its reference is the one generated from the current schema', () => {
     const begin = doc.indexOf(generatedBegin) + generatedBegin.length;
     const current = doc.slice(begin, doc.indexOf(generatedEnd)).trim();
-    expect(current, 'the schema changed: run `pnpm docs` to regenerate docs/scenario-format.md').toBe(
+    expect(current, 'the schema changed: run `pnpm run docs` to regenerate docs/scenario-format.md').toBe(
       renderScenarioReference(schema).trim(),
     );
   });

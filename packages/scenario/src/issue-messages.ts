@@ -42,11 +42,80 @@ function describeInvalidValue(values: readonly unknown[], input: unknown): strin
   return `expected one of ${values.length} values${hint}, got ${describeValue(input)}`;
 }
 
+/**
+ * The message of a key that is absent but required. The loader turns it into `missing required
+ * key "name"` (it knows the key from the issue's path; the error map does not).
+ */
+export const requiredKeyMessage = 'is required';
+
+/**
+ * A schema's own error, except for a missing key, which gets {@link requiredKeyMessage} so that
+ * every missing key reads alike whatever the schema would say of a wrong value.
+ */
+export function unlessMissing(
+  message: string | ((issue: { readonly input?: unknown }) => string),
+): (issue: { readonly input?: unknown }) => string {
+  return (issue) =>
+    issue.input === undefined ? requiredKeyMessage : typeof message === 'string' ? message : message(issue);
+}
+
+/** The value a discriminated union (the events' `action`) was given, from the object it checked. */
+function discriminatorValue(input: unknown, key: string): unknown {
+  return input !== null && typeof input === 'object' ? (input as Record<string, unknown>)[key] : undefined;
+}
+
+/**
+ * `missing required key "action" (one of …)` or `unknown action "stop-listner" (did you mean
+ * "stop-listener"?)`, for a discriminated union that found no option.
+ */
+function describeDiscriminator(key: string, options: readonly unknown[], input: unknown): string {
+  const names = options.map(String);
+  const value = discriminatorValue(input, key);
+  if (value === undefined)
+    return `missing required key "${key}" (one of ${names.map((name) => `"${name}"`).join(', ')})`;
+  if (typeof value !== 'string') return `expected ${key} as text, got ${describeValue(value)}`;
+  return `unknown ${key} ${describeValue(value)}${didYouMean(value, names)}`;
+}
+
+/**
+ * What a string format asks for, in words: zod's format names (`starts_with`, `cidrv4`, …)
+ * are not for users.
+ */
+function describeFormat(issue: {
+  readonly format: string;
+  readonly prefix?: string;
+  readonly suffix?: string;
+  readonly includes?: string;
+  readonly pattern?: string;
+}): string {
+  switch (issue.format) {
+    case 'starts_with':
+      return `must start with ${JSON.stringify(issue.prefix)}`;
+    case 'ends_with':
+      return `must end with ${JSON.stringify(issue.suffix)}`;
+    case 'includes':
+      return `must contain ${JSON.stringify(issue.includes)}`;
+    case 'regex':
+      return `must match ${issue.pattern ?? 'its pattern'}`;
+    case 'ipv4':
+      return 'expected an IPv4 address such as 10.1.0.4';
+    case 'cidrv4':
+      return 'expected an IPv4 prefix such as 10.0.0.0/24';
+    default:
+      return `expected a ${issue.format.replace(/_/g, ' ')}`;
+  }
+}
+
 /** The error map for scenario parsing. */
 export const scenarioIssueMessage: z.core.$ZodErrorMap = (issue) => {
   switch (issue.code) {
+    case 'invalid_union': {
+      const { discriminator, options } = issue as { discriminator?: unknown; options?: readonly unknown[] };
+      if (typeof discriminator !== 'string' || options === undefined) return undefined;
+      return describeDiscriminator(discriminator, options, issue.input);
+    }
     case 'invalid_type':
-      if (issue.input === undefined) return 'is required';
+      if (issue.input === undefined) return requiredKeyMessage;
       return `expected ${typeNames[issue.expected] ?? issue.expected}, got ${describeValue(issue.input)}`;
     case 'too_small':
       if (issue.origin === 'array')
@@ -57,11 +126,29 @@ export const scenarioIssueMessage: z.core.$ZodErrorMap = (issue) => {
       if (issue.origin === 'array') return `has more than ${issue.maximum} items`;
       return `must be at most ${issue.maximum}, got ${describeValue(issue.input)}`;
     case 'invalid_value':
-      if (issue.input === undefined) return 'is required';
+      if (issue.input === undefined) return requiredKeyMessage;
       return describeInvalidValue(issue.values, issue.input);
     case 'invalid_format':
-      return `is not a valid ${issue.format}: ${describeValue(issue.input)}`;
+      return `${describeFormat(issue)}, got ${describeValue(issue.input)}`;
     default:
       return undefined;
   }
 };
+
+/**
+ * The issues with, at each place, only the tightest upper bound broken: a number past both a
+ * key's own maximum and the largest safe integer (which `.int()` adds) is told the one that
+ * matters, not two maxima.
+ */
+export function dropLooserBounds(issues: readonly z.core.$ZodIssue[]): z.core.$ZodIssue[] {
+  const tightest = new Map<string, number>();
+  for (const issue of issues) {
+    if (issue.code !== 'too_big') continue;
+    const key = JSON.stringify(issue.path);
+    const maximum = Number(issue.maximum);
+    tightest.set(key, Math.min(maximum, tightest.get(key) ?? maximum));
+  }
+  return issues.filter(
+    (issue) => issue.code !== 'too_big' || Number(issue.maximum) <= (tightest.get(JSON.stringify(issue.path)) ?? 0),
+  );
+}

@@ -12,10 +12,10 @@ import { readFileSync } from 'node:fs';
 import { type Document, isMap, isScalar, LineCounter, parseDocument, type Scalar, type YAMLMap } from 'yaml';
 import type { z } from 'zod';
 import { type Diagnostic, type DocumentPath, formatDocumentPath, quoted } from './diagnostic.ts';
-import { scenarioIssueMessage } from './issue-messages.ts';
+import { dropLooserBounds, requiredKeyMessage, scenarioIssueMessage } from './issue-messages.ts';
 import { notModelledWarnings } from './not-modelled.ts';
 import { type Scenario, scenarioSchema } from './schema/scenario.ts';
-import { allowedKeysAt, suggestKey } from './schema-keys.ts';
+import { allowedKeysAt, unknownKeyHint } from './schema-keys.ts';
 import { validateReferences } from './validate-references.ts';
 import { validateWork } from './validate-work.ts';
 import { duplicateKeyOffsets } from './yaml-duplicate-keys.ts';
@@ -114,7 +114,7 @@ export function parseScenarioText(text: string, file: string): LoadResult {
 
   const parsed = scenarioSchema.safeParse(data, { error: scenarioIssueMessage });
   if (!parsed.success) {
-    const errors = parsed.error.issues.flatMap((issue) => issueDiagnostics(issue, [], file, place));
+    const errors = dropLooserBounds(parsed.error.issues).flatMap((issue) => issueDiagnostics(issue, [], file, place));
     return { ok: false, errors: sortDiagnostics(errors), warnings: [] };
   }
   const scenario = parsed.data;
@@ -139,13 +139,7 @@ function issueDiagnostics(issue: z.core.$ZodIssue, prefix: DocumentPath, file: s
   if (issue.code === 'unrecognized_keys') {
     const allowed = allowedKeysAt(scenarioSchema, path);
     return issue.keys.map((key) => {
-      const suggestion = suggestKey(key, allowed);
-      const hint =
-        suggestion !== undefined
-          ? ` (did you mean "${suggestion}"?)`
-          : allowed.length > 0
-            ? ` (allowed here: ${allowed.filter((k) => k !== '$schema').join(', ')})`
-            : '';
+      const hint = unknownKeyHint(key, allowed);
       return {
         severity: 'error',
         file,
@@ -163,7 +157,12 @@ function issueDiagnostics(issue: z.core.$ZodIssue, prefix: DocumentPath, file: s
       return best.flatMap((inner) => issueDiagnostics(inner, path, file, place));
     }
   }
-  return [{ severity: 'error', file, ...place(path), path: formatDocumentPath(path), message: issue.message }];
+  const last = path[path.length - 1];
+  const message =
+    issue.message === requiredKeyMessage && typeof last === 'string'
+      ? `missing required key ${quoted(last)}`
+      : issue.message;
+  return [{ severity: 'error', file, ...place(path), path: formatDocumentPath(path), message }];
 }
 
 /**

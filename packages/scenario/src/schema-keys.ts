@@ -68,3 +68,48 @@ export function suggestKey(key: string, allowed: readonly string[]): string | un
   const best = closest(key, [...allowed]);
   return distance(key, best) <= Math.max(2, Math.floor(key.length / 3)) ? best : undefined;
 }
+
+/**
+ * Azure's ARM/REST property names (Microsoft.Network loadBalancers, virtualNetworks,
+ * networkInterfaces, networkSecurityGroups) that lbsim spells otherwise, with lbsim's keys for
+ * them: a template pasted into a scenario gets told the key to use. Properties lbsim spells as
+ * Azure does (`probes`, `inboundNatRules`, `outboundRules`, `securityRules`, …) need no entry.
+ */
+export const azurePropertyKeys: ReadonlyMap<string, readonly string[]> = new Map(
+  Object.entries({
+    frontendIPConfigurations: ['frontends'],
+    frontendIPConfiguration: ['frontend', 'frontends'],
+    backendAddressPools: ['backendPools'],
+    backendAddressPool: ['backendPool'],
+    loadBalancingRules: ['rules'],
+    backendIPConfiguration: ['target'],
+    backendAddresses: ['members'],
+    loadBalancerBackendAddresses: ['members'],
+    privateIPAddress: ['ip'],
+    publicIPAddress: ['ip'],
+    ipConfigurations: ['nics'],
+    networkInterfaces: ['nics'],
+    addressPrefixes: ['addressSpace'],
+    virtualNetworks: ['virtualNetwork'],
+  }),
+);
+
+/** The lbsim key for an Azure property name at a place whose keys are `allowed`, if there is one. */
+export function azurePropertyKey(key: string, allowed: readonly string[]): string | undefined {
+  // A Map, not an object: a key such as `toString` or `__proto__` from the file must find nothing.
+  return azurePropertyKeys.get(key)?.find((candidate) => allowed.includes(candidate) && candidate !== key);
+}
+
+/**
+ * The hint after `unknown key "…"`: lbsim's name for an Azure property, a close spelling, or
+ * the keys allowed here; '' when the place has no keys to offer.
+ */
+export function unknownKeyHint(key: string, allowed: readonly string[]): string {
+  const azure = azurePropertyKey(key, allowed);
+  if (azure !== undefined) return ` (lbsim's key for Azure's ${key} is "${azure}")`;
+  if (key === 'properties') return ' (lbsim has no ARM "properties" wrapper: give its keys here directly)';
+  const suggestion = suggestKey(key, allowed);
+  if (suggestion !== undefined) return ` (did you mean "${suggestion}"?)`;
+  const listed = allowed.filter((candidate) => candidate !== '$schema');
+  return listed.length > 0 ? ` (allowed here: ${listed.join(', ')})` : '';
+}

@@ -25,7 +25,10 @@ export function validateAddressPlacement(scenario: Scenario): PathIssue[] {
     const address = parseIpv4Address(text);
     return address !== undefined && addressSpaceContains(space, address);
   };
-  const declared = scenario.virtualNetwork !== undefined;
+  // An address space with a malformed prefix is reported where it is (validate-references.ts);
+  // placing addresses against what is left of it would only add wrong errors.
+  const declared =
+    scenario.virtualNetwork !== undefined && space.length === scenario.virtualNetwork.addressSpace.length;
 
   if (declared) {
     for (const [h, host] of scenario.hosts.entries()) {

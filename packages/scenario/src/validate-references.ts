@@ -22,6 +22,7 @@ import type { Scenario } from './schema/scenario.ts';
 import { splitTarget } from './schema/traffic.ts';
 import { indexVms, infrastructurePrefix, muxName, resolveMember, routerName } from './topology-names.ts';
 import { validateAddressPlacement } from './validate-address-placement.ts';
+import { validateAzureAddresses } from './validate-azure-addresses.ts';
 import { validateEvents } from './validate-events.ts';
 import { validateGuests } from './validate-guests.ts';
 import { validateOutbound } from './validate-outbound.ts';
@@ -82,6 +83,8 @@ export function validateReferences(scenario: Scenario): PathIssue[] {
         error([...path, 'addressPrefix'], `${subnet.addressPrefix} has host bits set (use the network address)`);
         return;
       }
+      // A malformed address-space prefix is reported above; judging subnets against the rest would mislead.
+      if (spaces.includes(undefined)) return;
       const inSpace = spaces.some(
         (space) => space !== undefined && space.length <= prefix.length && prefixContains(space, prefix.network),
       );
@@ -343,6 +346,7 @@ export function validateReferences(scenario: Scenario): PathIssue[] {
     ...validateSecurityGroups(scenario),
     ...validateGuests(scenario),
     ...validateAddressPlacement(scenario),
+    ...validateAzureAddresses(scenario),
     ...validateOutbound(scenario),
   );
   return issues;

@@ -62,7 +62,7 @@ describe('loading scenarios', () => {
     expect(errorLines(text)).toEqual(
       [
         'x.yaml:12:5  loadBalancers[0].frontend  unknown key "frontend" (did you mean "frontends"?)',
-        'x.yaml:11:5  loadBalancers[0].frontends  is required',
+        'x.yaml:11:5  loadBalancers[0].frontends  missing required key "frontends"',
       ].sort((a, b) => Number(a.split(':')[1]) - Number(b.split(':')[1])),
     );
   });
@@ -148,7 +148,7 @@ describe('loading scenarios', () => {
   it('a missing choice (a drop reason left out) is a problem, not a crash; .nan and .inf are named as such', () => {
     const text = `${base}expect:\n  - drops: {}\nseed: .nan\neventBudget: .inf\n`;
     expect(errorLines(text)).toEqual([
-      'x.yaml:19:12  expect[0].drops.reason  is required',
+      'x.yaml:19:12  expect[0].drops.reason  missing required key "reason"',
       'x.yaml:20:7  seed  expected a number, got .nan',
       'x.yaml:21:14  eventBudget  expected a number, got .inf',
     ]);

@@ -259,12 +259,15 @@ async function parseArguments(argv: readonly string[], io: CliIo): Promise<Parse
     .command(
       'schema',
       'print the JSON Schema (draft-07) of scenario files, for editor completion and checking',
-      (y) => y,
-      () => {
-        command = async () => {
-          io.stdout((await import('@lbsim/scenario')).scenarioJsonSchemaText());
-          return 0;
-        };
+      (y) =>
+        y.option('write', {
+          type: 'string',
+          describe:
+            'write it as <dir>/scenario.schema.json instead (the directory must exist; only an lbsim schema is overwritten)',
+        }),
+      (args) => {
+        const directory = args.write as string | readonly string[] | undefined;
+        command = async () => (await import('./commands/schema.ts')).schemaCommand(directory, io);
       },
     )
     .demandCommand(1, 'name a command: run, explain, validate, list, test or schema')

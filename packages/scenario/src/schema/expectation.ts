@@ -45,13 +45,20 @@ export const expectationSchema = z
       .union([nameSchema, z.number().int().min(0)])
       .optional()
       .describe('traffic name or index'),
-    description: z.string().optional(),
-    outcome: z.enum(outcomeNames).optional(),
+    description: z.string().optional().describe('what the expectation checks, in prose; printed with its verdict'),
+    outcome: z
+      .enum(outcomeNames)
+      .optional()
+      .describe('count connections of the traffic item that ended so (with fraction or count; all of them without)'),
     fraction: rangeSchema('share of connections with the outcome, 0..1').optional(),
     count: rangeSchema('number of connections with the outcome').optional(),
     dipsServed: rangeSchema('number of distinct DIPs that served the traffic').optional(),
-    drops: dropsMatcherSchema.optional(),
-    health: healthMatcherSchema.optional(),
+    drops: dropsMatcherSchema
+      .optional()
+      .describe('count packets dropped for a reason (with count; at least one without)'),
+    health: healthMatcherSchema
+      .optional()
+      .describe('what health probes said of DIPs: their verdict at the end, or how often it changed'),
     remapped: z
       .strictObject({ rule: z.string().optional().describe('loadBalancer/rule; all rules when absent') })
       .optional()

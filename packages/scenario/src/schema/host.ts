@@ -14,11 +14,17 @@ const routePrefixSchema = z.string().refine((text) => parseIpv4Prefix(text) !== 
 /** A NIC. Its IP is a DIP when the NIC is in a backend pool. */
 export const nicSchema = z.strictObject({
   name: nameSchema.optional().describe('defaults to <vm>-nic<index>'),
-  ip: ipAddressSchema,
+  ip: ipAddressSchema.describe(
+    "the NIC's private IP address, its DIP in a backend pool (Azure: ipConfigurations[].properties.privateIPAddress)",
+  ),
   subnet: nameSchema
     .optional()
-    .describe('subnet of the virtual network the IP lies in; by default the subnet whose prefix holds it'),
-  networkSecurityGroup: nameSchema.optional().describe('NSG associated with the NIC'),
+    .describe(
+      'subnet of the virtual network the IP lies in; by default the subnet whose prefix holds it (Azure: ipConfigurations[].properties.subnet)',
+    ),
+  networkSecurityGroup: nameSchema
+    .optional()
+    .describe('name of the NSG associated with the NIC (Azure: networkInterfaces properties.networkSecurityGroup)'),
 });
 
 /**
@@ -35,17 +41,35 @@ export const guestRouteSchema = z.strictObject({
 
 /** An HTTP route of an `http` listener. */
 export const httpResponseSchema = z.strictObject({
-  path: z.string().startsWith('/', { error: 'an HTTP path starts with /' }),
-  status: z.number().int().min(100).max(599),
-  bodyBytes: z.number().int().min(0).max(10_000_000).optional(),
-  delay: durationSchema.optional(),
+  path: z
+    .string()
+    .startsWith('/', { error: 'an HTTP path starts with /' })
+    .describe('request path this response answers, exactly'),
+  status: z.number().int().min(100).max(599).describe('HTTP status code of the response'),
+  bodyBytes: z
+    .number()
+    .int()
+    .min(0)
+    .max(10_000_000)
+    .optional()
+    .describe("response body size, bytes; defaults to the listener's bodyBytes"),
+  delay: durationSchema.optional().describe('time the app takes before it answers; none by default'),
 });
 
 /** Settings of an `http` listener. */
 export const httpAppSchema = z.strictObject({
-  responses: z.array(httpResponseSchema).default([]),
-  defaultStatus: z.number().int().min(100).max(599).default(200),
-  bodyBytes: z.number().int().min(0).max(10_000_000).default(512),
+  responses: z
+    .array(httpResponseSchema)
+    .default([])
+    .describe('answers for particular paths; other paths get defaultStatus'),
+  defaultStatus: z
+    .number()
+    .int()
+    .min(100)
+    .max(599)
+    .default(200)
+    .describe('HTTP status code for a path no response names'),
+  bodyBytes: z.number().int().min(0).max(10_000_000).default(512).describe('response body size, bytes'),
   closeAfterResponse: z
     .boolean()
     .default(false)
@@ -56,20 +80,23 @@ export const httpAppSchema = z.strictObject({
 export const ftpAppSchema = z.strictObject({
   passiveAddress: ipAddressSchema.describe('address advertised in PASV replies: the frontend IP clients use'),
   passivePorts: z
-    .strictObject({ from: nonZeroPortSchema, to: nonZeroPortSchema })
+    .strictObject({
+      from: nonZeroPortSchema.describe('first passive data port'),
+      to: nonZeroPortSchema.describe('last passive data port (inclusive)'),
+    })
     .refine((range) => range.from <= range.to, { error: 'from must not exceed to' })
     .describe('passive data ports; each needs its own load-balancing rule'),
-  fileBytes: z.number().int().min(1).max(100_000_000).default(100_000).describe('size of every file served'),
+  fileBytes: z.number().int().min(1).max(100_000_000).default(100_000).describe('size of every file served, bytes'),
 });
 
 /** An application listening on the VM. */
 export const listenerSchema = z.strictObject({
-  protocol: z.enum(['Tcp', 'Udp']).default('Tcp'),
-  port: nonZeroPortSchema,
+  protocol: z.enum(['Tcp', 'Udp']).default('Tcp').describe('transport the app listens on'),
+  port: nonZeroPortSchema.describe("port the app listens on, 1..65535 (a rule's backendPort reaches it)"),
   address: ipAddressSchema.optional().describe('bind to one local address; all by default'),
   app: z.enum(['http', 'echo', 'ftp']).optional().describe('default: http for Tcp, echo for Udp (the only UDP app)'),
-  http: httpAppSchema.optional(),
-  ftp: ftpAppSchema.optional(),
+  http: httpAppSchema.optional().describe('settings of an http app'),
+  ftp: ftpAppSchema.optional().describe('settings of an ftp app (passive mode, RFC 959)'),
 });
 
 /**
@@ -77,18 +104,28 @@ export const listenerSchema = z.strictObject({
  * SNAT (docs/mechanics.md §2.8), so its replies go to a frontend IP and SNAT port.
  */
 export const internetListenerSchema = z.strictObject({
-  protocol: z.enum(['Tcp', 'Udp']).default('Tcp'),
-  port: nonZeroPortSchema,
+  protocol: z.enum(['Tcp', 'Udp']).default('Tcp').describe('transport the server listens on'),
+  port: nonZeroPortSchema.describe('port the server listens on, 1..65535'),
   address: ipAddressSchema.optional().describe("the host's own address (it has only one); optional"),
   app: z.enum(['http', 'echo']).optional().describe('default: http for Tcp, echo for Udp (the only UDP app)'),
-  http: httpAppSchema.optional(),
+  http: httpAppSchema.optional().describe('settings of an http app'),
 });
 
 /** TCP settings of the guest OS (defaults in core/stack/tcp-config.ts). */
 export const tcpSettingsSchema = z.strictObject({
   timestamps: z.boolean().optional().describe('TCP timestamps option; default: on for linux, off for windows'),
-  synRetries: z.number().int().min(0).max(10).optional(),
-  initialRto: durationSchema.optional(),
+  synRetries: z
+    .number()
+    .int()
+    .min(0)
+    .max(10)
+    .optional()
+    .describe(
+      'SYN retransmissions before a connect attempt fails, like Linux net.ipv4.tcp_syn_retries; default 3 (15 s with a 1 s RTO)',
+    ),
+  initialRto: durationSchema
+    .optional()
+    .describe('first retransmission timeout, doubling on each retry; default 1s (RFC 6298 §2.1)'),
   twRecycle: z
     .boolean()
     .optional()
@@ -99,9 +136,15 @@ export const tcpSettingsSchema = z.strictObject({
 
 /** A VM. */
 export const vmSchema = z.strictObject({
-  name: nameSchema,
-  os: z.enum(['linux', 'windows']).default('linux'),
-  nics: z.array(nicSchema).min(1, { error: 'a VM needs at least one NIC' }),
+  name: nameSchema.describe('VM name, unique among hosts, VMs and clients'),
+  os: z
+    .enum(['linux', 'windows'])
+    .default('linux')
+    .describe('guest OS: sets TCP defaults and weak/strong host behaviour'),
+  nics: z
+    .array(nicSchema)
+    .min(1, { error: 'a VM needs at least one NIC' })
+    .describe('network interfaces; the first is the primary (Azure: networkProfile.networkInterfaces)'),
   loopbacks: z.array(ipAddressSchema).default([]).describe('addresses on loopback, e.g. a floating-IP frontend'),
   routes: z
     .array(guestRouteSchema)
@@ -117,8 +160,8 @@ export const vmSchema = z.strictObject({
     .boolean()
     .optional()
     .describe('Windows: netsh weakhostsend=enabled (send from the loopback or another NIC address); Linux always does'),
-  listeners: z.array(listenerSchema).default([]),
-  tcp: tcpSettingsSchema.optional(),
+  listeners: z.array(listenerSchema).default([]).describe('apps listening on the VM'),
+  tcp: tcpSettingsSchema.optional().describe("the guest's TCP settings; lbsim's defaults for its os when absent"),
   outOfOrderFragments: z
     .enum(['drop', 'reassemble'])
     .default('drop')
@@ -131,8 +174,11 @@ export const vmSchema = z.strictObject({
 
 /** A physical host with one Host Agent. */
 export const hostSchema = z.strictObject({
-  name: nameSchema,
-  vms: z.array(vmSchema).min(1, { error: 'a host needs at least one VM' }),
+  name: nameSchema.describe('host name, unique among hosts, VMs and clients'),
+  vms: z
+    .array(vmSchema)
+    .min(1, { error: 'a host needs at least one VM' })
+    .describe('VMs on this host, all served by its Host Agent'),
 });
 
 /**
@@ -140,13 +186,15 @@ export const hostSchema = z.strictObject({
  * reach through outbound SNAT (docs/mechanics.md §2.8).
  */
 export const clientSchema = z.strictObject({
-  name: nameSchema,
-  ip: ipAddressSchema,
+  name: nameSchema.describe('client name, unique among hosts, VMs and clients'),
+  ip: ipAddressSchema.describe(
+    'its public address, outside the virtual network; not loopback, multicast, reserved or link-local',
+  ),
   listeners: z
     .array(internetListenerSchema)
     .default([])
     .describe('servers on this Internet host that VMs connect to; their replies come back through SNAT'),
-  tcp: tcpSettingsSchema.optional(),
+  tcp: tcpSettingsSchema.optional().describe("the client's TCP settings; lbsim's defaults when absent"),
   mtu: z
     .number()
     .int()

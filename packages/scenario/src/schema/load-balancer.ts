@@ -3,6 +3,7 @@
  * frontends, backend pools, probes, load-balancing rules, inbound NAT rules, outbound rules.
  */
 import { z } from 'zod';
+import { describeValue } from '../issue-messages.ts';
 import { ipAddressSchema, nameSchema, portSchema } from './primitives.ts';
 
 /**
@@ -11,16 +12,26 @@ import { ipAddressSchema, nameSchema, portSchema } from './primitives.ts';
  */
 export const forbiddenHttpProbePorts: readonly number[] = [19, 21, 25, 70, 110, 119, 143, 220, 993];
 
+/** The message for port 0 where a port must be 1..65535. */
+const nonZeroPort = (issue: { readonly input?: unknown }) =>
+  `a port is 1..65535 here, got ${describeValue(issue.input)}`;
+
 /** A frontend IP configuration. */
 export const frontendSchema = z.strictObject({
-  name: nameSchema,
-  ip: ipAddressSchema,
-  subnet: nameSchema.optional().describe('internal load balancers: the subnet of the frontend IP'),
+  name: nameSchema.describe('frontend name, unique in the load balancer (Azure: frontendIPConfigurations[].name)'),
+  ip: ipAddressSchema.describe(
+    'the frontend IP (VIP): public load balancers an address outside the virtual network, internal ones an address of it (Azure: publicIPAddress / privateIPAddress)',
+  ),
+  subnet: nameSchema
+    .optional()
+    .describe(
+      'internal load balancers: the subnet of the frontend IP (Azure: frontendIPConfigurations[].properties.subnet)',
+    ),
 });
 
 /** A pool member with a weight (Ananta's weighted selection, docs/mechanics.md §1.1). */
 export const weightedMemberSchema = z.strictObject({
-  name: z.string().describe('VM name, or vm/nic'),
+  name: z.string().describe('the member: a VM name (its primary NIC), or vm/nic'),
   weight: z.number().int().min(0).max(1000).default(1).describe('relative share of new flows; 0 drains the member'),
   adminState: z
     .enum(['None', 'Up', 'Down'])
@@ -32,8 +43,13 @@ export const weightedMemberSchema = z.strictObject({
 
 /** A backend pool: VM names, or `vm/nic` for a NIC other than the primary one, optionally weighted. */
 export const backendPoolSchema = z.strictObject({
-  name: nameSchema,
-  members: z.array(z.union([z.string(), weightedMemberSchema])).default([]),
+  name: nameSchema.describe('pool name, unique in the load balancer (Azure: backendAddressPools[].name)'),
+  members: z
+    .array(z.union([z.string(), weightedMemberSchema]))
+    .default([])
+    .describe(
+      "VM names (primary NIC) or vm/nic, or { name, weight, adminState } (Azure: the NICs' ipConfigurations in the pool)",
+    ),
 });
 
 /** The name of a pool member, written as text or as `{ name, weight }`. */
@@ -54,30 +70,46 @@ export function memberAdminState(member: string | { readonly adminState: 'None' 
 /** A health probe (docs/mechanics.md §2.3). */
 export const probeSchema = z
   .strictObject({
-    name: nameSchema,
-    protocol: z.enum(['Tcp', 'Http', 'Https']),
-    port: portSchema.min(1),
-    requestPath: z.string().startsWith('/').optional(),
+    name: nameSchema.describe('probe name, unique in the load balancer (Azure: probes[].name)'),
+    protocol: z
+      .enum(['Tcp', 'Http', 'Https'])
+      .describe('Tcp: a completed handshake is up; Http(s): a 200 answer is up (Azure: probes[].properties.protocol)'),
+    port: portSchema
+      .min(1, { error: nonZeroPort })
+      .describe('port probed on each DIP, 1..65535 (Azure: probes[].properties.port)'),
+    requestPath: z
+      .string()
+      .startsWith('/', { error: 'a requestPath starts with /' })
+      .optional()
+      .describe('Http(s) probes: the path requested (Azure: probes[].properties.requestPath)'),
     intervalInSeconds: z
       .number()
       .int()
       .min(5, { error: 'intervalInSeconds is at least 5 (Azure minimum)' })
       .max(2_147_483_647)
       .default(5)
-      .describe('seconds between probes; default 5 (the portal default, docs/mechanics.md §2.3)'),
+      .describe(
+        'seconds between probes; default 5 (the portal default, docs/mechanics.md §2.3) (Azure: probes[].properties.intervalInSeconds)',
+      ),
     probeThreshold: z
       .number()
       .int()
       .min(1)
       .max(100)
       .optional()
-      .describe('consecutive results to change state; default 1'),
-    numberOfProbes: z.number().int().min(1).max(100).optional().describe('legacy form of probeThreshold'),
+      .describe('consecutive results to change state; default 1 (Azure: probes[].properties.probeThreshold)'),
+    numberOfProbes: z
+      .number()
+      .int()
+      .min(1)
+      .max(100)
+      .optional()
+      .describe('legacy form of probeThreshold (Azure: probes[].properties.numberOfProbes)'),
     noHealthyBackendsBehavior: z
       .enum(['AllProbedDown', 'AllProbedUp'])
       .default('AllProbedDown')
       .describe(
-        'when every DIP is probed down: AllProbedDown sends new flows nowhere, AllProbedUp sends them to all (docs/mechanics.md §2.3)',
+        'when every DIP is probed down: AllProbedDown sends new flows nowhere, AllProbedUp sends them to all (docs/mechanics.md §2.3) (Azure: probes[].properties.noHealthyBackendsBehavior)',
       ),
   })
   .superRefine((probe, context) => {
@@ -104,27 +136,57 @@ export const probeSchema = z
 /** A load-balancing rule (docs/mechanics.md §2.1, §2.4, §2.6, §2.9). */
 export const ruleSchema = z
   .strictObject({
-    name: nameSchema,
-    frontend: nameSchema,
-    backendPool: nameSchema,
-    probe: nameSchema.optional(),
-    protocol: z.enum(['Tcp', 'Udp', 'All']),
-    frontendPort: portSchema,
-    backendPort: portSchema,
-    loadDistribution: z.enum(['Default', 'SourceIPProtocol', 'SourceIP']).default('Default'),
-    enableFloatingIP: z.boolean().default(false),
+    name: nameSchema.describe('rule name, unique in the load balancer (Azure: loadBalancingRules[].name)'),
+    frontend: nameSchema.describe(
+      'name of the frontend the rule listens on (Azure: loadBalancingRules[].properties.frontendIPConfiguration)',
+    ),
+    backendPool: nameSchema.describe(
+      'name of the backend pool it spreads flows over (Azure: loadBalancingRules[].properties.backendAddressPool)',
+    ),
+    probe: nameSchema
+      .optional()
+      .describe(
+        'name of the health probe that decides which DIPs take new flows; all do without one (Azure: loadBalancingRules[].properties.probe)',
+      ),
+    protocol: z
+      .enum(['Tcp', 'Udp', 'All'])
+      .describe('Tcp, Udp, or All for an HA-ports rule (Azure: loadBalancingRules[].properties.protocol)'),
+    frontendPort: portSchema.describe(
+      'port on the frontend IP, 1..65535; 0 for HA ports (Azure: loadBalancingRules[].properties.frontendPort)',
+    ),
+    backendPort: portSchema.describe(
+      'port on the DIP, 1..65535; 0 for HA ports (Azure: loadBalancingRules[].properties.backendPort)',
+    ),
+    loadDistribution: z
+      .enum(['Default', 'SourceIPProtocol', 'SourceIP'])
+      .default('Default')
+      .describe(
+        'hash of the 5-tuple (Default), 3-tuple (SourceIPProtocol) or 2-tuple (SourceIP) (Azure: loadBalancingRules[].properties.loadDistribution)',
+      ),
+    enableFloatingIP: z
+      .boolean()
+      .default(false)
+      .describe(
+        'DSR: the DIP gets the packet still addressed to the frontend IP (Azure: loadBalancingRules[].properties.enableFloatingIP)',
+      ),
     idleTimeoutInMinutes: z
       .number()
       .int()
       .min(4, { error: 'idleTimeoutInMinutes is 4..30 for load-balancing rules' })
       .max(30, { error: 'idleTimeoutInMinutes is 4..30 for load-balancing rules' })
-      .default(4),
-    enableTcpReset: z.boolean().default(false),
+      .default(4)
+      .describe(
+        'minutes, 4..30: an idle flow is forgotten after this (Azure: loadBalancingRules[].properties.idleTimeoutInMinutes)',
+      ),
+    enableTcpReset: z
+      .boolean()
+      .default(false)
+      .describe('at idle timeout send TCP RST to both ends (Azure: loadBalancingRules[].properties.enableTcpReset)'),
     disableOutboundSnat: z
       .boolean()
       .default(false)
       .describe(
-        "public load balancers: don't give the pool default outbound SNAT through this rule's frontend (needed when an outbound rule covers the pool)",
+        "public load balancers: don't give the pool default outbound SNAT through this rule's frontend (needed when an outbound rule covers the pool) (Azure: loadBalancingRules[].properties.disableOutboundSnat)",
       ),
   })
   .superRefine((rule, context) => {
@@ -154,15 +216,39 @@ export const ruleSchema = z
 
 /** An inbound NAT rule: one frontend port to one VM's port (docs/mechanics.md §2.10). */
 export const inboundNatRuleSchema = z.strictObject({
-  name: nameSchema,
-  frontend: nameSchema,
-  target: z.string().describe('VM name, or vm/nic'),
-  protocol: z.enum(['Tcp', 'Udp']),
-  frontendPort: portSchema.min(1),
-  backendPort: portSchema.min(1),
-  enableFloatingIP: z.boolean().default(false),
-  idleTimeoutInMinutes: z.number().int().min(4).max(30).default(4),
-  enableTcpReset: z.boolean().default(false),
+  name: nameSchema.describe('rule name, unique in the load balancer (Azure: inboundNatRules[].name)'),
+  frontend: nameSchema.describe(
+    'name of the frontend the rule listens on (Azure: inboundNatRules[].properties.frontendIPConfiguration)',
+  ),
+  target: z
+    .string()
+    .describe('the VM (its primary NIC), or vm/nic (Azure: inboundNatRules[].properties.backendIPConfiguration)'),
+  protocol: z.enum(['Tcp', 'Udp']).describe('Tcp or Udp (Azure: inboundNatRules[].properties.protocol)'),
+  frontendPort: portSchema
+    .min(1, { error: nonZeroPort })
+    .describe('port on the frontend IP, 1..65535 (Azure: inboundNatRules[].properties.frontendPort)'),
+  backendPort: portSchema
+    .min(1, { error: nonZeroPort })
+    .describe("port on the target's NIC, 1..65535 (Azure: inboundNatRules[].properties.backendPort)"),
+  enableFloatingIP: z
+    .boolean()
+    .default(false)
+    .describe(
+      'DSR: the VM gets the packet still addressed to the frontend IP (Azure: inboundNatRules[].properties.enableFloatingIP)',
+    ),
+  idleTimeoutInMinutes: z
+    .number()
+    .int()
+    .min(4, { error: 'idleTimeoutInMinutes is 4..30 for inbound NAT rules' })
+    .max(30, { error: 'idleTimeoutInMinutes is 4..30 for inbound NAT rules' })
+    .default(4)
+    .describe(
+      'minutes, 4..30: an idle flow is forgotten after this (Azure: inboundNatRules[].properties.idleTimeoutInMinutes)',
+    ),
+  enableTcpReset: z
+    .boolean()
+    .default(false)
+    .describe('at idle timeout send TCP RST to both ends (Azure: inboundNatRules[].properties.enableTcpReset)'),
 });
 
 /**
@@ -170,13 +256,20 @@ export const inboundNatRuleSchema = z.strictObject({
  * through the rule's frontend IPs, for its protocols.
  */
 export const outboundRuleSchema = z.strictObject({
-  name: nameSchema,
+  name: nameSchema.describe('rule name, unique in the load balancer (Azure: outboundRules[].name)'),
   frontends: z
     .array(nameSchema)
     .min(1, { error: 'an outbound rule needs at least one frontend' })
-    .describe('frontend IPs the pool leaves with, used one at a time in this order'),
-  backendPool: nameSchema,
-  protocol: z.enum(['Tcp', 'Udp', 'All']).default('All').describe('protocols it SNATs; All is TCP and UDP'),
+    .describe(
+      'names of the frontends the pool leaves with, used one at a time in this order (Azure: outboundRules[].properties.frontendIPConfigurations)',
+    ),
+  backendPool: nameSchema.describe(
+    'name of the backend pool whose VMs it SNATs (Azure: outboundRules[].properties.backendAddressPool)',
+  ),
+  protocol: z
+    .enum(['Tcp', 'Udp', 'All'])
+    .default('All')
+    .describe('protocols it SNATs; All is TCP and UDP (Azure: outboundRules[].properties.protocol)'),
   allocatedOutboundPorts: z
     .number()
     .int()
@@ -188,7 +281,7 @@ export const outboundRuleSchema = z.strictObject({
     })
     .optional()
     .describe(
-      'SNAT ports per VM over all the frontends; 0 or absent: the default table by pool size (1024 for up to 50 VMs)',
+      'SNAT ports per VM over all the frontends, a multiple of 8; 0 or absent: the default table by pool size (1024 for up to 50 VMs) (Azure: outboundRules[].properties.allocatedOutboundPorts)',
     ),
   idleTimeoutInMinutes: z
     .number()
@@ -196,22 +289,44 @@ export const outboundRuleSchema = z.strictObject({
     .min(4, { error: 'idleTimeoutInMinutes is 4..120 for outbound rules' })
     .max(120, { error: 'idleTimeoutInMinutes is 4..120 for outbound rules' })
     .default(4)
-    .describe('an idle outbound flow releases its SNAT port after this'),
+    .describe(
+      'minutes, 4..120: an idle outbound flow releases its SNAT port after this (Azure: outboundRules[].properties.idleTimeoutInMinutes)',
+    ),
   enableTcpReset: z
     .boolean()
     .default(false)
-    .describe('at idle timeout send TCP RST to both ends of an established flow'),
+    .describe(
+      'at idle timeout send TCP RST to both ends of an established flow (Azure: outboundRules[].properties.enableTcpReset)',
+    ),
 });
 
 /** A load balancer. */
 export const loadBalancerSchema = z.strictObject({
-  name: nameSchema,
-  type: z.enum(['public', 'internal']).default('public'),
-  sku: z.enum(['Standard', 'Basic']).default('Standard'),
-  frontends: z.array(frontendSchema).min(1, { error: 'a load balancer needs at least one frontend' }),
-  backendPools: z.array(backendPoolSchema).default([]),
-  probes: z.array(probeSchema).default([]),
-  rules: z.array(ruleSchema).default([]),
-  inboundNatRules: z.array(inboundNatRuleSchema).default([]),
-  outboundRules: z.array(outboundRuleSchema).default([]),
+  name: nameSchema.describe('load balancer name, unique in the scenario'),
+  type: z
+    .enum(['public', 'internal'])
+    .default('public')
+    .describe('public: frontends are Internet addresses; internal: addresses of the virtual network'),
+  sku: z
+    .enum(['Standard', 'Basic'])
+    .default('Standard')
+    .describe('Azure: sku.name; lbsim simulates Standard (Basic is retired)'),
+  frontends: z
+    .array(frontendSchema)
+    .min(1, { error: 'a load balancer needs at least one frontend' })
+    .describe('frontend IP configurations (Azure: properties.frontendIPConfigurations)'),
+  backendPools: z
+    .array(backendPoolSchema)
+    .default([])
+    .describe('backend address pools (Azure: properties.backendAddressPools)'),
+  probes: z.array(probeSchema).default([]).describe('health probes (Azure: properties.probes)'),
+  rules: z.array(ruleSchema).default([]).describe('load-balancing rules (Azure: properties.loadBalancingRules)'),
+  inboundNatRules: z
+    .array(inboundNatRuleSchema)
+    .default([])
+    .describe('inbound NAT rules (Azure: properties.inboundNatRules)'),
+  outboundRules: z
+    .array(outboundRuleSchema)
+    .default([])
+    .describe('outbound SNAT rules (Azure: properties.outboundRules)'),
 });

@@ -46,24 +46,65 @@ export const nsgPortRangeSchema = z
   });
 
 const ruleShape = {
-  name: nameSchema,
-  description: z.string().optional(),
+  name: nameSchema.describe('rule name, unique in the NSG (Azure: securityRules[].name)'),
+  description: z.string().optional().describe('free text (Azure: securityRules[].properties.description)'),
   priority: z
     .number()
     .int({ error: 'an NSG rule priority is a whole number 100..4096' })
     .min(100, { error: 'an NSG rule priority is 100..4096 (lower numbers are processed first)' })
-    .max(4096, { error: 'an NSG rule priority is 100..4096 (lower numbers are processed first)' }),
-  direction: z.enum(['Inbound', 'Outbound']),
-  access: z.enum(['Allow', 'Deny']),
-  protocol: z.enum(['Tcp', 'Udp', 'Icmp', 'Esp', 'Ah', '*']),
-  sourceAddressPrefix: nsgAddressPrefixSchema.optional(),
-  sourceAddressPrefixes: z.array(nsgAddressPrefixSchema).min(1).optional(),
-  sourcePortRange: nsgPortRangeSchema.optional(),
-  sourcePortRanges: z.array(nsgPortRangeSchema).min(1).optional(),
-  destinationAddressPrefix: nsgAddressPrefixSchema.optional(),
-  destinationAddressPrefixes: z.array(nsgAddressPrefixSchema).min(1).optional(),
-  destinationPortRange: nsgPortRangeSchema.optional(),
-  destinationPortRanges: z.array(nsgPortRangeSchema).min(1).optional(),
+    .max(4096, { error: 'an NSG rule priority is 100..4096 (lower numbers are processed first)' })
+    .describe('100..4096; lower numbers are processed first (Azure: securityRules[].properties.priority)'),
+  direction: z
+    .enum(['Inbound', 'Outbound'])
+    .describe('traffic the rule applies to (Azure: securityRules[].properties.direction)'),
+  access: z.enum(['Allow', 'Deny']).describe('what a match does (Azure: securityRules[].properties.access)'),
+  protocol: z
+    .enum(['Tcp', 'Udp', 'Icmp', 'Esp', 'Ah', '*'])
+    .describe('protocol matched; * is any (Azure: securityRules[].properties.protocol)'),
+  sourceAddressPrefix: nsgAddressPrefixSchema
+    .optional()
+    .describe(
+      '*, a service tag, an address or a prefix; * when absent (Azure: securityRules[].properties.sourceAddressPrefix)',
+    ),
+  sourceAddressPrefixes: z
+    .array(nsgAddressPrefixSchema)
+    .min(1)
+    .optional()
+    .describe(
+      'several source prefixes, instead of sourceAddressPrefix (Azure: securityRules[].properties.sourceAddressPrefixes)',
+    ),
+  sourcePortRange: nsgPortRangeSchema
+    .optional()
+    .describe('*, a port or first-last; * when absent (Azure: securityRules[].properties.sourcePortRange)'),
+  sourcePortRanges: z
+    .array(nsgPortRangeSchema)
+    .min(1)
+    .optional()
+    .describe(
+      'several source port ranges, instead of sourcePortRange (Azure: securityRules[].properties.sourcePortRanges)',
+    ),
+  destinationAddressPrefix: nsgAddressPrefixSchema
+    .optional()
+    .describe(
+      '*, a service tag, an address or a prefix; * when absent (Azure: securityRules[].properties.destinationAddressPrefix)',
+    ),
+  destinationAddressPrefixes: z
+    .array(nsgAddressPrefixSchema)
+    .min(1)
+    .optional()
+    .describe(
+      'several destination prefixes, instead of destinationAddressPrefix (Azure: securityRules[].properties.destinationAddressPrefixes)',
+    ),
+  destinationPortRange: nsgPortRangeSchema
+    .optional()
+    .describe('*, a port or first-last; * when absent (Azure: securityRules[].properties.destinationPortRange)'),
+  destinationPortRanges: z
+    .array(nsgPortRangeSchema)
+    .min(1)
+    .optional()
+    .describe(
+      'several destination port ranges, instead of destinationPortRange (Azure: securityRules[].properties.destinationPortRanges)',
+    ),
 };
 
 const pairs = [
@@ -87,6 +128,9 @@ export type SecurityRuleInput = z.output<typeof securityRuleSchema>;
 
 /** A network security group. */
 export const networkSecurityGroupSchema = z.strictObject({
-  name: nameSchema,
-  securityRules: z.array(securityRuleSchema).default([]),
+  name: nameSchema.describe('NSG name, unique in the scenario; subnets and NICs name it'),
+  securityRules: z
+    .array(securityRuleSchema)
+    .default([])
+    .describe("the group's rules, besides Azure's default rules (Azure: properties.securityRules)"),
 });

@@ -25,7 +25,7 @@ export const flowTableSchema = z.strictObject({
     .min(0)
     .max(100_000_000)
     .default(1_000_000)
-    .describe('most one-packet flows a Mux keeps; beyond it new flows are forwarded statelessly'),
+    .describe('most one-packet flows a Mux keeps (flows); beyond it new flows are forwarded statelessly'),
   trustedQuota: z.number().int().min(0).max(100_000_000).default(4_000_000).describe('most trusted flows a Mux keeps'),
   untrustedIdleTimeout: durationSchema
     .prefault('10s')
@@ -34,7 +34,7 @@ export const flowTableSchema = z.strictObject({
 
 /** A hand-set Maglev permutation for one DIP, to check the algorithm by hand on small tables. */
 export const maglevPermutationSchema = z.strictObject({
-  dip: ipAddressSchema,
+  dip: ipAddressSchema.describe('the DIP (a NIC address in a backend pool) this permutation is for'),
   offset: z.number().int().min(0).describe('first preferred slot, 0..M-1'),
   skip: z.number().int().min(1).describe('stride, 1..M-1'),
 });
@@ -99,7 +99,7 @@ export const networkSchema = z.strictObject({
     .enum(['flow', 'naive-hash'])
     .default('flow')
     .describe('how Muxes route ICMP errors sent to a VIP: by the flow they quote, or by a naive hash'),
-  latency: latencySchema.prefault({}),
+  latency: latencySchema.prefault({}).describe('one-way latency of each kind of link'),
   configLatency: durationSchema.prefault('10ms').describe('time for the manager to program a Mux or Host Agent'),
   healthLatency: durationSchema
     .prefault('100ms')
@@ -122,7 +122,7 @@ export const networkSchema = z.strictObject({
     .array(maglevPermutationSchema)
     .default([])
     .describe("hand-set (offset, skip) per DIP, as in the Maglev paper's worked example; others are hashed"),
-  flowTable: flowTableSchema.prefault({}),
+  flowTable: flowTableSchema.prefault({}).describe("limits of each Mux's flow table (docs/mechanics.md §1.3)"),
   bgpHoldTime: durationSchema
     .prefault('30s')
     .describe('how long the router keeps sending to a dead Mux before withdrawing it (Ananta §3.3.4)'),

@@ -2,28 +2,27 @@
  * Building blocks of the scenario schema: names, addresses, ports, durations.
  */
 import { z } from 'zod';
-import { describeValue } from '../issue-messages.ts';
+import { describeValue, unlessMissing } from '../issue-messages.ts';
 
 /** A name of a host, VM, load balancer, rule…: letters, digits, `.`, `_`, `-`; up to 80. */
-export const nameSchema = z.string({ error: 'expected a name' }).regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$/, {
-  error: 'a name starts with a letter or digit and has only letters, digits, ".", "_" and "-" (up to 80)',
-});
+export const nameSchema = z
+  .string({ error: unlessMissing('expected a name') })
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$/, {
+    error: 'a name starts with a letter or digit and has only letters, digits, ".", "_" and "-" (up to 80)',
+  });
 
 /** A dotted-quad IPv4 address. */
 export const ipAddressSchema = z.ipv4({
-  error: (issue) =>
-    issue.input === undefined
-      ? 'an IPv4 address is required'
-      : `expected an IPv4 address such as 10.1.0.4, got ${describeValue(issue.input)}`,
+  error: unlessMissing((issue) => `expected an IPv4 address such as 10.1.0.4, got ${describeValue(issue.input)}`),
 });
 
 /** An IPv4 prefix in CIDR notation. */
 export const prefixSchema = z.cidrv4({
-  error: (issue) => `expected an IPv4 prefix such as 10.0.0.0/24, got ${describeValue(issue.input)}`,
+  error: unlessMissing((issue) => `expected an IPv4 prefix such as 10.0.0.0/24, got ${describeValue(issue.input)}`),
 });
 
 /** A TCP or UDP port, 0..65535. */
-const portRange = (issue: { readonly input?: unknown }) => `a port is 0..65535, got ${describeValue(issue.input)}`;
+const portRange = unlessMissing((issue) => `a port is 0..65535, got ${describeValue(issue.input)}`);
 export const portSchema = z
   .number({ error: portRange })
   .int({ error: portRange })
@@ -59,7 +58,7 @@ export function parseDurationNs(text: string): number | undefined {
  * to integer nanoseconds. A bare number is refused: units must be explicit.
  */
 export const durationSchema = z
-  .string({ error: 'expected a duration with a unit, such as 30s, 250ms or 4min' })
+  .string({ error: unlessMissing('expected a duration with a unit, such as 30s, 250ms or 4min') })
   .regex(durationPattern, { error: 'expected a duration with a unit, such as 30s, 250ms or 4min' })
   .transform((text, context) => {
     const ns = parseDurationNs(text);
@@ -74,8 +73,8 @@ export const durationSchema = z
 export function rangeSchema(description: string) {
   return z
     .strictObject({
-      min: z.number().min(0).optional(),
-      max: z.number().min(0).optional(),
+      min: z.number().min(0).optional().describe('least value that passes (inclusive); no lower bound when absent'),
+      max: z.number().min(0).optional().describe('greatest value that passes (inclusive); no upper bound when absent'),
     })
     .describe(description)
     .refine((range) => range.min === undefined || range.max === undefined || range.min <= range.max, {

@@ -17,20 +17,47 @@ import { virtualNetworkSchema } from './virtual-network.ts';
 /** The whole scenario. */
 export const scenarioSchema = z.strictObject({
   $schema: z.string().optional().describe('JSON Schema reference for editors; ignored'),
-  name: nameSchema,
-  description: z.string().default(''),
+  name: nameSchema.describe('scenario name, shown in reports'),
+  description: z.string().default('').describe('what the scenario shows, in prose; printed by lbsim list'),
   seed: z.number().int().min(0).max(0xffffffff).default(1).describe('root seed of every random stream'),
   duration: durationSchema.prefault('60s').describe('virtual time the run lasts'),
-  eventBudget: z.number().int().min(1).max(1_000_000_000).optional().describe('most events a run may process'),
-  network: networkSchema.prefault({}),
-  virtualNetwork: virtualNetworkSchema.optional(),
-  networkSecurityGroups: z.array(networkSecurityGroupSchema).default([]),
-  hosts: z.array(hostSchema).min(1, { error: 'a scenario needs at least one host' }),
-  clients: z.array(clientSchema).default([]),
-  loadBalancers: z.array(loadBalancerSchema).default([]),
-  traffic: z.array(trafficSchema).default([]),
-  events: z.array(eventSchema).default([]),
-  expect: z.array(expectationSchema).default([]),
+  eventBudget: z
+    .number()
+    .int()
+    .min(1)
+    .max(1_000_000_000)
+    .optional()
+    .describe('most simulation events a run may process (a bound on runaway scenarios)'),
+  network: networkSchema
+    .prefault({})
+    .describe('the datacenter: Mux pool, links, latencies, flow hash, SNAT allocation'),
+  virtualNetwork: virtualNetworkSchema
+    .optional()
+    .describe(
+      'the Azure virtual network the VMs are in; without it, one is implied holding exactly the NIC and internal frontend addresses',
+    ),
+  networkSecurityGroups: z
+    .array(networkSecurityGroupSchema)
+    .default([])
+    .describe('Azure network security groups (Microsoft.Network/networkSecurityGroups)'),
+  hosts: z
+    .array(hostSchema)
+    .min(1, { error: 'a scenario needs at least one host' })
+    .describe('physical hosts, each with a Host Agent and its VMs'),
+  clients: z
+    .array(clientSchema)
+    .default([])
+    .describe('hosts on the Internet: sources of traffic, and servers VMs reach through SNAT'),
+  loadBalancers: z
+    .array(loadBalancerSchema)
+    .default([])
+    .describe('Azure load balancers (Microsoft.Network/loadBalancers)'),
+  traffic: z.array(trafficSchema).default([]).describe('connections to open during the run'),
+  events: z.array(eventSchema).default([]).describe('changes at virtual times: failures, pool changes, NSG edits'),
+  expect: z
+    .array(expectationSchema)
+    .default([])
+    .describe('what the run must show; lbsim run and lbsim test exit 1 when one is not met'),
 });
 
 /** A scenario after validation, with every default filled in and durations in ns. */

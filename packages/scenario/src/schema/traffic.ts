@@ -14,16 +14,26 @@ export const trafficSchema = z.strictObject({
     .string()
     .regex(targetPattern, { error: 'expected address:port, such as 10.1.0.100:80' })
     .describe('destination address:port, usually a frontend'),
-  protocol: z.enum(['Tcp', 'Udp']).default('Tcp'),
-  connections: z.number().int().min(1).max(10_000_000).default(1),
-  startAt: durationSchema.prefault('1s'),
-  every: durationSchema.prefault('100ms'),
+  protocol: z.enum(['Tcp', 'Udp']).default('Tcp').describe('transport of each exchange'),
+  connections: z
+    .number()
+    .int()
+    .min(1)
+    .max(10_000_000)
+    .default(1)
+    .describe('how many connections (UDP: exchanges) to open, one every `every`'),
+  startAt: durationSchema.prefault('1s').describe('virtual time the first connection opens'),
+  every: durationSchema.prefault('100ms').describe('interval between connection openings'),
   app: z
     .enum(['http', 'echo', 'ftp'])
     .default('http')
     .describe('TCP: an HTTP GET of path, echo of requestBytes, or a passive FTP download of path'),
-  path: z.string().startsWith('/').default('/'),
-  requestBytes: z.number().int().min(0).max(65_507).default(100).describe('echo request or UDP payload size'),
+  path: z
+    .string()
+    .startsWith('/', { error: 'a path starts with /' })
+    .default('/')
+    .describe('http: the path requested; ftp: the file downloaded'),
+  requestBytes: z.number().int().min(0).max(65_507).default(100).describe('echo request or UDP payload size, bytes'),
   timeout: durationSchema.prefault('5s').describe('UDP: how long to wait for a reply'),
   requests: z
     .number()
