@@ -23,7 +23,7 @@ function seedProblem(seed: number | undefined): string | undefined {
 /** What parsing an `lbsim` command line gave: the command to run, help text, or a failure. */
 interface ParsedArguments {
   /** Runs the command the arguments name; `undefined` for help or on failure. */
-  readonly command: (() => ExitCode) | undefined;
+  readonly command: (() => ExitCode | Promise<ExitCode>) | undefined;
   /** Help text, or yargs' usage text on a failure. */
   readonly output: string;
   /** What is wrong with the arguments, in one line. */
@@ -32,7 +32,7 @@ interface ParsedArguments {
 
 /** Parses `argv` into the command it names, without running it. */
 async function parseArguments(argv: readonly string[], io: CliIo): Promise<ParsedArguments> {
-  let command: (() => ExitCode) | undefined;
+  let command: (() => ExitCode | Promise<ExitCode>) | undefined;
   let failure: string | undefined;
   const parser = yargs([...argv])
     .scriptName('lbsim')

@@ -65,7 +65,7 @@ function refusalToWriteReport(path: string, input: string, captures: readonly st
  * Runs the scenario. Exit 0 when every expectation is met, 1 when one is not, 2 when the file
  * is invalid, an output cannot be written, or the run hit its event budget.
  */
-export function runCommand(options: RunCommandOptions, io: CliIo): ExitCode {
+export async function runCommand(options: RunCommandOptions, io: CliIo): Promise<ExitCode> {
   const loaded = loadScenarioFile(options.file);
   if (!loaded.ok) {
     io.stderr(formatDiagnostics(loaded.errors, loaded.warnings));
@@ -153,7 +153,7 @@ export function runCommand(options: RunCommandOptions, io: CliIo): ExitCode {
     );
   }
   if (options.reportFile !== undefined && counters !== undefined) {
-    const written = writeReport(options.reportFile, scenario, options, result, counters, recorder, progress, io);
+    const written = await writeReport(options.reportFile, scenario, options, result, counters, recorder, progress, io);
     if (written !== undefined) return written;
   }
   if (result.status.kind === 'event-budget-exhausted') {
@@ -165,8 +165,8 @@ export function runCommand(options: RunCommandOptions, io: CliIo): ExitCode {
   return result.expectationsMet ? 0 : 1;
 }
 
-/** Builds and writes the report; returns exit code 2 when it cannot be written, else `undefined`. */
-function writeReport(
+/** Builds and writes the report; resolves to exit code 2 when it cannot be written, else `undefined`. */
+async function writeReport(
   path: string,
   scenario: Scenario,
   options: RunCommandOptions,
@@ -175,13 +175,13 @@ function writeReport(
   recorder: SequenceRecorder | undefined,
   progress: (label: string) => Progress,
   io: CliIo,
-): ExitCode | undefined {
+): Promise<ExitCode | undefined> {
   const missing = describeMissingConnections(result, options.connections);
   if (missing !== undefined) io.stderr(`lbsim: report: ${missing}\n`);
   const bar = progress('report');
   let page: string;
   try {
-    page = buildReport({
+    page = await buildReport({
       scenario,
       scenarioFile: options.file,
       result,
