@@ -200,6 +200,7 @@ function describeMode(explanation: Explanation): string {
 
 /** Why things failed: every explanation, with its evidence, cause, failure mode and fix. */
 function renderExplanations(result: RunResult): string {
+  const connections = connectionsVerdictOf(result);
   const items = result.explanations.map((explanation) => {
     const evidence = explanation.evidence.map(
       (item) =>
@@ -219,6 +220,7 @@ function renderExplanations(result: RunResult): string {
   });
   return [
     '<section id="explanations"><h2>Why it failed</h2>',
+    connections.className === 'not-met' ? `<p class="lead bad">${text(connections.words)}.</p>` : '',
     ...(items.length === 0
       ? ['<p class="good">Nothing to explain: every connection succeeded and no probe marked a DIP down.</p>']
       : items),

@@ -55,11 +55,12 @@ svg.sequence .message line { stroke: #37474f; stroke-width: 1.3; }
 svg.sequence marker path { fill: #37474f; }
 svg.sequence .label { font-size: 11px; text-anchor: middle; fill: var(--ink); paint-order: stroke; stroke: #fff; stroke-width: 3px; }
 svg.sequence .time { font-size: 10.5px; fill: var(--muted); font-family: ui-monospace, "DejaVu Sans Mono", monospace; }
-svg.sequence .message.failing line { stroke: var(--bad); stroke-width: 2; }
+svg.sequence .message.failing line { stroke: var(--bad); stroke-width: 1.8; }
 svg.sequence .message.failing .label { fill: var(--bad); font-weight: 700; }
 svg.sequence marker.failing path { fill: var(--bad); }
 svg.sequence .elided rect { fill: #eceff1; stroke: #b0bec5; stroke-dasharray: 3 3; }
 svg.sequence .elided text { font-size: 11px; font-style: italic; fill: var(--muted); text-anchor: middle; }
+svg.sequence .drop-label.end { text-anchor: end; }
 svg.sequence .drop path { stroke: var(--bad); stroke-width: 2.5; }
 svg.sequence .drop-label { font-size: 11px; font-weight: 700; fill: var(--bad); paint-order: stroke; stroke: #fff; stroke-width: 3px; }
 svg .state.up { fill: #66bb6a; }
@@ -87,6 +88,8 @@ p.elided-note { color: var(--muted); max-width: 80em; }
 dl.verdicts { display: grid; grid-template-columns: max-content auto; gap: 8px 14px; align-items: center; margin: 8px 0 12px; }
 dl.verdicts dt { font-weight: 600; }
 dl.verdicts dd { margin: 0; }
+p.lead { font-size: 15px; font-weight: 600; }
+p.lead.bad { color: var(--bad); }
 .nowrap { white-space: nowrap; }
 .hint { color: var(--muted); font-size: 12px; }
 svg .tick line, svg .grid { stroke: #dfe4e8; }

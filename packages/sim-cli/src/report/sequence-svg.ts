@@ -12,12 +12,12 @@ import { type NodeKind, nodeKindNames, nodeKindOrder } from './node-kinds.ts';
 import type { SequenceRow, SequenceStep } from './report-model.ts';
 
 const timeColumnPx = 96;
-const laneWidthPx = 150;
+const laneWidthPx = 140;
 const headerPx = 48;
 const rowPx = 26;
 const footerPx = 12;
-/** Room right of the last lifeline for the label of a drop there. */
-const dropLabelPx = 190;
+/** Room right of the last lifeline (a drop there is labelled on its left). */
+const rightMarginPx = 16;
 
 /** The lifelines of a diagram: the nodes (in order of first use), ordered by kind then first use. */
 export function lanesOf(nodes: readonly string[], kinds: ReadonlyMap<string, NodeKind>): string[] {
@@ -45,14 +45,15 @@ export function renderSequenceSvg(
 ): string {
   const lanes = lanesOf(nodes, kinds);
   const laneX = new Map(lanes.map((lane, i) => [lane, timeColumnPx + laneWidthPx / 2 + i * laneWidthPx]));
-  const width = timeColumnPx + lanes.length * laneWidthPx + dropLabelPx;
+  const width = timeColumnPx + lanes.length * laneWidthPx + rightMarginPx;
+  const lastLaneX = timeColumnPx + laneWidthPx / 2 + (lanes.length - 1) * laneWidthPx;
   const height = headerPx + rows.length * rowPx + footerPx;
   const marker = `${id}-arrow`;
   const failingMarker = `${id}-arrow-failing`;
   const parts: string[] = [
     `<svg class="sequence" xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="sequence diagram">`,
     `<defs><marker id="${marker}" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z"/></marker>` +
-      `<marker id="${failingMarker}" class="failing" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z"/></marker></defs>`,
+      `<marker id="${failingMarker}" class="failing" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="5" markerHeight="5" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z"/></marker></defs>`,
   ];
   for (const lane of lanes) {
     const x = laneX.get(lane) as number;
@@ -75,7 +76,8 @@ export function renderSequenceSvg(
     if (step.kind === 'message') {
       parts.push(renderMessage(row.number, step, laneX, y, step.failing ? failingMarker : marker));
     } else {
-      parts.push(renderDrop(row.number, step, laneX.get(step.node) as number, y));
+      const x = laneX.get(step.node) as number;
+      parts.push(renderDrop(row.number, step, x, y, x === lastLaneX ? 'left' : 'right'));
     }
   });
   parts.push('</svg>');
@@ -99,12 +101,22 @@ function renderMessage(
   );
 }
 
-function renderDrop(number: number, step: Extract<SequenceStep, { kind: 'drop' }>, x: number, y: number): string {
+function renderDrop(
+  number: number,
+  step: Extract<SequenceStep, { kind: 'drop' }>,
+  x: number,
+  y: number,
+  side: 'left' | 'right',
+): string {
   const size = 6;
+  const label =
+    side === 'right'
+      ? `<text class="drop-label" x="${x + 10}" y="${y + 4}">`
+      : `<text class="drop-label end" x="${x - 10}" y="${y + 4}">`;
   return (
     `<g class="drop"><title>${escapeHtml(`#${number} dropped at ${step.node}: ${step.reason}: ${step.note}`)}</title>` +
     `<path d="M${x - size},${y - size} L${x + size},${y + size} M${x - size},${y + size} L${x + size},${y - size}"/>` +
-    `<text class="drop-label" x="${x + 10}" y="${y + 4}">${escapeHtml(`${number}. DROP ${step.reason}`)}</text></g>`
+    `${label}${escapeHtml(`${number}. DROP ${step.reason}`)}</text></g>`
   );
 }
 
