@@ -242,7 +242,7 @@ function renderSequences(
   );
   return [
     '<section id="sequences"><h2>Sequence diagrams</h2>',
-    '<p>One per selected connection: for each traffic item the first connection of every failing outcome and the first that succeeded (or the ones named with <span class="mono">--connection</span>). Arrows are packets crossing a link; a red cross is a drop.</p>',
+    '<p>One per selected connection: for each traffic item the first connection of every failing outcome and the first that succeeded (or the ones named with <span class="mono">--connection</span>). Arrows are packets crossing a link; a red cross is a drop; red arrows are RSTs and ICMP messages. A long connection shows its first steps, every drop, RST and ICMP message with the steps around it, and its last steps; a grey band says how many quiet steps were elided there.</p>',
     ...(parts.length === 0 ? ['<p class="empty">No connections to draw.</p>'] : parts),
     '</section>',
   ].join('\n');
