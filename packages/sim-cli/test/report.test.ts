@@ -11,6 +11,7 @@ import { main } from '../src/index.ts';
 import { renderProbeTimelineSvg, stateIntervals } from '../src/report/probe-timeline-svg.ts';
 import { selectConnections } from '../src/report/select-connections.ts';
 import { renderSnatChartSvg } from '../src/report/snat-chart-svg.ts';
+import { crosses } from './geometry.ts';
 
 const root = join(import.meta.dirname, '../../..');
 const floating = join(root, 'scenarios/floating-ip-no-loopback/broken.yaml');
@@ -109,6 +110,29 @@ describe('lbsim run --report', () => {
     expect(topology).toContain('<path class="config" data-from="pool:web-lb/web" data-to="vm:web-4"');
     // The router's links go to the Muxes and the hosts directly, none through a Mux.
     expect(topology).toContain('<path class="link" data-from="router:router" data-to="host:host-a"');
+    // As drawn: no line passes through a box it does not join.
+    const boxes = [
+      ...topology.matchAll(
+        /<g class="node [^"]*" data-node="([^"]+)">(?:<title>[^<]*<\/title>)?<rect x="([\d.]+)" y="([\d.]+)" width="([\d.]+)" height="([\d.]+)"/g,
+      ),
+    ].map((m) => ({ id: m[1] as string, x: Number(m[2]), y: Number(m[3]), width: Number(m[4]), height: Number(m[5]) }));
+    const lines = [
+      ...topology.matchAll(/<path class="(?:link|config)" data-from="([^"]+)" data-to="([^"]+)" d="([^"]+)"/g),
+    ];
+    expect(boxes.length).toBe(19);
+    expect(lines.length).toBeGreaterThan(20);
+    const crossings = lines.flatMap(([, from, to, d]) => {
+      const points = [...(d as string).matchAll(/[ML]([\d.]+),([\d.]+)/g)].map(
+        (m) => [Number(m[1]), Number(m[2])] as const,
+      );
+      return boxes
+        .filter((box) => box.id !== from && box.id !== to)
+        .filter((box) =>
+          points.slice(1).some((point, i) => crosses(points[i] as readonly [number, number], point, box)),
+        )
+        .map((box) => `${from} → ${to} crosses ${box.id}`);
+    });
+    expect(crossings).toEqual([]);
     const probes = await report(quickstart);
     expect(probes).toContain('data-node="probe:internal-lb/lbprobe"');
     expect(probes).toContain('<path class="config" data-from="probe:internal-lb/lbprobe" data-to="rule:internal-lb/');
