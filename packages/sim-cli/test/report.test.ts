@@ -71,6 +71,8 @@ describe('lbsim run --report', () => {
     expect(drops.filter((drop) => drop === 'mux-2 mux-down').length).toBeGreaterThanOrEqual(5);
     expect(drops).toContain('web-2 tcp-no-connection');
     expect(diagram).toMatch(/<g class="message failing"><title>#\d+ [^<]*\[RST\][^<]*<\/title>/);
+    expect(diagram).toContain('<g class="lane mux failed"><title>mux-2: failed at 20s, down at the end</title>');
+    expect(diagram).toMatch(/<text class="lane-kind" x="[\d.]+" y="34">Mux, failed at 20s<\/text>/);
     expect(diagram).toMatch(/<g class="elided">[\s\S]*?>\d+ steps elided: no drop, RST or ICMP among them</);
     expect(article).toMatch(/\d+ of \d+ steps shown: the first, every drop, RST and ICMP message/);
     // The step numbers count every step, shown or not: after the gap they go on from where the elided ones end.

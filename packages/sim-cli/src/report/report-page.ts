@@ -45,7 +45,7 @@ export function renderReportPage(input: ReportInput): string {
       : [renderOutcome(result), renderExplanations(result)]),
     renderTopology(input),
     renderTraffic(result),
-    renderSequences(input.sequences, kinds, result.explanations),
+    renderSequences(input.sequences, kinds, result.explanations, failedMuxesOf(input)),
     renderProbes(input),
     renderSnat(input),
     renderCounters(input),
@@ -228,16 +228,27 @@ function renderExplanations(result: RunResult): string {
   ].join('\n');
 }
 
+/** Mux name → when it failed (from the topology's failed Muxes), for the sequence lanes. */
+function failedMuxesOf(input: ReportInput): Map<string, string> {
+  return new Map(
+    input.topologyLayout.nodes
+      .filter((node) => node.kind === 'mux' && node.failure !== undefined)
+      .map((node) => [node.title, node.failure as string]),
+  );
+}
+
 function renderSequences(
   sequences: readonly ConnectionSequence[],
   kinds: ReadonlyMap<string, NodeKind>,
   explanations: readonly Explanation[],
+  failedMuxes: ReadonlyMap<string, string>,
 ): string {
   const parts = sequences.map((sequence) =>
     renderSequence(
       sequence,
       kinds,
       explanations.find((explanation) => explanation.connections.includes(sequence.connection.id)),
+      failedMuxes,
     ),
   );
   return [
@@ -252,6 +263,7 @@ function renderSequence(
   sequence: ConnectionSequence,
   kinds: ReadonlyMap<string, NodeKind>,
   explanation: Explanation | undefined,
+  failedMuxes: ReadonlyMap<string, string>,
 ): string {
   const connection = sequence.connection;
   const failed = !successes.has(connection.outcome);
@@ -272,7 +284,7 @@ function renderSequence(
     elidedNote,
     sequence.rows.length === 0
       ? '<p class="empty">No packet of this connection crossed a link.</p>'
-      : `<div class="figure">${renderSequenceSvg(`seq-${connection.id}`, sequence.rows, sequence.nodes, kinds)}</div>`,
+      : `<div class="figure">${renderSequenceSvg(`seq-${connection.id}`, sequence.rows, sequence.nodes, kinds, failedMuxes)}</div>`,
     sequence.rows.length === 0
       ? ''
       : collapsible(

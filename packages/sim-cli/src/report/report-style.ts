@@ -50,6 +50,8 @@ svg .other rect { fill: #eceff1; stroke: #546e7a; }
 svg.topology .node text, svg.sequence .lane text { text-anchor: middle; }
 svg .name, svg .lane-name { font-size: 12px; font-weight: 600; fill: var(--ink); }
 svg .address, svg .lane-kind { font-size: 10.5px; fill: var(--muted); }
+svg.sequence .lane.failed rect { fill: #ffebee; stroke: var(--bad); stroke-width: 2; stroke-dasharray: 4 2; }
+svg.sequence .lane.failed .lane-kind { fill: var(--bad); font-weight: 700; }
 svg.sequence .lifeline { stroke: #9aa7b4; stroke-dasharray: 4 3; }
 svg.sequence .message line { stroke: #37474f; stroke-width: 1.3; }
 svg.sequence marker path { fill: #37474f; }

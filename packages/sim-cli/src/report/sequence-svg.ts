@@ -36,12 +36,14 @@ export function lanesOf(nodes: readonly string[], kinds: ReadonlyMap<string, Nod
  * The diagram as an SVG element (a string).
  * @param id a prefix unique in the page, for the arrowhead markers
  * @param nodes every node the connection's steps touched, elided steps included
+ * @param failures node → why its lane is marked failed (a Mux that failed during the run)
  */
 export function renderSequenceSvg(
   id: string,
   rows: readonly SequenceRow[],
   nodes: readonly string[],
   kinds: ReadonlyMap<string, NodeKind>,
+  failures: ReadonlyMap<string, string> = new Map(),
 ): string {
   const lanes = lanesOf(nodes, kinds);
   const laneX = new Map(lanes.map((lane, i) => [lane, timeColumnPx + laneWidthPx / 2 + i * laneWidthPx]));
@@ -58,10 +60,14 @@ export function renderSequenceSvg(
   for (const lane of lanes) {
     const x = laneX.get(lane) as number;
     const kind = kinds.get(lane);
+    const failure = failures.get(lane);
+    const kindWords = kind === undefined ? '' : nodeKindNames[kind];
     parts.push(
-      `<g class="lane ${kind ?? 'other'}"><rect x="${x - 66}" y="4" width="132" height="36" rx="5"/>` +
+      `<g class="lane ${kind ?? 'other'}${failure === undefined ? '' : ' failed'}">` +
+        (failure === undefined ? '' : `<title>${escapeHtml(`${lane}: ${failure}`)}</title>`) +
+        `<rect x="${x - 66}" y="4" width="132" height="36" rx="5"/>` +
         `<text class="lane-name" x="${x}" y="20">${escapeHtml(lane)}</text>` +
-        `<text class="lane-kind" x="${x}" y="34">${kind === undefined ? '' : nodeKindNames[kind]}</text>` +
+        `<text class="lane-kind" x="${x}" y="34">${escapeHtml(failure === undefined ? kindWords : `${kindWords}, ${failure.split(',')[0] ?? ''}`)}</text>` +
         `<line class="lifeline" x1="${x}" y1="${headerPx - 8}" x2="${x}" y2="${height - 4}"/></g>`,
     );
   }
