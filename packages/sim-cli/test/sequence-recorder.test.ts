@@ -28,7 +28,7 @@ function packet(flags: number) {
   return makeIpv4Packet({ src: a, dst: b }, makeTcpSegment({ srcPort: 50000, dstPort: 80, flags }));
 }
 
-/** Events making `count` steps on connection 1: packet i crosses client → router; those in `failing` are RSTs, those in `drops` are dropped. */
+/** Events making `count` steps on connection 1: packet i crosses client → router; those in `rsts` are RSTs, those in `drops` are dropped at the router. */
 function conversation(count: number, rsts: ReadonlySet<number>, drops: ReadonlySet<number>): TraceEvent[] {
   const events: TraceEvent[] = [];
   for (let i = 1; i <= count; i++) {

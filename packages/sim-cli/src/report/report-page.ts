@@ -1,7 +1,9 @@
 /**
  * The HTML report: one self-contained page (inline style and SVG, no script, no network) with
- * the run's verdict, topology, outcomes, a sequence diagram per selected connection, probe
- * states, SNAT port use and counters. Every string from the scenario is escaped; the page's
+ * why things failed (first, when something did), the outcome as two facts (how the connections
+ * fared; whether the expectations were met), topology, traffic, a sequence diagram per
+ * selected connection, probe states, SNAT port use and counters; tables longer than a screen
+ * fold into `<details>`. Every string from the scenario is escaped; the page's
  * Content-Security-Policy forbids scripts and remote loads besides.
  *
  * The page is a function of its input alone (no dates, no paths beyond what the user typed),
