@@ -41,7 +41,7 @@ const allowedPackageImports: Readonly<Record<string, readonly string[]>> = {
     'zod',
     'fastest-levenshtein',
   ],
-  'sim-cli': ['@lbsim/core', '@lbsim/scenario', 'yargs', 'cli-progress'],
+  'sim-cli': ['@lbsim/core', '@lbsim/scenario', 'yargs', 'cli-progress', 'elkjs'],
 };
 
 /** Inside core: which folders each folder may import. */

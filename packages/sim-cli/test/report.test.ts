@@ -11,10 +11,13 @@ import { main } from '../src/index.ts';
 import { renderProbeTimelineSvg, stateIntervals } from '../src/report/probe-timeline-svg.ts';
 import { selectConnections } from '../src/report/select-connections.ts';
 import { renderSnatChartSvg } from '../src/report/snat-chart-svg.ts';
+import { crosses } from './geometry.ts';
 
 const root = join(import.meta.dirname, '../../..');
 const floating = join(root, 'scenarios/floating-ip-no-loopback/broken.yaml');
 const quickstart = join(root, 'scenarios/azure-quickstart-internal-lb.yaml');
+const muxFailure = join(root, 'scenarios/mux-failure/broken.yaml');
+const allProbedDown = join(root, 'scenarios/all-probed-down/broken.yaml');
 
 async function lbsim(...argv: string[]) {
   let stdout = '';
@@ -54,7 +57,108 @@ describe('lbsim run --report', () => {
       expect(page).toContain(`id="${id}"`);
     }
     expect(page).toContain('<svg class="topology"');
-    expect(page).toContain('All expectations met');
+    expect(page).toMatch(/<span class="verdict met" id="verdict">(All \d+ expectations met|The expectation is met)</);
+    expect(page).toMatch(/<span class="verdict met" id="connections-verdict">All \d+ connections succeeded</);
+  });
+
+  it('keeps the failing steps of a long connection and elides its quiet middle, saying how many steps', async () => {
+    const page = await report(muxFailure);
+    const article = /<article class="connection failed" id="connection-5"[\s\S]*?<\/article>/.exec(page)?.[0] ?? '';
+    const diagram = /<svg class="sequence"[\s\S]*?<\/svg>/.exec(article)?.[0] ?? '';
+    const drops = [...diagram.matchAll(/<g class="drop"><title>#\d+ dropped at ([\w-]+): ([\w-]+)/g)].map(
+      (m) => `${m[1]} ${m[2]}`,
+    );
+    expect(drops.filter((drop) => drop === 'mux-2 mux-down').length).toBeGreaterThanOrEqual(5);
+    expect(drops).toContain('web-2 tcp-no-connection');
+    expect(diagram).toMatch(/<g class="message failing"><title>#\d+ [^<]*\[RST\][^<]*<\/title>/);
+    expect(diagram).toContain('<g class="lane mux failed"><title>mux-2: failed at 20s, down at the end</title>');
+    expect(diagram).toMatch(/<text class="lane-kind" x="[\d.]+" y="34">Mux, failed at 20s<\/text>/);
+    expect(diagram).toMatch(/<g class="elided">[\s\S]*?>\d+ steps elided: no drop, RST or ICMP among them</);
+    expect(article).toMatch(/\d+ of \d+ steps shown: the first, every drop, RST and ICMP message/);
+    // The step numbers count every step, shown or not: after the gap they go on from where the elided ones end.
+    const numbers = [...diagram.matchAll(/<title>#(\d+) /g)].map((m) => Number(m[1]));
+    expect(numbers).toEqual([...numbers].sort((a, b) => a - b));
+    expect(Math.max(...numbers)).toBeGreaterThan(80);
+  });
+
+  it('leads a broken scenario with why it failed, then the connections and the expectations as two facts', async () => {
+    const page = await report(muxFailure);
+    const why = page.indexOf('<section id="explanations"><h2>Why it failed</h2>');
+    const connections = page.indexOf('id="connections-verdict"');
+    const expectations = page.indexOf('id="verdict"');
+    expect(why).toBeGreaterThan(0);
+    expect(why).toBeLessThan(connections);
+    expect(why).toBeLessThan(expectations);
+    expect(page).toContain(
+      '<span class="verdict not-met" id="connections-verdict">11 of 80 connections failed: 11 reset (13.8%)</span>',
+    );
+    expect(page).toContain('<span class="verdict met" id="verdict">All 3 expectations met</span>');
+    // A healthy run keeps the verdicts first.
+    const healthy = await report(quickstart);
+    expect(healthy.indexOf('id="verdict"')).toBeLessThan(healthy.indexOf('id="explanations"'));
+  });
+
+  it("draws the load balancer's frontends, rules, pools and probes, the NSGs, and marks a failed Mux", async () => {
+    const page = await report(muxFailure);
+    const topology = /<svg class="topology"[\s\S]*?<\/svg>/.exec(page)?.[0] ?? '';
+    expect(topology).toContain('<g class="lb" data-lb="lb:web-lb">');
+    for (const node of ['frontend:web-lb/fe', 'rule:web-lb/http', 'pool:web-lb/web', 'nsg:web-nsg', 'vm:web-4']) {
+      expect(topology).toContain(`data-node="${node}"`);
+    }
+    expect(topology).toMatch(
+      /<g class="node mux failed" data-node="mux:mux-2"><title>mux-2: failed at 20s, down at the end<\/title>/,
+    );
+    expect(topology).toMatch(/<g class="node mux" data-node="mux:mux-1">/);
+    expect(topology).toContain('<path class="config" data-from="pool:web-lb/web" data-to="vm:web-4"');
+    // The router's links go to the Muxes and the hosts directly, none through a Mux.
+    expect(topology).toContain('<path class="link" data-from="router:router" data-to="host:host-a"');
+    // As drawn: no line passes through a box it does not join.
+    const boxes = [
+      ...topology.matchAll(
+        /<g class="node [^"]*" data-node="([^"]+)">(?:<title>[^<]*<\/title>)?<rect x="([\d.]+)" y="([\d.]+)" width="([\d.]+)" height="([\d.]+)"/g,
+      ),
+    ].map((m) => ({ id: m[1] as string, x: Number(m[2]), y: Number(m[3]), width: Number(m[4]), height: Number(m[5]) }));
+    const lines = [
+      ...topology.matchAll(/<path class="(?:link|config)" data-from="([^"]+)" data-to="([^"]+)" d="([^"]+)"/g),
+    ];
+    expect(boxes.length).toBe(19);
+    expect(lines.length).toBeGreaterThan(20);
+    const crossings = lines.flatMap(([, from, to, d]) => {
+      const points = [...(d as string).matchAll(/[ML]([\d.]+),([\d.]+)/g)].map(
+        (m) => [Number(m[1]), Number(m[2])] as const,
+      );
+      return boxes
+        .filter((box) => box.id !== from && box.id !== to)
+        .filter((box) =>
+          points.slice(1).some((point, i) => crosses(points[i] as readonly [number, number], point, box)),
+        )
+        .map((box) => `${from} → ${to} crosses ${box.id}`);
+    });
+    expect(crossings).toEqual([]);
+    const probes = await report(quickstart);
+    expect(probes).toContain('data-node="probe:internal-lb/lbprobe"');
+    expect(probes).toContain('<path class="config" data-from="probe:internal-lb/lbprobe" data-to="rule:internal-lb/');
+  });
+
+  it('folds long tables into <details> and keeps names on one line', async () => {
+    const page = await report(muxFailure);
+    const article = /<article class="connection failed" id="connection-5"[\s\S]*?<\/article>/.exec(page)?.[0] ?? '';
+    expect(article).toMatch(
+      /<details><summary>The \d+ steps shown, packet by packet \(\d+ rows\)<\/summary><table class="steps">/,
+    );
+    expect(page).toMatch(
+      /<details><summary>Events per node and kind \(\d+ rows\)<\/summary><table id="node-counters">/,
+    );
+    expect(page).toContain('<td class="name">mux-2</td>');
+    expect(page).toContain('td.name, th { white-space: nowrap; }');
+  });
+
+  it('gives the time axes tick labels and marks the scenario events on them', async () => {
+    const page = await report(allProbedDown);
+    const timeline = /<svg class="probe-timeline"[\s\S]*?<\/svg>/.exec(page)?.[0] ?? '';
+    const ticks = [...timeline.matchAll(/<g class="tick">.*?<text [^>]*>([^<]+)<\/text><\/g>/g)].map((m) => m[1]);
+    expect(ticks.slice(0, 3)).toEqual(['0', '10 s', '20 s']);
+    expect(timeline).toMatch(/<g class="event-marker"><title>10 s stop-listener web-1 Tcp<\/title>/);
   });
 
   it('lists the configured probes and draws the probe states of each DIP; shows "no SNAT" without outbound flows', async () => {
@@ -116,6 +220,7 @@ describe('lbsim run --report', () => {
 
   it('is byte-identical run after run', async () => {
     expect(await report(floating)).toBe(await report(floating));
+    expect(await report(muxFailure)).toBe(await report(muxFailure));
   });
 
   it('replaces an earlier report but never another file, and says why', async () => {

@@ -94,7 +94,7 @@ const nothingWritten = 'nothing was written: the files already there are as they
  * Runs the scenario. Exit 0 when every expectation is met, 1 when one is not, 2 when the file
  * is invalid, an output cannot be written, or the run hit its event budget.
  */
-export function runCommand(options: RunCommandOptions, io: CliIo): ExitCode {
+export async function runCommand(options: RunCommandOptions, io: CliIo): Promise<ExitCode> {
   const loaded = loadScenarioFile(options.file);
   if (!loaded.ok) {
     io.stderr(formatDiagnostics(loaded.errors, loaded.warnings));
@@ -189,7 +189,7 @@ export function runCommand(options: RunCommandOptions, io: CliIo): ExitCode {
     io.stdout(formatSummary(result));
   }
   if (report !== undefined && counters !== undefined) {
-    const written = writeReport(report, scenario, options, result, counters, recorder, progress, io);
+    const written = await writeReport(report, scenario, options, result, counters, recorder, progress, io);
     if (written !== undefined) return written;
   }
   if (failedOutput) return 2;
@@ -203,7 +203,7 @@ export function runCommand(options: RunCommandOptions, io: CliIo): ExitCode {
 }
 
 /** Builds and writes the report; returns exit code 2 when it cannot be written, else `undefined`. */
-function writeReport(
+async function writeReport(
   file: StagedFile,
   scenario: Scenario,
   options: RunCommandOptions,
@@ -212,13 +212,13 @@ function writeReport(
   recorder: SequenceRecorder | undefined,
   progress: (label: string) => Progress,
   io: CliIo,
-): ExitCode | undefined {
+): Promise<ExitCode | undefined> {
   const missing = describeMissingConnections(result, options.connections);
   if (missing !== undefined) io.stderr(`lbsim: report: ${missing}\n`);
   const bar = progress('report');
   let page: string;
   try {
-    page = buildReport({
+    page = await buildReport({
       scenario,
       scenarioFile: options.file,
       result,

@@ -5,10 +5,12 @@
  */
 import { formatTimeNs } from '@lbsim/core';
 import { describeTopology, type RunResult, runScenario, type Scenario } from '@lbsim/scenario';
-import type { ConfiguredProbe, NodeCounts, ProbeStateChange } from './report-model.ts';
+import type { ConfiguredProbe, NodeCounts, ProbeStateChange, TimelineEvent } from './report-model.ts';
 import { renderReportPage } from './report-page.ts';
 import { selectConnections } from './select-connections.ts';
 import { SequenceRecorder } from './sequence-recorder.ts';
+import { muxFailuresOf, topologyGraphOf } from './topology-graph.ts';
+import { layOutTopology } from './topology-layout.ts';
 
 /** What a report needs besides the run's result. */
 export interface ReportSources {
@@ -36,8 +38,33 @@ export function configuredProbesOf(scenario: Scenario): ConfiguredProbe[] {
   );
 }
 
-/** The report page (HTML text) of a run. */
-export function buildReport(sources: ReportSources): string {
+/**
+ * The scenario's events as the time axes mark them: when, the action, and what it acts on
+ * (`fail-mux mux-2`, `remove-backend web-4`), in time order.
+ */
+export function timelineEventsOf(scenario: Scenario): TimelineEvent[] {
+  return scenario.events
+    .map((event) => {
+      const subject = Object.entries(event)
+        .filter(
+          ([key, value]) =>
+            key !== 'at' &&
+            key !== 'action' &&
+            key !== 'loadBalancer' &&
+            key !== 'backendPool' &&
+            typeof value === 'string',
+        )
+        .map(([, value]) => value as string);
+      return { atNs: event.at, label: [event.action, ...subject].join(' ') };
+    })
+    .sort((a, b) => a.atNs - b.atNs);
+}
+
+/**
+ * The report page (HTML text) of a run. Asynchronous because the topology's layout engine
+ * (elkjs) answers with a Promise; the page is still a function of its sources alone.
+ */
+export async function buildReport(sources: ReportSources): Promise<string> {
   const { scenario, result } = sources;
   const ids = sources.connections.length > 0 ? [...sources.connections] : selectConnections(result);
   let recorder = sources.recorded;
@@ -53,9 +80,9 @@ export function buildReport(sources: ReportSources): string {
   const sequences = ids.flatMap((id) => {
     const connection = byId.get(id);
     if (connection === undefined) return [];
-    const { steps, omitted } = recorder.stepsOf(id);
+    const { rows, total, nodes } = recorder.stepsOf(id);
     const trafficName = result.traffic[connection.traffic]?.name ?? `traffic-${connection.traffic}`;
-    return [{ connection, trafficName, steps, omittedSteps: omitted }];
+    return [{ connection, trafficName, rows, totalSteps: total, nodes }];
   });
   const probeStateChanges: readonly ProbeStateChange[] = result.healthChanges.map((change) => ({
     atNs: change.atNs,
@@ -64,9 +91,13 @@ export function buildReport(sources: ReportSources): string {
     state: change.to,
     reason: change.why,
   }));
+  const topology = describeTopology(scenario);
+  const topologyLayout = await layOutTopology(topologyGraphOf(scenario, topology, muxFailuresOf(scenario, result)));
   return renderReportPage({
     result,
-    topology: describeTopology(scenario),
+    topology,
+    topologyLayout,
+    events: timelineEventsOf(scenario),
     scenarioFile: sources.scenarioFile,
     sequences,
     nodeCounts: sources.nodeCounts,

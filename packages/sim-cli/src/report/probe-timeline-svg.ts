@@ -1,15 +1,17 @@
 /**
  * The probe-state timeline: one row per DIP across the run, coloured by the state its health
- * probe gave it (unknown until the first change, then up or down).
+ * probe gave it (unknown until the first change, then up or down), over a time axis with
+ * ticks and the scenario's events marked.
  */
-import { formatDurationNs, formatTimeNs } from '@lbsim/core';
+import { formatTimeNs } from '@lbsim/core';
 import { escapeHtml } from './escape-html.ts';
-import type { ProbeStateChange } from './report-model.ts';
+import type { ProbeStateChange, TimelineEvent } from './report-model.ts';
+import { eventBandPx, formatTickNs, renderEventMarkers, renderTimeAxis } from './time-axis.ts';
 
 const labelPx = 150;
 const plotPx = 640;
 const rowPx = 24;
-const axisPx = 22;
+const axisPx = 24;
 
 type State = 'unknown' | 'up' | 'down';
 
@@ -32,19 +34,21 @@ export function stateIntervals(
 
 /**
  * The timeline of every DIP that has changes, as an SVG element (a string); DIPs sorted as
- * given, each labelled with its VM when `dipNames` knows it.
+ * given, each labelled with its VM when `dipNames` knows it; `events` marked across it.
  */
 export function renderProbeTimelineSvg(
   dips: readonly string[],
   changes: readonly ProbeStateChange[],
   durationNs: number,
   dipNames: ReadonlyMap<string, string> = new Map(),
+  events: readonly TimelineEvent[] = [],
 ): string {
-  const width = labelPx + plotPx + 8;
-  const height = dips.length * rowPx + axisPx;
-  const scale = (ns: number) => labelPx + (durationNs === 0 ? 0 : (ns / durationNs) * plotPx);
+  const width = labelPx + plotPx + 48;
+  const top = eventBandPx(events);
+  const height = top + dips.length * rowPx + axisPx;
+  const scale = (ns: number) => Math.round((labelPx + (durationNs === 0 ? 0 : (ns / durationNs) * plotPx)) * 10) / 10;
   const rows = dips.map((dip, i) => {
-    const y = i * rowPx;
+    const y = top + i * rowPx;
     const mine = changes.filter((change) => change.dip === dip);
     const bars = stateIntervals(mine, durationNs).map(
       (interval) =>
@@ -54,12 +58,12 @@ export function renderProbeTimelineSvg(
     const label = vm === undefined ? dip : `${dip} (${vm})`;
     return `<g class="dip-row"><text class="dip" x="4" y="${y + rowPx / 2 + 4}">${escapeHtml(label)}</text>${bars.join('')}</g>`;
   });
-  const axisY = dips.length * rowPx + 14;
+  const axisY = top + dips.length * rowPx;
   return [
     `<svg class="probe-timeline" xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="probe states">`,
+    renderTimeAxis(durationNs, scale, top, axisY),
     ...rows,
-    `<text class="axis" x="${labelPx}" y="${axisY}">0 s</text>`,
-    `<text class="axis end" x="${labelPx + plotPx}" y="${axisY}">${escapeHtml(formatDurationNs(durationNs))}</text>`,
+    renderEventMarkers(events, scale, top, axisY, (ns) => formatTickNs(ns, durationNs)),
     '</svg>',
   ].join('\n');
 }

@@ -4,6 +4,7 @@
  */
 import type { DropReason, TraceKind } from '@lbsim/core';
 import type { ConnectionSummary, RunResult, SnatSummary, Topology } from '@lbsim/scenario';
+import type { TopologyLayout } from './topology-layout.ts';
 
 /** One row of a sequence diagram. */
 export type SequenceStep =
@@ -20,6 +21,8 @@ export type SequenceStep =
       readonly packet: string;
       /** What the sender decided about it (the note of its last event), e.g. the Mux's hash. */
       readonly note: string;
+      /** A TCP RST or an ICMP message: a packet a failure shows in, never elided. */
+      readonly failing: boolean;
     }
   | {
       readonly kind: 'drop';
@@ -30,15 +33,36 @@ export type SequenceStep =
       readonly note: string;
     };
 
+/** A step with its number among all the connection's steps (from 1, in time order). */
+export interface NumberedStep {
+  readonly number: number;
+  readonly step: SequenceStep;
+}
+
+/** One row of a diagram: a step, or the count of quiet steps elided between two shown ones. */
+export type SequenceRow =
+  | ({ readonly kind: 'step' } & NumberedStep)
+  | {
+      readonly kind: 'elided';
+      readonly count: number;
+      /** No drop, RST or ICMP among them (false once a connection had too many to keep). */
+      readonly quiet: boolean;
+    };
+
 /** The sequence diagram of one connection. */
 export interface ConnectionSequence {
   readonly connection: ConnectionSummary;
   /** Its traffic item's name. */
   readonly trafficName: string;
-  /** Rows in time order, at most `maxSequenceSteps`. */
-  readonly steps: readonly SequenceStep[];
-  /** Rows left out past the limit. */
-  readonly omittedSteps: number;
+  /**
+   * Rows in time order: the first steps, every failing step with its neighbours, the last
+   * steps, and an elided row for each run of steps left out (sequence-recorder.ts).
+   */
+  readonly rows: readonly SequenceRow[];
+  /** Steps of the connection in all, shown or elided. */
+  readonly totalSteps: number;
+  /** Every node its steps touched, elided ones included, in order of first use. */
+  readonly nodes: readonly string[];
 }
 
 /** A health-probe state change of one DIP (from `RunResult.healthChanges`). */
@@ -66,10 +90,21 @@ export interface ConfiguredProbe {
   readonly target: string;
 }
 
+/** A scenario event, as the time axes mark it. */
+export interface TimelineEvent {
+  readonly atNs: number;
+  /** The action and what it acts on, e.g. `fail-mux mux-2`, `remove-backend web-4`. */
+  readonly label: string;
+}
+
 /** Everything the report shows. */
 export interface ReportInput {
   readonly result: RunResult;
   readonly topology: Topology;
+  /** The topology picture, laid out (topology-layout.ts). */
+  readonly topologyLayout: TopologyLayout;
+  /** The scenario's events in time order, to mark on the time axes, e.g. `fail-mux mux-2`. */
+  readonly events: readonly TimelineEvent[];
   /** The scenario file's name, as given on the command line. */
   readonly scenarioFile: string;
   readonly sequences: readonly ConnectionSequence[];

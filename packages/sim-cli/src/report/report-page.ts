@@ -1,7 +1,9 @@
 /**
  * The HTML report: one self-contained page (inline style and SVG, no script, no network) with
- * the run's verdict, topology, outcomes, a sequence diagram per selected connection, probe
- * states, SNAT port use and counters. Every string from the scenario is escaped; the page's
+ * why things failed (first, when something did), the outcome as two facts (how the connections
+ * fared; whether the expectations were met), topology, traffic, a sequence diagram per
+ * selected connection, probe states, SNAT port use and counters; tables longer than a screen
+ * fold into `<details>`. Every string from the scenario is escaped; the page's
  * Content-Security-Policy forbids scripts and remote loads besides.
  *
  * The page is a function of its input alone (no dates, no paths beyond what the user typed),
@@ -15,7 +17,7 @@ import { reportGeneratorMark } from '../output/overwrite-guard.ts';
 import { escapeHtml as text } from './escape-html.ts';
 import { type NodeKind, nodeKindsOf } from './node-kinds.ts';
 import { renderProbeTimelineSvg } from './probe-timeline-svg.ts';
-import type { ConnectionSequence, ReportInput, SequenceStep } from './report-model.ts';
+import type { ConnectionSequence, ReportInput, SequenceRow } from './report-model.ts';
 import { reportStyle } from './report-style.ts';
 import { renderSequenceSvg } from './sequence-svg.ts';
 import { renderSnatChartSvg } from './snat-chart-svg.ts';
@@ -40,11 +42,12 @@ export function renderReportPage(input: ReportInput): string {
     '</head>',
     '<body>',
     renderHeader(input),
-    renderExpectations(result),
+    ...(hasFailures(result)
+      ? [renderExplanations(result), renderOutcome(result)]
+      : [renderOutcome(result), renderExplanations(result)]),
     renderTopology(input),
     renderTraffic(result),
-    renderExplanations(result),
-    renderSequences(input.sequences, kinds, result.explanations),
+    renderSequences(input.sequences, kinds, result.explanations, failedMuxesOf(input)),
     renderProbes(input),
     renderSnat(input),
     renderCounters(input),
@@ -55,25 +58,60 @@ export function renderReportPage(input: ReportInput): string {
   ].join('\n');
 }
 
-function verdictOf(result: RunResult): { readonly className: string; readonly words: string } {
+/**
+ * Whether the run has something to explain: a connection that failed, or an explanation (a
+ * lost datagram, a DIP probed down). Such a report leads with why, before any verdict.
+ */
+function hasFailures(result: RunResult): boolean {
+  return result.explanations.length > 0 || result.connections.some((c) => !successes.has(c.outcome));
+}
+
+/** A share as a percentage with one decimal at most, e.g. `13.8%`. */
+function percent(count: number, of: number): string {
+  return `${of === 0 ? 0 : Math.round((count / of) * 1000) / 10}%`;
+}
+
+/** The expectations' verdict: whether the run showed what the scenario says it shows. */
+function expectationsVerdictOf(result: RunResult): { readonly className: string; readonly words: string } {
   if (result.status.kind === 'event-budget-exhausted') {
     return { className: 'not-met', words: `Stopped after ${result.status.eventsRun} events: event budget exhausted` };
   }
   if (result.expectations.length === 0) return { className: 'none', words: 'No expectations' };
   const failed = result.expectations.filter((expectation) => !expectation.met).length;
   return failed === 0
-    ? { className: 'met', words: 'All expectations met' }
+    ? {
+        className: 'met',
+        words:
+          result.expectations.length === 1
+            ? 'The expectation is met'
+            : `All ${result.expectations.length} expectations met`,
+      }
     : { className: 'not-met', words: `${failed} of ${result.expectations.length} expectations not met` };
+}
+
+/** The connections' verdict: how many failed, by outcome, or that all succeeded. */
+function connectionsVerdictOf(result: RunResult): { readonly className: string; readonly words: string } {
+  const total = result.connections.length;
+  if (total === 0) return { className: 'none', words: 'No connections' };
+  const failedByOutcome = new Map<string, number>();
+  for (const connection of result.connections) {
+    if (successes.has(connection.outcome)) continue;
+    failedByOutcome.set(connection.outcome, (failedByOutcome.get(connection.outcome) ?? 0) + 1);
+  }
+  const failed = [...failedByOutcome.values()].reduce((sum, count) => sum + count, 0);
+  if (failed === 0) return { className: 'met', words: `All ${total} connections succeeded` };
+  const outcomes = [...failedByOutcome.entries()]
+    .sort(([a, x], [b, y]) => y - x || (a < b ? -1 : a > b ? 1 : 0))
+    .map(([outcome, count]) => `${count} ${outcome} (${percent(count, total)})`);
+  return { className: 'not-met', words: `${failed} of ${total} connections failed: ${outcomes.join(', ')}` };
 }
 
 function renderHeader(input: ReportInput): string {
   const result = input.result;
-  const verdict = verdictOf(result);
   return [
     '<header>',
     `<h1>${text(result.name)}</h1>`,
     result.description === '' ? '' : `<p class="description">${text(result.description.trim())}</p>`,
-    `<p><span class="verdict ${verdict.className}" id="verdict">${text(verdict.words)}</span></p>`,
     '<dl class="facts">',
     `<dt>scenario</dt><dd class="mono">${text(input.scenarioFile)}</dd>`,
     `<dt>seed</dt><dd>${result.seed}</dd>`,
@@ -81,22 +119,38 @@ function renderHeader(input: ReportInput): string {
     `<dt>events run</dt><dd>${result.status.eventsRun}</dd>`,
     `<dt>packets sent</dt><dd>${result.packetsSent}</dd>`,
     '</dl>',
-    '<nav><a href="#topology">Topology</a><a href="#traffic">Traffic</a><a href="#explanations">Why</a><a href="#sequences">Sequence diagrams</a><a href="#probes">Probe states</a><a href="#snat">SNAT ports</a><a href="#counters">Counters</a></nav>',
+    '<nav><a href="#explanations">Why</a><a href="#outcome">Outcome</a><a href="#topology">Topology</a><a href="#traffic">Traffic</a><a href="#sequences">Sequence diagrams</a><a href="#probes">Probe states</a><a href="#snat">SNAT ports</a><a href="#counters">Counters</a></nav>',
     '</header>',
   ].join('\n');
 }
 
-function renderExpectations(result: RunResult): string {
-  if (result.expectations.length === 0) return '';
+/**
+ * Two facts, told apart: how the connections fared, and whether the run showed what the
+ * scenario expects (a broken scenario expects its failures, so "expectations met" there means
+ * the failure was reproduced, not that the connections were fine).
+ */
+function renderOutcome(result: RunResult): string {
+  const connections = connectionsVerdictOf(result);
+  const expectations = expectationsVerdictOf(result);
   const rows = result.expectations.map(
     (expectation) =>
       `<tr><td class="${expectation.met ? 'good' : 'bad'}">${expectation.met ? 'met' : 'NOT MET'}</td><td>${text(expectation.description)}</td><td>${text(expectation.actual)}</td></tr>`,
   );
   return [
-    '<section id="expectations"><h2>Expectations</h2>',
-    '<table><thead><tr><th>verdict</th><th>expected</th><th>what the run showed</th></tr></thead><tbody>',
-    ...rows,
-    '</tbody></table></section>',
+    '<section id="outcome"><h2>Outcome</h2>',
+    '<dl class="verdicts">',
+    `<dt>Connections</dt><dd><span class="verdict ${connections.className}" id="connections-verdict">${text(connections.words)}</span></dd>`,
+    `<dt>Expectations</dt><dd><span class="verdict ${expectations.className}" id="verdict">${text(expectations.words)}</span>${result.expectations.length === 0 ? '' : ' <span class="hint">whether the run showed what the scenario expects, failures included</span>'}</dd>`,
+    '</dl>',
+    rows.length === 0
+      ? ''
+      : [
+          '<div id="expectations">',
+          '<table><thead><tr><th>verdict</th><th>expected</th><th>what the run showed</th></tr></thead><tbody>',
+          ...rows,
+          '</tbody></table></div>',
+        ].join('\n'),
+    '</section>',
   ].join('\n');
 }
 
@@ -107,7 +161,8 @@ function renderTopology(input: ReportInput): string {
   );
   return [
     '<section id="topology"><h2>Topology</h2>',
-    `<div class="figure">${renderTopologySvg(input.topology)}</div>`,
+    `<div class="figure">${renderTopologySvg(input.topologyLayout)}</div>`,
+    '<p class="legend">Solid lines: network links (every Mux and Host Agent hangs off the edge router; a Mux reaches a host through it, IP-in-IP). Dashed arrows: configuration (frontend → rule → backend pool → member VMs, probe → rule, NSG → the VMs whose NIC or subnet it guards). A red dashed box: a Mux that failed during the run.</p>',
     frontends.length === 0 ? '<p class="empty">No load-balancer frontends.</p>' : `<ul>${frontends.join('')}</ul>`,
     '</section>',
   ].join('\n');
@@ -121,9 +176,9 @@ function renderTraffic(result: RunResult): string {
     );
     const dips = item.dips.map(([dip, count]) => {
       const owner = result.dipNames.get(dip);
-      return `${text(dip)}${owner === undefined ? '' : ` (${text(owner)})`} ×${count}`;
+      return `<span class="nowrap">${text(dip)}${owner === undefined ? '' : ` (${text(owner)})`} ×${count}</span>`;
     });
-    const muxes = item.muxes.map(([mux, count]) => `${text(mux)} ×${count}`);
+    const muxes = item.muxes.map(([mux, count]) => `<span class="nowrap">${text(mux)} ×${count}</span>`);
     return [
       `<h3>${text(item.name)}: ${text(item.from)} → ${text(item.to)} ${text(item.protocol.toUpperCase())}, ${item.started} of ${item.configured} connections started</h3>`,
       `<table><thead><tr><th>outcome</th><th>connections</th><th>share</th></tr></thead><tbody>${outcomes.join('')}</tbody></table>`,
@@ -147,6 +202,7 @@ function describeMode(explanation: Explanation): string {
 
 /** Why things failed: every explanation, with its evidence, cause, failure mode and fix. */
 function renderExplanations(result: RunResult): string {
+  const connections = connectionsVerdictOf(result);
   const items = result.explanations.map((explanation) => {
     const evidence = explanation.evidence.map(
       (item) =>
@@ -166,6 +222,7 @@ function renderExplanations(result: RunResult): string {
   });
   return [
     '<section id="explanations"><h2>Why it failed</h2>',
+    connections.className === 'not-met' ? `<p class="lead bad">${text(connections.words)}.</p>` : '',
     ...(items.length === 0
       ? ['<p class="good">Nothing to explain: every connection succeeded and no probe marked a DIP down.</p>']
       : items),
@@ -173,21 +230,32 @@ function renderExplanations(result: RunResult): string {
   ].join('\n');
 }
 
+/** Mux name → when it failed (from the topology's failed Muxes), for the sequence lanes. */
+function failedMuxesOf(input: ReportInput): Map<string, string> {
+  return new Map(
+    input.topologyLayout.nodes
+      .filter((node) => node.kind === 'mux' && node.failure !== undefined)
+      .map((node) => [node.title, node.failure as string]),
+  );
+}
+
 function renderSequences(
   sequences: readonly ConnectionSequence[],
   kinds: ReadonlyMap<string, NodeKind>,
   explanations: readonly Explanation[],
+  failedMuxes: ReadonlyMap<string, string>,
 ): string {
   const parts = sequences.map((sequence) =>
     renderSequence(
       sequence,
       kinds,
       explanations.find((explanation) => explanation.connections.includes(sequence.connection.id)),
+      failedMuxes,
     ),
   );
   return [
     '<section id="sequences"><h2>Sequence diagrams</h2>',
-    '<p>One per selected connection: for each traffic item the first connection of every failing outcome and the first that succeeded (or the ones named with <span class="mono">--connection</span>). Arrows are packets crossing a link; a red cross is a drop.</p>',
+    '<p>One per selected connection: for each traffic item the first connection of every failing outcome and the first that succeeded (or the ones named with <span class="mono">--connection</span>). Arrows are packets crossing a link; a red cross is a drop; red arrows are RSTs and ICMP messages. A long connection shows its first steps, every drop, RST and ICMP message with the steps around it, and its last steps; a grey band says how many quiet steps were elided there.</p>',
     ...(parts.length === 0 ? ['<p class="empty">No connections to draw.</p>'] : parts),
     '</section>',
   ].join('\n');
@@ -197,14 +265,17 @@ function renderSequence(
   sequence: ConnectionSequence,
   kinds: ReadonlyMap<string, NodeKind>,
   explanation: Explanation | undefined,
+  failedMuxes: ReadonlyMap<string, string>,
 ): string {
   const connection = sequence.connection;
   const failed = !successes.has(connection.outcome);
-  const rows = sequence.steps.map((step, i) => renderStepRow(i + 1, step));
-  const omitted =
-    sequence.omittedSteps === 0
+  const rows = sequence.rows.map(renderStepRow);
+  const shown = sequence.rows.filter((row) => row.kind === 'step').length;
+  const elided = sequence.totalSteps - shown;
+  const elidedNote =
+    elided === 0
       ? ''
-      : `<p class="empty">${sequence.omittedSteps} more rows not shown; <span class="mono">lbsim run --trace --connection ${connection.id}</span> prints them all.</p>`;
+      : `<p class="elided-note">${shown} of ${sequence.totalSteps} steps shown: the first, every drop, RST and ICMP message with the steps around it, and the last; ${elided} quiet steps elided. <span class="mono">lbsim run --trace --connection ${connection.id}</span> prints them all.</p>`;
   return [
     `<article class="connection ${failed ? 'failed' : 'succeeded'}" id="connection-${connection.id}" data-outcome="${text(connection.outcome)}">`,
     `<h3>Connection ${connection.id} of ${text(sequence.trafficName)}: <span class="${failed ? 'bad' : 'good'}">${text(connection.outcome)}</span></h3>`,
@@ -212,22 +283,42 @@ function renderSequence(
     explanation === undefined
       ? ''
       : `<p class="why">Why: <a href="#explanation-${text(explanation.id)}">${text(explanation.id)}</a>, ${explanation.failureMode === undefined ? 'not a catalogue failure mode' : `<span class="mono">${text(explanation.failureMode)}</span>`}. Fix: ${text(explanation.fix)}.</p>`,
-    sequence.steps.length === 0
+    elidedNote,
+    sequence.rows.length === 0
       ? '<p class="empty">No packet of this connection crossed a link.</p>'
-      : `<div class="figure">${renderSequenceSvg(`seq-${connection.id}`, sequence.steps, kinds)}</div>`,
-    sequence.steps.length === 0
+      : `<div class="figure">${renderSequenceSvg(`seq-${connection.id}`, sequence.rows, sequence.nodes, kinds, failedMuxes)}</div>`,
+    sequence.rows.length === 0
       ? ''
-      : `<table class="steps"><thead><tr><th>#</th><th>time (s)</th><th>where</th><th>packet</th><th>note</th></tr></thead><tbody>${rows.join('')}</tbody></table>`,
-    omitted,
+      : collapsible(
+          `The ${shown} steps shown, packet by packet`,
+          `<table class="steps"><thead><tr><th>#</th><th>time (s)</th><th>where</th><th>packet</th><th>note</th></tr></thead><tbody>${rows.join('')}</tbody></table>`,
+          rows.length,
+        ),
     '</article>',
   ].join('\n');
 }
 
-function renderStepRow(number: number, step: SequenceStep): string {
-  if (step.kind === 'message') {
-    return `<tr><td class="number">${number}</td><td class="mono">${formatTimeNs(step.atNs)}</td><td>${text(step.from)} → ${text(step.to)}</td><td class="mono">${text(step.packet)}</td><td>${text(step.note)}</td></tr>`;
+function renderStepRow(row: SequenceRow): string {
+  if (row.kind === 'elided') {
+    return `<tr class="elided"><td colspan="5">${row.count} ${row.count === 1 ? 'step' : 'steps'} elided${row.quiet ? ': no drop, RST or ICMP among them' : ''}</td></tr>`;
   }
-  return `<tr class="drop"><td class="number">${number}</td><td class="mono">${formatTimeNs(step.atNs)}</td><td>DROP at ${text(step.node)}</td><td class="mono">${text(step.packet)}</td><td>${text(step.reason)}: ${text(step.note)}</td></tr>`;
+  const { number, step } = row;
+  if (step.kind === 'message') {
+    return `<tr${step.failing ? ' class="failing"' : ''}><td class="number">${number}</td><td class="mono">${formatTimeNs(step.atNs)}</td><td class="name">${text(step.from)} → ${text(step.to)}</td><td class="mono">${text(step.packet)}</td><td>${text(step.note)}</td></tr>`;
+  }
+  return `<tr class="drop"><td class="number">${number}</td><td class="mono">${formatTimeNs(step.atNs)}</td><td class="name">DROP at ${text(step.node)}</td><td class="mono">${text(step.packet)}</td><td>${text(step.reason)}: ${text(step.note)}</td></tr>`;
+}
+
+/** Tables longer than this many rows are folded into a `<details>` element. */
+const longTableRows = 12;
+
+/**
+ * `content` under a heading that folds it away when it has more than {@link longTableRows}
+ * rows; shorter content is shown as it is, with the summary as its caption.
+ */
+function collapsible(summary: string, content: string, rows: number): string {
+  if (rows <= longTableRows) return `<p class="table-caption">${summary}:</p>${content}`;
+  return `<details><summary>${summary} (${rows} rows)</summary>${content}</details>`;
 }
 
 function renderProbes(input: ReportInput): string {
@@ -244,7 +335,7 @@ function renderProbes(input: ReportInput): string {
     dips.length === 0
       ? '<p class="empty" id="no-probes">No DIP changed state: no rule uses a health probe, so every DIP takes new flows.</p>'
       : [
-          `<div class="figure">${renderProbeTimelineSvg(dips, input.probeStateChanges, input.result.durationNs, input.result.dipNames)}</div>`,
+          `<div class="figure">${renderProbeTimelineSvg(dips, input.probeStateChanges, input.result.durationNs, input.result.dipNames, input.events)}</div>`,
           '<p class="legend"><span class="swatch up"></span> up <span class="swatch down"></span> down <span class="swatch unknown"></span> not probed up yet</p>',
           renderProbeChanges(input),
         ].join('\n'),
@@ -257,9 +348,13 @@ function renderProbeChanges(input: ReportInput): string {
   const rows = input.probeStateChanges.map((change) => {
     const vm = input.result.dipNames.get(change.dip);
     const dip = vm === undefined ? change.dip : `${change.dip} (${vm})`;
-    return `<tr class="${change.state}"><td class="mono">${formatTimeNs(change.atNs)}</td><td>${text(dip)}</td><td>${text(change.probe)}</td><td>${change.state}</td><td>${text(change.reason)}</td></tr>`;
+    return `<tr class="${change.state}"><td class="mono">${formatTimeNs(change.atNs)}</td><td class="name">${text(dip)}</td><td class="name">${text(change.probe)}</td><td>${change.state}</td><td>${text(change.reason)}</td></tr>`;
   });
-  return `<table class="probe-changes"><thead><tr><th>time (s)</th><th>DIP</th><th>probe</th><th>now</th><th>why</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+  return collapsible(
+    'Every probe verdict change',
+    `<table class="probe-changes"><thead><tr><th>time (s)</th><th>DIP</th><th>probe</th><th>now</th><th>why</th></tr></thead><tbody>${rows.join('')}</tbody></table>`,
+    rows.length,
+  );
 }
 
 function renderSnat(input: ReportInput): string {
@@ -272,7 +367,7 @@ function renderSnat(input: ReportInput): string {
         ? '<span class="good">every new flow found a port</span>'
         : `<span class="bad">${snat.failedAllocations} new-flow packets found no free port; the first at ${formatTimeNs(failure.atNs)} s</span>: ${text(failure.note)}`,
     ];
-    return `<p>${facts.join('<br>')}</p><div class="figure">${renderSnatChartSvg(snat, durationNs)}</div>`;
+    return `<p>${facts.join('<br>')}</p><div class="figure">${renderSnatChartSvg(snat, durationNs, input.events)}</div>`;
   });
   return [
     '<section id="snat"><h2>SNAT port use over time</h2>',
@@ -298,21 +393,29 @@ function renderCounters(input: ReportInput): string {
   const result = input.result;
   const drops = result.drops.map(
     (drop) =>
-      `<tr><td class="bad">${text(drop.reason)}</td><td>${text(drop.node)}</td><td class="number">${drop.count}</td><td>${text(describeDropReason(drop.reason))}</td><td>${text(drop.example)}</td></tr>`,
+      `<tr><td class="bad name">${text(drop.reason)}</td><td class="name">${text(drop.node)}</td><td class="number">${drop.count}</td><td>${text(describeDropReason(drop.reason))}</td><td>${text(drop.example)}</td></tr>`,
   );
   const header = countedKinds.map((kind) => `<th>${text(traceEventNames[kind])}</th>`).join('');
   const nodes = input.nodeCounts.map(
     (node) =>
-      `<tr><td>${text(node.node)}</td>${countedKinds.map((kind) => `<td class="number${kind === 'drop' && node.counts[kind] > 0 ? ' bad' : ''}">${node.counts[kind]}</td>`).join('')}</tr>`,
+      `<tr><td class="name">${text(node.node)}</td>${countedKinds.map((kind) => `<td class="number${kind === 'drop' && node.counts[kind] > 0 ? ' bad' : ''}">${node.counts[kind]}</td>`).join('')}</tr>`,
   );
   return [
     '<section id="counters"><h2>Counters</h2>',
     '<h3>Drops by reason and node</h3>',
     drops.length === 0
       ? '<p class="good">None: every packet was delivered.</p>'
-      : `<table><thead><tr><th>reason</th><th>node</th><th>packets</th><th>meaning</th><th>first note</th></tr></thead><tbody>${drops.join('')}</tbody></table>`,
+      : collapsible(
+          'Drops',
+          `<table id="drops"><thead><tr><th>reason</th><th>node</th><th>packets</th><th>meaning</th><th>first note</th></tr></thead><tbody>${drops.join('')}</tbody></table>`,
+          drops.length,
+        ),
     '<h3>Trace events per node</h3>',
-    `<table id="node-counters"><thead><tr><th>node</th>${header}</tr></thead><tbody>${nodes.join('')}</tbody></table>`,
+    collapsible(
+      'Events per node and kind',
+      `<table id="node-counters"><thead><tr><th>node</th>${header}</tr></thead><tbody>${nodes.join('')}</tbody></table>`,
+      nodes.length,
+    ),
     '</section>',
   ].join('\n');
 }

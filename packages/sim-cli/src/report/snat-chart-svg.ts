@@ -1,17 +1,20 @@
 /**
  * SNAT port use over time of one VM NIC and protocol (docs/mechanics.md §2.8): ports in use (solid)
  * and granted (dashed) as step lines across the run, the NIC's port limit as a dotted line,
- * and a red mark where new connections first found no port.
+ * a red mark where new connections first found no port, a time axis with ticks and the
+ * scenario's events marked.
  */
 import { formatTimeNs } from '@lbsim/core';
 import type { SnatSummary } from '@lbsim/scenario';
 import { escapeHtml } from './escape-html.ts';
+import type { TimelineEvent } from './report-model.ts';
+import { eventBandPx, formatTickNs, renderEventMarkers, renderTimeAxis } from './time-axis.ts';
 
 const plotWidthPx = 640;
 const plotHeightPx = 120;
 const marginLeftPx = 48;
-const marginTopPx = 22;
-const marginBottomPx = 22;
+const titlePx = 22;
+const marginBottomPx = 26;
 
 /**
  * A step line through `points` (x, y): across at the old height, then up or down, to the last
@@ -39,8 +42,16 @@ function px(value: number): number {
   return Math.round(value * 10) / 10;
 }
 
-/** The chart of one NIC's SNAT samples over [0, `durationNs`], as an SVG element (a string). */
-export function renderSnatChartSvg(snat: SnatSummary, durationNs: number): string {
+/**
+ * The chart of one NIC's SNAT samples over [0, `durationNs`], as an SVG element (a string),
+ * with `events` marked across it.
+ */
+export function renderSnatChartSvg(
+  snat: SnatSummary,
+  durationNs: number,
+  events: readonly TimelineEvent[] = [],
+): string {
+  const marginTopPx = titlePx + eventBandPx(events);
   const samples = snat.samples;
   const most = Math.max(
     1,
@@ -54,7 +65,7 @@ export function renderSnatChartSvg(snat: SnatSummary, durationNs: number): strin
     const points = samples.map((sample) => [x(sample.atNs), y(value(sample))] as const);
     return stepPath(last === undefined ? points : [...points, [x(durationNs), y(value(last))] as const]);
   };
-  const width = marginLeftPx + plotWidthPx + 8;
+  const width = marginLeftPx + plotWidthPx + 48;
   const height = marginTopPx + plotHeightPx + marginBottomPx;
   const label = `${snat.vm} ${snat.dip} ${snat.protocol.toUpperCase()}`;
   const failure = snat.firstFailure;
@@ -74,8 +85,8 @@ export function renderSnatChartSvg(snat: SnatSummary, durationNs: number): strin
     `<path class="used" d="${line((sample) => sample.usedPorts)}"/>`,
     `<text class="axis" x="4" y="${y(most) + 4}">${most}</text>`,
     `<text class="axis" x="4" y="${y(0) + 4}">0</text>`,
-    `<text class="axis" x="${marginLeftPx}" y="${height - 6}">0 s</text>`,
-    `<text class="axis end" x="${marginLeftPx + plotWidthPx}" y="${height - 6}">${formatTimeNs(durationNs)} s</text>`,
+    renderTimeAxis(durationNs, x, marginTopPx, y(0)),
+    renderEventMarkers(events, x, marginTopPx, y(0), (ns) => formatTickNs(ns, durationNs)),
     '</svg>',
   ].join('\n');
 }

@@ -1,101 +1,45 @@
 /**
- * The topology picture: one column per kind of node (clients, router, Muxes, Host Agents,
- * VMs), each node a box with its name and address, joined by its links. Plain SVG, laid out
- * here, so the report needs no script or network to show it.
+ * The topology picture as SVG, from the laid-out graph (topology-layout.ts): network nodes and
+ * links in solid lines, each load balancer as a box around its frontends, rules, pools and
+ * probes, NSGs, and configuration references as dashed arrows. A Mux that failed during the
+ * run is drawn in red and says when. Plain SVG with no script, so the report works offline.
  */
-import type { Topology } from '@lbsim/scenario';
 import { escapeHtml } from './escape-html.ts';
-import type { NodeKind } from './node-kinds.ts';
-
-const columnWidthPx = 210;
-const boxWidthPx = 160;
-const boxHeightPx = 42;
-const rowHeightPx = 56;
-const marginPx = 16;
-
-interface PlacedNode {
-  readonly name: string;
-  readonly address: string;
-  readonly kind: NodeKind;
-  readonly x: number;
-  readonly y: number;
-}
-
-function column(
-  kind: NodeKind,
-  nodes: ReadonlyArray<{ readonly name: string; readonly address: string }>,
-  index: number,
-) {
-  return nodes.map((node, row) => ({ ...node, kind, column: index, row }));
-}
+import { detailLinePx, groupTitlePx, type TopologyLayout, titleLinePx } from './topology-layout.ts';
 
 /** The topology as an SVG element (a string), sized to fit. */
-export function renderTopologySvg(topology: Topology): string {
-  const vms = topology.hosts.flatMap((host) =>
-    host.vms.map((vm) => ({ name: vm.name, address: vm.nics.map((nic) => nic.address).join(', '), host: host.name })),
+export function renderTopologySvg(layout: TopologyLayout): string {
+  const groups = layout.groups.map(
+    (group) =>
+      `<g class="lb" data-lb="${escapeHtml(group.id)}"><rect x="${group.x}" y="${group.y}" width="${group.width}" height="${group.height}" rx="8"/>` +
+      `<text class="lb-title" x="${group.x + 10}" y="${group.y + groupTitlePx / 2 + 6}">${escapeHtml(group.title)}</text></g>`,
   );
-  const columns = [
-    column('client', topology.clients, 0),
-    column('router', [{ name: topology.router, address: 'ECMP' }], 1),
-    column('mux', topology.muxes, 2),
-    column(
-      'host',
-      topology.hosts.map((host) => ({ name: host.name, address: '' })),
-      3,
-    ),
-    column('guest', vms, 4),
-  ];
-  const tallest = Math.max(1, ...columns.map((nodes) => nodes.length));
-  const height = marginPx * 2 + tallest * rowHeightPx;
-  const width = marginPx * 2 + 4 * columnWidthPx + boxWidthPx;
-  const placed = new Map<string, PlacedNode>();
-  for (const nodes of columns) {
-    const offset = ((tallest - nodes.length) * rowHeightPx) / 2;
-    for (const node of nodes) {
-      placed.set(node.name, {
-        name: node.name,
-        address: node.address,
-        kind: node.kind,
-        x: marginPx + node.column * columnWidthPx,
-        y: marginPx + offset + node.row * rowHeightPx,
-      });
-    }
-  }
-  const links: Array<readonly [string, string]> = [
-    ...topology.clients.map((client) => [client.name, topology.router] as const),
-    ...topology.muxes.map((mux) => [topology.router, mux.name] as const),
-    ...topology.hosts.map((host) => [topology.router, host.name] as const),
-    ...vms.map((vm) => [vm.host, vm.name] as const),
-  ];
-  const lines = links.map(([a, b]) => renderLink(placed.get(a), placed.get(b)));
-  const boxes = [...placed.values()].map(renderNode);
+  const edges = layout.edges.map((edge) => {
+    if (edge.points.length < 2) return '';
+    const d = edge.points.map(([x, y], i) => `${i === 0 ? 'M' : 'L'}${x},${y}`).join(' ');
+    const arrow = edge.kind === 'config' ? ' marker-end="url(#topology-arrow)"' : '';
+    return `<path class="${edge.kind}" data-from="${escapeHtml(edge.from)}" data-to="${escapeHtml(edge.to)}" d="${d}"${arrow}/>`;
+  });
+  const nodes = layout.nodes.map((node) => {
+    const cx = node.x + node.width / 2;
+    const lines = node.details.map(
+      (line, i) =>
+        `<text class="${node.failure !== undefined && i === node.details.length - 1 ? 'failure' : 'address'}" x="${cx}" y="${node.y + 8 + titleLinePx + i * detailLinePx + 8}">${escapeHtml(line)}</text>`,
+    );
+    const failed = node.failure === undefined ? '' : ' failed';
+    const title = node.failure === undefined ? '' : `<title>${escapeHtml(`${node.title}: ${node.failure}`)}</title>`;
+    return (
+      `<g class="node ${node.kind}${failed}" data-node="${escapeHtml(node.id)}">${title}` +
+      `<rect x="${node.x}" y="${node.y}" width="${node.width}" height="${node.height}" rx="6"/>` +
+      `<text class="name" x="${cx}" y="${node.y + 8 + 12}">${escapeHtml(node.title)}</text>${lines.join('')}</g>`
+    );
+  });
   return [
-    `<svg class="topology" xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="topology">`,
-    ...lines,
-    ...boxes,
+    `<svg class="topology" xmlns="http://www.w3.org/2000/svg" width="${layout.width}" height="${layout.height}" viewBox="0 0 ${layout.width} ${layout.height}" role="img" aria-label="topology">`,
+    '<defs><marker id="topology-arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="6" markerHeight="6" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z"/></marker></defs>',
+    ...groups,
+    ...edges,
+    ...nodes,
     '</svg>',
   ].join('\n');
-}
-
-function renderLink(a: PlacedNode | undefined, b: PlacedNode | undefined): string {
-  if (a === undefined || b === undefined) return '';
-  const [left, right] = a.x <= b.x ? [a, b] : [b, a];
-  const x1 = left.x + boxWidthPx;
-  const y1 = left.y + boxHeightPx / 2;
-  const x2 = right.x;
-  const y2 = right.y + boxHeightPx / 2;
-  return `<line class="link" x1="${x1}" y1="${y1}" x2="${x2}" y2="${y2}"/>`;
-}
-
-function renderNode(node: PlacedNode): string {
-  const cx = node.x + boxWidthPx / 2;
-  const address =
-    node.address === '' ? '' : `<text class="address" x="${cx}" y="${node.y + 32}">${escapeHtml(node.address)}</text>`;
-  return [
-    `<g class="node ${node.kind}" data-node="${escapeHtml(node.name)}">`,
-    `<rect x="${node.x}" y="${node.y}" width="${boxWidthPx}" height="${boxHeightPx}" rx="6"/>`,
-    `<text class="name" x="${cx}" y="${node.y + (node.address === '' ? 26 : 17)}">${escapeHtml(node.name)}</text>`,
-    address,
-    '</g>',
-  ].join('');
 }
