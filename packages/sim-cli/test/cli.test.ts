@@ -58,6 +58,25 @@ describe('lbsim run', () => {
     for (const row of rows) expect(row).toMatch(/^\S+ +client-1 /);
   });
 
+  it('--connection with an id the run never started says so and exits 2, not an empty trace', async () => {
+    for (const output of ['--trace', '--json']) {
+      const { code, stderr } = await lbsim('run', basic, output, '--connection', '9999');
+      expect(code).toBe(2);
+      expect(stderr).toBe(
+        'lbsim: --connection 9999: no such connection in this run (its connections are 1 to 100), so the trace shows nothing of it\n',
+      );
+    }
+  });
+
+  it('--at with a vantage point the scenario does not have says so before running and exits 2', async () => {
+    const { code, stdout, stderr } = await lbsim('run', basic, '--trace', '--at', 'web-9');
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toBe('lbsim: --at web-9: no such vantage point in this scenario (did you mean "web-1"?)\n');
+    const router = await lbsim('run', basic, '--trace', '--at', 'router', '--connection', '1');
+    expect(router.code).toBe(0);
+  });
+
   it('--trace shows health probes from 168.63.129.16 and the summary their verdicts; --no-probes hides the packets', async () => {
     const probed = join(root, 'scenarios/probe-wrong-port/broken.yaml');
     const rowsOf = (stdout: string) => stdout.split('\n').filter((line) => /^\d+\.\d{9} /.test(line));

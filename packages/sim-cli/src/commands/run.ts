@@ -12,6 +12,7 @@ import { CaptureTap } from '../capture/capture-tap.ts';
 import { vantagePointsOf } from '../capture/vantage-points.ts';
 import { formatDiagnostics } from '../format/diagnostics.ts';
 import { formatSummary } from '../format/summary.ts';
+import { describeUnknownConnections, describeUnknownVantagePoints } from '../format/trace-filter.ts';
 import { TraceTable } from '../format/trace-table.ts';
 import type { CliIo, ExitCode } from '../io.ts';
 import { createJsonLines } from '../json/json-lines.ts';
@@ -73,6 +74,11 @@ export function runCommand(options: RunCommandOptions, io: CliIo): ExitCode {
   }
   io.stderr(formatDiagnostics([], loaded.warnings));
   const scenario = loaded.scenario;
+  const unknownNode = describeUnknownVantagePoints(options.nodes, vantageOrder(scenario));
+  if (unknownNode !== undefined) {
+    io.stderr(`lbsim: ${unknownNode}\n`);
+    return 2;
+  }
   const pcapFormat = options.pcapFormat ?? 'pcapng';
   const points = options.pcapDirectory === undefined ? [] : vantagePointsOf(describeTopology(scenario));
   const capturesToWrite =
@@ -155,6 +161,11 @@ export function runCommand(options: RunCommandOptions, io: CliIo): ExitCode {
   if (options.reportFile !== undefined && counters !== undefined) {
     const written = writeReport(options.reportFile, scenario, options, result, counters, recorder, progress, io);
     if (written !== undefined) return written;
+  }
+  const unknownConnections = describeUnknownConnections(options.connections, result.connections.length);
+  if (unknownConnections !== undefined && (options.trace || json !== undefined)) {
+    io.stderr(`lbsim: ${unknownConnections}\n`);
+    return 2;
   }
   if (result.status.kind === 'event-budget-exhausted') {
     io.stderr(
