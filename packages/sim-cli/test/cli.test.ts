@@ -96,7 +96,6 @@ describe('lbsim run', () => {
       await lbsim('run', basic, '--seed', 'x'),
       await lbsim('run', basic, '--seed', '-1'),
       await lbsim('run', '/no/such/file.yaml'),
-      await lbsim('validate', scenarioFile('name: t\nhosts: [\n')),
     ];
     for (const result of cases) {
       expect(result.code).toBe(2);
@@ -127,7 +126,17 @@ describe('lbsim validate and help', () => {
     const { code, stdout, stderr } = await lbsim('validate', scenarioFile(text));
     expect(code).toBe(0);
     expect(stdout).toContain('valid scenario "basic-public-lb" (1 warning)');
-    expect(stderr).toContain('Basic SKU is retired');
+    expect(stdout).toContain('Basic SKU is retired');
+    expect(stderr).toBe('');
+  });
+
+  it('validate prints its problems on standard output (like tsc and eslint), so > problems.txt captures them', async () => {
+    const file = scenarioFile('name: t\nhosts: [\n');
+    const { code, stdout, stderr } = await lbsim('validate', file);
+    expect(code).toBe(2);
+    expect(stderr).toBe('');
+    expect(stdout).toMatch(/:\d+:\d+ /);
+    expect(stdout.trimEnd().split('\n').at(-1)).toBe(`${file}: 1 problem`);
   });
 
   it('--help works for the program and every command', async () => {
