@@ -18,7 +18,8 @@ export function firstLine(description: string): string {
 
 /**
  * Lists the scenarios under `directory`. Exit 0 when every file is a valid scenario, 2 when one
- * is not (it is listed as invalid) or the directory cannot be read or holds none.
+ * is not (it is listed as invalid) or the directory cannot be read or holds none. Entries that
+ * cannot be read (a dangling link, a link loop) are skipped and named on standard error.
  */
 export function listCommand(directory: string, io: CliIo): ExitCode {
   const found = findScenarios(directory);
@@ -26,6 +27,7 @@ export function listCommand(directory: string, io: CliIo): ExitCode {
     io.stderr(`lbsim: ${found.error}\n`);
     return 2;
   }
+  for (const entry of found.skipped) io.stderr(`lbsim: skipped ${entry.path}: ${entry.reason}\n`);
   if (found.entries.length === 0) {
     io.stderr(`lbsim: no scenario files (*.yaml) under ${directory}\n`);
     return 2;

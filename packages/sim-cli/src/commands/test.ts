@@ -5,7 +5,8 @@
  *
  * Scenarios in a folder named `scale` (scenarios/scale/: a million connections, minutes of
  * wall time) are scale runs, not checks: they are listed as skipped unless the directory
- * given is itself a scale folder or inside one.
+ * given is itself a scale folder or inside one. Entries that cannot be read (a dangling link
+ * such as an editor's lock file, a link loop) are listed as skipped too, and the rest run.
  */
 import { loadScenarioFile, type RunResult, runScenario } from '@lbsim/scenario';
 import { type CatalogueEntry, findScenarios } from '../catalogue/find-scenarios.ts';
@@ -69,11 +70,13 @@ export function testCommand(directory: string, io: CliIo): ExitCode {
   }
   const tally = { met: 0, 'not met': 0, invalid: 0 };
   // Lines are printed as each scenario finishes; the paths are known first, so they align.
-  const width = Math.max(...found.entries.map((entry) => entry.path.length));
-  const skipped = found.entries.filter(isScaleRun);
-  for (const entry of skipped) {
-    io.stdout(`skipped  ${entry.path.padEnd(width)}  a scale run; run it alone with lbsim run\n`);
-  }
+  const width = Math.max(...[...found.entries, ...found.skipped].map((entry) => entry.path.length));
+  const scaleRuns = found.entries.filter(isScaleRun);
+  const skipped = [
+    ...found.skipped,
+    ...scaleRuns.map((entry) => ({ path: entry.path, reason: 'a scale run; run it alone with lbsim run' })),
+  ];
+  for (const entry of skipped) io.stdout(`skipped  ${entry.path.padEnd(width)}  ${entry.reason}\n`);
   const judged = found.entries.filter((entry) => !isScaleRun(entry));
   for (const entry of judged) {
     const verdict = judgeScenario(entry);
