@@ -5,6 +5,7 @@
 import { loadScenarioFile, printable } from '@lbsim/scenario';
 import { findScenarios } from '../catalogue/find-scenarios.ts';
 import { formatColumns } from '../format/columns.ts';
+import { neutralizeControls } from '../format/terminal-text.ts';
 import type { CliIo, ExitCode } from '../io.ts';
 
 /** Longest description shown, in characters. */
@@ -27,7 +28,7 @@ export function listCommand(directory: string, io: CliIo): ExitCode {
     io.stderr(`lbsim: ${found.error}\n`);
     return 2;
   }
-  for (const entry of found.skipped) io.stderr(`lbsim: skipped ${entry.path}: ${entry.reason}\n`);
+  for (const entry of found.skipped) io.stderr(neutralizeControls(`lbsim: skipped ${entry.path}: ${entry.reason}\n`));
   if (found.entries.length === 0) {
     io.stderr(`lbsim: no scenario files (*.yaml) under ${directory}\n`);
     return 2;
@@ -47,7 +48,9 @@ export function listCommand(directory: string, io: CliIo): ExitCode {
     }
     return [entry.id, entry.variant || '-', loaded.scenario.name, firstLine(loaded.scenario.description)];
   });
-  io.stdout(formatColumns([['id', 'variant', 'name', 'description'], ...rows]));
+  // Cells are escaped before the columns are measured, so an escaped cell keeps the table aligned.
+  const table = [['id', 'variant', 'name', 'description'], ...rows].map((row) => row.map(neutralizeControls));
+  io.stdout(formatColumns(table));
   if (invalid > 0) {
     io.stderr(`lbsim: ${invalid} of ${rows.length} scenario files are invalid\n`);
     return 2;

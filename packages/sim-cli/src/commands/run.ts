@@ -12,6 +12,7 @@ import { CaptureTap } from '../capture/capture-tap.ts';
 import { vantagePointsOf } from '../capture/vantage-points.ts';
 import { formatDiagnostics } from '../format/diagnostics.ts';
 import { formatSummary } from '../format/summary.ts';
+import { neutralizeControls, terminalText } from '../format/terminal-text.ts';
 import { describeUnknownConnections, describeUnknownVantagePoints } from '../format/trace-filter.ts';
 import { TraceTable } from '../format/trace-table.ts';
 import type { CliIo, ExitCode } from '../io.ts';
@@ -96,7 +97,7 @@ export function runCommand(options: RunCommandOptions, io: CliIo): ExitCode {
   const filter = { connections: options.connections, nodes: options.nodes, probes: options.probes ?? true };
   const json = options.json === true ? createJsonLines(io.stdout) : undefined;
   if (json !== undefined) sinks.push(new JsonTraceSink(json, filter));
-  else if (options.trace) sinks.push(new TraceTable(io.stdout, filter));
+  else if (options.trace) sinks.push(new TraceTable((text) => io.stdout(neutralizeControls(text)), filter));
 
   let captures: CaptureDirectory | undefined;
   let tap: CaptureTap | undefined;
@@ -151,7 +152,7 @@ export function runCommand(options: RunCommandOptions, io: CliIo): ExitCode {
     writeJsonSummary(result, json);
   } else {
     if (options.trace) io.stdout('\n');
-    io.stdout(formatSummary(result));
+    io.stdout(terminalText(formatSummary(result), io.stdoutColumns));
   }
   if (captures !== undefined) {
     io.stderr(

@@ -6,6 +6,7 @@
  */
 import { loadScenarioFile } from '@lbsim/scenario';
 import { formatDiagnostics } from '../format/diagnostics.ts';
+import { neutralizeControls } from '../format/terminal-text.ts';
 import type { CliIo, ExitCode } from '../io.ts';
 
 /** Validates `file`; prints problems and warnings on standard output. Exit 0 when valid, 2 when not. */
@@ -13,12 +14,14 @@ export function validateCommand(file: string, io: CliIo): ExitCode {
   const loaded = loadScenarioFile(file);
   if (!loaded.ok) {
     io.stdout(formatDiagnostics(loaded.errors, loaded.warnings));
-    io.stdout(`${file}: ${loaded.errors.length} problem${loaded.errors.length === 1 ? '' : 's'}\n`);
+    io.stdout(neutralizeControls(`${file}: ${loaded.errors.length} problem${loaded.errors.length === 1 ? '' : 's'}\n`));
     return 2;
   }
   io.stdout(formatDiagnostics([], loaded.warnings));
   io.stdout(
-    `${file}: valid scenario "${loaded.scenario.name}"${loaded.warnings.length > 0 ? ` (${loaded.warnings.length} warning${loaded.warnings.length === 1 ? '' : 's'})` : ''}\n`,
+    neutralizeControls(
+      `${file}: valid scenario "${loaded.scenario.name}"${loaded.warnings.length > 0 ? ` (${loaded.warnings.length} warning${loaded.warnings.length === 1 ? '' : 's'})` : ''}\n`,
+    ),
   );
   return 0;
 }
