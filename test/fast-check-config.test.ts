@@ -5,6 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { propertyTimeout } from './support.ts';
 
 describe('fast-check configuration', () => {
   it('has a fixed seed and no reporter of its own in the way of fast-check’s report', () => {
@@ -15,7 +16,7 @@ describe('fast-check configuration', () => {
     expect(global.asyncReporter).toBeUndefined();
   });
 
-  it('a failing property throws with its seed and path, to replay it', () => {
+  it('a failing property throws with its seed and path, to replay it', { timeout: propertyTimeout }, () => {
     const seed = fc.readConfigureGlobal().seed;
     let message = '';
     try {

@@ -25,7 +25,7 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { expectClearLine, fuzzEventBudget, mutatedCatalogueFile, randomDocument } from './fuzz-support.ts';
-import { runs } from './support.ts';
+import { propertyTimeout, runs } from './support.ts';
 
 const scratch = mkdtempSync(join(tmpdir(), 'lbsim-fuzz-cli-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -61,7 +61,9 @@ function scenarioFile(text: string): string {
 }
 
 describe('the CLI under fuzzing', () => {
-  it('validate and run: a fuzzed file exits 0, 1 or 2 with clear messages, and validate agrees with the loader', async () => {
+  it('validate and run: a fuzzed file exits 0, 1 or 2 with clear messages, and validate agrees with the loader', {
+    timeout: propertyTimeout,
+  }, async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.oneof(
@@ -85,7 +87,9 @@ describe('the CLI under fuzzing', () => {
     );
   });
 
-  it('random command lines: any options and values, exit 0, 1 or 2 and clear messages', async () => {
+  it('random command lines: any options and values, exit 0, 1 or 2 and clear messages', {
+    timeout: propertyTimeout,
+  }, async () => {
     const tiny = scenarioFile(tinyScenario);
     const outputs = join(scratch, 'argv-outputs');
     const word = fc.oneof(
@@ -143,7 +147,9 @@ describe('the CLI under fuzzing', () => {
     );
   });
 
-  it('output paths: only the captures and the report asked for are written, never a scenario or a foreign file', async () => {
+  it('output paths: only the captures and the report asked for are written, never a scenario or a foreign file', {
+    timeout: propertyTimeout,
+  }, async () => {
     const earlier = await earlierOutputs();
     await fc.assert(
       fc.asyncProperty(

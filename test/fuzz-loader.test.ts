@@ -21,7 +21,7 @@ import {
   mutatedCatalogueFile,
   randomDocument,
 } from './fuzz-support.ts';
-import { runs } from './support.ts';
+import { propertyTimeout, runs } from './support.ts';
 
 const scratch = mkdtempSync(join(tmpdir(), 'lbsim-fuzz-loader-'));
 
@@ -32,7 +32,7 @@ const basic = catalogueTexts.find((file) => file.name === 'basic-public-lb')?.te
 const minimal = 'name: t\nhosts: [{ name: h, vms: [{ name: v, nics: [{ ip: 10.0.0.4 }] }] }]\n';
 
 describe('the loader under fuzzing', () => {
-  it('random documents, as YAML and as JSON', () => {
+  it('random documents, as YAML and as JSON', { timeout: propertyTimeout }, () => {
     fc.assert(
       fc.property(randomDocument, fc.boolean(), (document, asJson) => {
         load(asJson ? (JSON.stringify(document) ?? 'null') : stringify(document));
@@ -41,7 +41,9 @@ describe('the loader under fuzzing', () => {
     );
   });
 
-  it('mutated catalogue files: deleted, duplicated, renamed and retyped keys, edge values, broken text', () => {
+  it('mutated catalogue files: deleted, duplicated, renamed and retyped keys, edge values, broken text', {
+    timeout: propertyTimeout,
+  }, () => {
     fc.assert(
       fc.property(mutatedCatalogueFile, ({ text }) => {
         const scenario = load(text);
@@ -51,7 +53,7 @@ describe('the loader under fuzzing', () => {
     );
   });
 
-  it('binary garbage, as text and as a file', () => {
+  it('binary garbage, as text and as a file', { timeout: propertyTimeout }, () => {
     fc.assert(
       fc.property(binaryGarbage, (bytes) => {
         load(Buffer.from(bytes).toString('utf8'));
@@ -64,7 +66,7 @@ describe('the loader under fuzzing', () => {
     );
   });
 
-  it('nesting of any depth, in flow and block style', () => {
+  it('nesting of any depth, in flow and block style', { timeout: propertyTimeout }, () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 5_000 }), fc.constantFrom('[', '{a: ', '- ', 'a:\n'), (depth, open) => {
         const text =

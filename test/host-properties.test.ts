@@ -22,7 +22,7 @@ import {
 import { parseScenarioText, type Scenario } from '@lbsim/scenario';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { runWithTrace } from './support.ts';
+import { propertyTimeout, runWithTrace } from './support.ts';
 
 interface Setup {
   readonly internal: boolean;
@@ -208,7 +208,9 @@ function tcpPortsOf(packet: Ipv4Packet): readonly [number, number] {
 }
 
 describe('host-side properties (fast-check)', () => {
-  it('replies reverse the request tuple; guests see DIP or VIP; guest packets are all accounted for', () => {
+  it('replies reverse the request tuple; guests see DIP or VIP; guest packets are all accounted for', {
+    timeout: propertyTimeout,
+  }, () => {
     fc.assert(
       fc.property(setups, (setup) => {
         const scenario = scenarioOf(setup);

@@ -22,7 +22,7 @@ import { arbitraryIpv4Address, arbitraryPort } from '@lbsim/core/testing';
 import { type BackendSelectionAlgorithm, Mux } from '@lbsim/mux';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { runs } from './support.ts';
+import { propertyTimeout, runs } from './support.ts';
 
 const vip = 0x34aa0a14;
 
@@ -94,7 +94,7 @@ const tupleArbitrary = fc.record({
 });
 
 describe('Mux tier properties', () => {
-  it('every Mux of the pool picks the same DIP for a tuple', () => {
+  it('every Mux of the pool picks the same DIP for a tuple', { timeout: propertyTimeout }, () => {
     fc.assert(
       fc.property(
         dipsArbitrary,
@@ -115,7 +115,9 @@ describe('Mux tier properties', () => {
     );
   });
 
-  it("SourceIP sends all of a client's flows to one DIP; SourceIPProtocol does so per protocol", () => {
+  it("SourceIP sends all of a client's flows to one DIP; SourceIPProtocol does so per protocol", {
+    timeout: propertyTimeout,
+  }, () => {
     fc.assert(
       fc.property(
         dipsArbitrary,
@@ -147,7 +149,7 @@ describe('Mux tier properties', () => {
     );
   });
 
-  it('with flow state, no established flow moves when the DIP list changes', () => {
+  it('with flow state, no established flow moves when the DIP list changes', { timeout: propertyTimeout }, () => {
     fc.assert(
       fc.property(
         dipsArbitrary,

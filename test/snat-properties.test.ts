@@ -26,6 +26,7 @@ import {
 } from '@lbsim/scenario';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { propertyTimeout } from './support.ts';
 
 interface TrafficSetup {
   readonly vm: number;
@@ -211,7 +212,9 @@ function checkReturnTraffic(world: World, events: readonly TraceEvent[]): void {
 }
 
 describe('SNAT properties (fast-check)', () => {
-  it('return traffic reaches its DIP and port; no shared translated tuples; allocations respected', () => {
+  it('return traffic reaches its DIP and port; no shared translated tuples; allocations respected', {
+    timeout: propertyTimeout,
+  }, () => {
     fc.assert(
       fc.property(setups, (setup) => {
         const world = buildWorld(scenarioOf(setup));

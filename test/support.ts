@@ -5,7 +5,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TraceEvent } from '@lbsim/core';
-import { scaledRuns } from '@lbsim/core/testing';
+import { propertyTimeoutMs, scaledRuns } from '@lbsim/core/testing';
 import { loadScenarioFile, type RunResult, runScenario, type Scenario } from '@lbsim/scenario';
 
 /** The repository root. */
@@ -77,3 +77,6 @@ export function loadScenario(file: string): Scenario {
 
 /** Runs for a property that sets its own `numRuns`, scaled under `LBSIM_SOAK=1` (see scaledRuns). */
 export const runs: (n: number) => number = scaledRuns;
+
+/** Timeout of a property test, ms (see propertyTimeoutMs in @lbsim/core/testing). */
+export const propertyTimeout: number = propertyTimeoutMs();

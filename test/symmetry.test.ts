@@ -12,7 +12,7 @@ import { formatFiveTuple, ipv4, reverseFiveTuple } from '@lbsim/core';
 import { arbitraryScenario, type FlowRecord, runObserved } from '@lbsim/scenario/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { runs } from './support.ts';
+import { propertyTimeout, runs } from './support.ts';
 
 /** Outcomes in which the client heard back from the server side. */
 const answeredOutcomes = new Set(['completed', 'answered', 'refused', 'reset']);
@@ -21,7 +21,9 @@ const describeFlow = (flow: FlowRecord) =>
   `connection ${flow.connection.id} (${flow.connection.outcome}) ${flow.request === undefined ? '' : formatFiveTuple(flow.request)}`;
 
 describe('flow symmetry over generated scenarios', () => {
-  it('every reply reaches the client as the exact reverse of its request: the VIP and frontend port as source', () => {
+  it('every reply reaches the client as the exact reverse of its request: the VIP and frontend port as source', {
+    timeout: propertyTimeout,
+  }, () => {
     fc.assert(
       fc.property(arbitraryScenario(), ({ scenario }) => {
         const { flows } = runObserved(scenario);
@@ -46,7 +48,9 @@ describe('flow symmetry over generated scenarios', () => {
     );
   });
 
-  it("with floating IP the guest sees the VIP as destination, without it its own DIP; always the client's address and port", () => {
+  it("with floating IP the guest sees the VIP as destination, without it its own DIP; always the client's address and port", {
+    timeout: propertyTimeout,
+  }, () => {
     fc.assert(
       fc.property(arbitraryScenario(), ({ scenario }) => {
         const { flows } = runObserved(scenario);
@@ -79,7 +83,9 @@ describe('flow symmetry over generated scenarios', () => {
     );
   });
 
-  it("SourceIP sends all of a client's flows to a frontend to one DIP, whatever the protocol and port; SourceIPProtocol does so per protocol", () => {
+  it("SourceIP sends all of a client's flows to a frontend to one DIP, whatever the protocol and port; SourceIPProtocol does so per protocol", {
+    timeout: propertyTimeout,
+  }, () => {
     fc.assert(
       fc.property(
         arbitraryScenario({ distributions: ['SourceIP', 'SourceIPProtocol'], maxRules: 4, maxConnections: 8 }),
@@ -101,7 +107,9 @@ describe('flow symmetry over generated scenarios', () => {
     );
   });
 
-  it('every Mux sends a flow to the same DIP: a flow that moves to another Mux when one fails keeps its DIP', () => {
+  it('every Mux sends a flow to the same DIP: a flow that moves to another Mux when one fails keeps its DIP', {
+    timeout: propertyTimeout,
+  }, () => {
     fc.assert(
       fc.property(arbitraryScenario({ muxFailure: true, maxMuxes: 4 }), ({ scenario }) => {
         const { flows } = runObserved(scenario);
@@ -111,7 +119,9 @@ describe('flow symmetry over generated scenarios', () => {
     );
   });
 
-  it('with flow state, a pool change (add, remove, drain, reweight) moves no open connection to another DIP', () => {
+  it('with flow state, a pool change (add, remove, drain, reweight) moves no open connection to another DIP', {
+    timeout: propertyTimeout,
+  }, () => {
     fc.assert(
       fc.property(arbitraryScenario({ poolChanges: true, protocols: ['Tcp'] }), ({ scenario }) => {
         const { flows } = runObserved(scenario);
@@ -121,7 +131,9 @@ describe('flow symmetry over generated scenarios', () => {
     );
   });
 
-  it('every packet is delivered, dropped with a reason, or still in flight, after six links at most (no loop)', () => {
+  it('every packet is delivered, dropped with a reason, or still in flight, after six links at most (no loop)', {
+    timeout: propertyTimeout,
+  }, () => {
     fc.assert(
       fc.property(arbitraryScenario({ muxFailure: true }), ({ scenario }) => {
         const { packets } = runObserved(scenario);
@@ -133,7 +145,7 @@ describe('flow symmetry over generated scenarios', () => {
     );
   });
 
-  it('the same scenario and seed give the same trace, event for event', () => {
+  it('the same scenario and seed give the same trace, event for event', { timeout: propertyTimeout }, () => {
     fc.assert(
       fc.property(
         arbitraryScenario({ poolChanges: true }),

@@ -1,12 +1,17 @@
 // A user's own property tests of flow symmetry, written against lbsim's packages only.
 // docs/testing.md shows this file verbatim; test/testing-doc.test.ts keeps the two identical.
 import { reverseFiveTuple } from '@lbsim/core';
+import { propertyTimeoutMs } from '@lbsim/core/testing';
 import { loadScenarioFile } from '@lbsim/scenario';
 import { arbitraryScenario, runObserved } from '@lbsim/scenario/testing';
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
 
-it('replies reach the client as the exact reverse of its request, in any small topology', () => {
+// A property is bounded by its case count (numRuns), not by wall time: its timeout only
+// catches a hang, far above its normal run, so a busy machine does not fail it.
+it('replies reach the client as the exact reverse of its request, in any small topology', {
+  timeout: propertyTimeoutMs(),
+}, () => {
   fc.assert(
     fc.property(arbitraryScenario({ protocols: ['Tcp'], maxHosts: 2 }), ({ scenario }) => {
       const { flows, packets } = runObserved(scenario);
@@ -22,7 +27,9 @@ it('replies reach the client as the exact reverse of its request, in any small t
   );
 });
 
-it('in my own scenario, SourceIP keeps each client on one DIP whatever the seed', () => {
+it('in my own scenario, SourceIP keeps each client on one DIP whatever the seed', {
+  timeout: propertyTimeoutMs(),
+}, () => {
   const loaded = loadScenarioFile('scenarios/five-tuple-multi-session/fixed.yaml');
   if (!loaded.ok) throw new Error(loaded.errors.map((error) => error.message).join('\n'));
   const scenario = loaded.scenario;

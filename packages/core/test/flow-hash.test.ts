@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { hashFiveTuple, hashThreeTuple, hashTwoTuple, murmur3Words } from '../src/index.ts';
+import { propertyTimeoutMs } from '../src/testing/index.ts';
 
 /** Reference MurmurHash3_x86_32 over bytes, written from the algorithm's description. */
 function murmur3Bytes(bytes: readonly number[], seed: number): number {
@@ -52,7 +53,7 @@ describe('MurmurHash3_x86_32', () => {
     expect(murmur3Bytes(ascii('The quick brown fox jumps over the lazy dog'), 0x9747b28c)).toBe(0x2fa826cd);
   });
 
-  it('hashing words equals hashing their little-endian bytes', () => {
+  it('hashing words equals hashing their little-endian bytes', { timeout: propertyTimeoutMs() }, () => {
     fc.assert(
       fc.property(
         fc.array(fc.integer({ min: 0, max: 0xffffffff }), { maxLength: 8 }),
@@ -65,7 +66,9 @@ describe('MurmurHash3_x86_32', () => {
     );
   });
 
-  it('the unrolled tuple hashes equal the word hash of their documented inputs', () => {
+  it('the unrolled tuple hashes equal the word hash of their documented inputs', {
+    timeout: propertyTimeoutMs(),
+  }, () => {
     fc.assert(
       fc.property(
         fc.record({

@@ -8,6 +8,7 @@ import {
   parseIpv4Prefix,
   prefixContains,
 } from '../src/index.ts';
+import { propertyTimeoutMs } from '../src/testing/index.ts';
 
 describe('IPv4 addresses', () => {
   it('parses a dotted quad to a big-endian integer', () => {
@@ -32,7 +33,7 @@ describe('IPv4 addresses', () => {
     }
   });
 
-  it('formats what it parses, for every address', () => {
+  it('formats what it parses, for every address', { timeout: propertyTimeoutMs() }, () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 0xffffffff }), (address) => {
         expect(parseIpv4Address(formatIpv4Address(address))).toBe(address);
@@ -60,7 +61,7 @@ describe('IPv4 prefixes', () => {
     expect(parseIpv4Prefix('10.0.0.0/')).toBeUndefined();
   });
 
-  it('a /0 contains everything and a /32 only itself', () => {
+  it('a /0 contains everything and a /32 only itself', { timeout: propertyTimeoutMs() }, () => {
     const all = parseIpv4Prefix('0.0.0.0/0');
     const one = parseIpv4Prefix('10.0.0.7/32');
     fc.assert(

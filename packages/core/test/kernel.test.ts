@@ -1,9 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { EventQueue, Kernel, randomStream } from '../src/index.ts';
+import { propertyTimeoutMs } from '../src/testing/index.ts';
 
 describe('event queue', () => {
-  it('pops in (time, scheduling order), whatever the insertion order', () => {
+  it('pops in (time, scheduling order), whatever the insertion order', { timeout: propertyTimeoutMs() }, () => {
     fc.assert(
       fc.property(fc.array(fc.integer({ min: 0, max: 20 }), { maxLength: 200 }), (times) => {
         const queue = new EventQueue();

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { arbitraryDipTargets, arbitraryVipMap, loadDistributions } from '../src/testing/index.ts';
+import { arbitraryDipTargets, arbitraryVipMap, loadDistributions, propertyTimeoutMs } from '../src/testing/index.ts';
 
 describe('load-balancer arbitraries', () => {
-  it('arbitraryDipTargets: unique DIPs in range with weights 1..maxWeight', () => {
+  it('arbitraryDipTargets: unique DIPs in range with weights 1..maxWeight', { timeout: propertyTimeoutMs() }, () => {
     const range = { min: 0x0a000001, max: 0x0a0000ff };
     fc.assert(
       fc.property(arbitraryDipTargets({ minDips: 2, maxDips: 5, maxWeight: 3, addresses: range }), (targets) => {
@@ -19,7 +19,9 @@ describe('load-balancer arbitraries', () => {
     );
   });
 
-  it('arbitraryVipMap: rules on distinct endpoints with valid distributions and idle timeouts', () => {
+  it('arbitraryVipMap: rules on distinct endpoints with valid distributions and idle timeouts', {
+    timeout: propertyTimeoutMs(),
+  }, () => {
     fc.assert(
       fc.property(arbitraryVipMap({ maxRules: 6 }), (rules) => {
         const endpoints = rules.map((r) => `${r.endpoint.vip}|${r.endpoint.protocol}|${r.endpoint.port}`);

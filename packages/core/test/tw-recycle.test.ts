@@ -25,6 +25,7 @@ import {
   Tracer,
   tcpPawsMslNs,
 } from '../src/index.ts';
+import { propertyTimeoutMs } from '../src/testing/index.ts';
 
 const probeSource = ipv4('168.63.129.16');
 const guestAddress = ipv4('10.1.0.4');
@@ -61,7 +62,7 @@ describe('TimeWaitPeerTimestamps', () => {
     expect(memory.recall(probeSource)).toEqual({ timestamp: 10, rememberedAtNs: tcpPawsMslNs + 3 });
   });
 
-  it('never rejects the timestamp it remembered, or any newer one (property)', () => {
+  it('never rejects the timestamp it remembered, or any newer one (property)', { timeout: propertyTimeoutMs() }, () => {
     fc.assert(
       fc.property(fc.nat(0xffffffff), fc.nat(0x7ffffffe), fc.nat(tcpPawsMslNs), (ts, ahead, ageNs) => {
         const memory = new TimeWaitPeerTimestamps();

@@ -18,7 +18,7 @@ import {
   TcpFlags,
   writeIpv4Header,
 } from '../src/index.ts';
-import { arbitraryIpIpPacket, arbitraryIpv4Packet } from '../src/testing/index.ts';
+import { arbitraryIpIpPacket, arbitraryIpv4Packet, propertyTimeoutMs } from '../src/testing/index.ts';
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
 
@@ -87,7 +87,9 @@ describe('packet codec', () => {
     expect(decodeIpv4Packet(bytes, { verifyChecksums: false }).ok).toBe(true);
   });
 
-  it('rejects truncated bytes and unknown protocols with a message, never an exception', () => {
+  it('rejects truncated bytes and unknown protocols with a message, never an exception', {
+    timeout: propertyTimeoutMs(),
+  }, () => {
     expect(decodeIpv4Packet(new Uint8Array(10)).ok).toBe(false);
     const bytes = encodeIpv4Packet(makeIpv4Packet({ src: 1, dst: 2 }, makeUdpDatagram({ srcPort: 1, dstPort: 2 })));
     expect(decodeIpv4Packet(bytes.subarray(0, bytes.length - 1)).ok).toBe(false);
@@ -99,7 +101,7 @@ describe('packet codec', () => {
     );
   });
 
-  it('round-trips every packet: decode(encode(p)) = p', () => {
+  it('round-trips every packet: decode(encode(p)) = p', { timeout: propertyTimeoutMs() }, () => {
     fc.assert(
       fc.property(arbitraryIpv4Packet, (packet) => {
         const bytes = encodeIpv4Packet(packet);
@@ -109,7 +111,7 @@ describe('packet codec', () => {
     );
   });
 
-  it('round-trips IP-in-IP, outer header first', () => {
+  it('round-trips IP-in-IP, outer header first', { timeout: propertyTimeoutMs() }, () => {
     fc.assert(
       fc.property(arbitraryIpIpPacket, (packet) => {
         expect(decodeIpv4Packet(encodeIpv4Packet(packet))).toEqual({ ok: true, value: packet });
@@ -117,7 +119,7 @@ describe('packet codec', () => {
     );
   });
 
-  it('encapsulation adds 20 bytes and copies DF and DSCP (RFC 2003 §3.1)', () => {
+  it('encapsulation adds 20 bytes and copies DF and DSCP (RFC 2003 §3.1)', { timeout: propertyTimeoutMs() }, () => {
     fc.assert(
       fc.property(arbitraryIpv4Packet, arbitraryIpv4Packet, (inner, other) => {
         const outer = encapsulateIpIp(inner, other.src, other.dst, 9);
@@ -169,7 +171,9 @@ describe('fragmentation', () => {
     expect(fragmentPacket(big(2000, true), 1500)).toBeUndefined();
   });
 
-  it('fragment bytes decode as fragments and reassemble to the datagram in any order', () => {
+  it('fragment bytes decode as fragments and reassemble to the datagram in any order', {
+    timeout: propertyTimeoutMs(),
+  }, () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 1473, max: 9000 }),
@@ -207,7 +211,9 @@ describe('fragmentation', () => {
 });
 
 describe('rewriting fragments (NAT without reassembly)', () => {
-  it('a rewritten datagram reassembles with verifying checksums, as if NATed whole', () => {
+  it('a rewritten datagram reassembles with verifying checksums, as if NATed whole', {
+    timeout: propertyTimeoutMs(),
+  }, () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 1473, max: 6000 }),

@@ -1,4 +1,5 @@
 import { type FiveTuple, IpProtocol, ipv4, nsPerMinute, parseIpv4Prefix } from '@lbsim/core';
+import { propertyTimeoutMs } from '@lbsim/core/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -116,7 +117,9 @@ describe('NSG evaluation', () => {
     expect(group.rules.map((r) => r.name)).toEqual(['b']);
   });
 
-  it('the deciding rule matches the packet and no rule processed before it does (property)', () => {
+  it('the deciding rule matches the packet and no rule processed before it does (property)', {
+    timeout: propertyTimeoutMs(),
+  }, () => {
     const group = new NetworkSecurityGroup('g', [
       rule({ name: 'deny-high', priority: 150, access: 'Deny', destinationPorts: [{ first: 1024, last: 65535 }] }),
       rule({ name: 'allow-tcp', priority: 300, protocol: 'Tcp' }),

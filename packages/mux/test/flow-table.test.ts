@@ -1,4 +1,4 @@
-import { scaledRuns } from '@lbsim/core/testing';
+import { propertyTimeoutMs, scaledRuns } from '@lbsim/core/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { FlowTable, type FlowTableLimits } from '../src/index.ts';
@@ -66,7 +66,9 @@ describe('flow table (Ananta §3.3.3)', () => {
     expect([...table.entries(30)].map(([key]) => key)).toEqual(['new', 'long']);
   });
 
-  it('agrees with a model of its specification under any sequence of commands (quotas, two queues, expiry)', () => {
+  it('agrees with a model of its specification under any sequence of commands (quotas, two queues, expiry)', {
+    timeout: propertyTimeoutMs(),
+  }, () => {
     fc.assert(
       fc.property(
         fc.record({

@@ -1,4 +1,4 @@
-import { scaledRuns } from '@lbsim/core/testing';
+import { propertyTimeoutMs, scaledRuns } from '@lbsim/core/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildMaglevTable, createBackendSelector, isPrime, type MaglevPermutationFunction } from '../src/index.ts';
@@ -46,7 +46,7 @@ describe('Maglev (NSDI 2016 §3.4)', () => {
 
   const backendsArbitrary = fc.uniqueArray(fc.integer({ min: 1, max: 0xffffffff }), { minLength: 1, maxLength: 40 });
 
-  it('fills every slot and balances equal weights within one slot', () => {
+  it('fills every slot and balances equal weights within one slot', { timeout: propertyTimeoutMs() }, () => {
     fc.assert(
       fc.property(backendsArbitrary, fc.constantFrom(251, 4093), (dips, m) => {
         const table = buildMaglevTable(
@@ -66,7 +66,7 @@ describe('Maglev (NSDI 2016 §3.4)', () => {
     );
   });
 
-  it('does not depend on the order DIPs are listed in', () => {
+  it('does not depend on the order DIPs are listed in', { timeout: propertyTimeoutMs() }, () => {
     fc.assert(
       fc.property(backendsArbitrary, fc.nat(), (dips, rotation) => {
         const rotated = dips.map((_, i) => dips[(i + rotation) % dips.length] as number);
@@ -89,7 +89,9 @@ describe('Maglev (NSDI 2016 §3.4)', () => {
   // At the paper's default M = 65537. Smaller tables move more beyond the removed slots (about
   // 2% at M = 4093 with 40 backends, measured): Maglev favours balance over minimal
   // disruption (§3.4), and the cascade of reclaimed slots is relatively larger.
-  it('removing one of N backends moves its slots and at most 1% of the table more (M = 65537 ≥ 100·N)', () => {
+  it('removing one of N backends moves its slots and at most 1% of the table more (M = 65537 ≥ 100·N)', {
+    timeout: propertyTimeoutMs(),
+  }, () => {
     fc.assert(
       fc.property(
         fc.uniqueArray(fc.integer({ min: 1, max: 0xffffffff }), { minLength: 2, maxLength: 200 }),

@@ -1,3 +1,4 @@
+import { propertyTimeoutMs } from '@lbsim/core/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -81,7 +82,9 @@ describe('probe health state machine', () => {
     ]);
   });
 
-  it('agrees with a simple model under any sequence of results (fast-check commands)', () => {
+  it('agrees with a simple model under any sequence of results (fast-check commands)', {
+    timeout: propertyTimeoutMs(),
+  }, () => {
     type Model = { status: 'unknown' | 'up' | 'down'; failures: number; successes: number };
     type Real = { state: HealthState; now: number; config: HealthConfig };
     const noDamping = (c: HealthConfig): HealthConfig => ({ ...c, holdDownBaseNs: 0, holdDownMaxNs: 0 });

@@ -1,17 +1,22 @@
 /**
  * The `lbsim` executable: real process I/O around {@link main}. An unexpected exception is a
  * bug in lbsim, reported as such (with the stack only when LBSIM_DEBUG is set).
+ *
+ * A reader that closes standard output early (`lbsim run … --trace | head`, `lbsim schema |
+ * head`) ends the output quietly: the rest of the run still happens (captures and reports are
+ * still written), and the exit code is 0 unless something failed (2). The verdict (1, an
+ * expectation not met) is not reported to a reader that stopped reading.
  */
+import { processIo } from './io.ts';
 import { main } from './main.ts';
 
+const { io, stdoutClosed } = processIo();
+// On exit, not after main: a large last write may find the pipe closed only once it drains.
+process.on('exit', () => {
+  if (process.exitCode === 1 && stdoutClosed()) process.exitCode = 0;
+});
 try {
-  process.exitCode = await main(process.argv.slice(2), {
-    stdout: (text) => process.stdout.write(text),
-    stderr: (text) => process.stderr.write(text),
-    stderrIsTty: process.stderr.isTTY === true,
-    stdoutIsTty: process.stdout.isTTY === true,
-    stderrColumns: process.stderr.columns,
-  });
+  process.exitCode = await main(process.argv.slice(2), io);
 } catch (error) {
   process.stderr.write(`lbsim: internal error: ${(error as Error).message}\n`);
   if (process.env['LBSIM_DEBUG'] !== undefined) process.stderr.write(`${(error as Error).stack}\n`);

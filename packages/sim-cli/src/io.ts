@@ -1,6 +1,6 @@
 /**
- * Where the CLI reads and writes. `bin.ts` passes the real process; tests pass buffers, so
- * commands run in-process and their output can be checked.
+ * Where the CLI reads and writes. `bin.ts` passes the real process ({@link processIo}); tests
+ * pass buffers, so commands run in-process and their output can be checked.
  */
 
 /** The CLI's view of its process. */
@@ -15,9 +15,109 @@ export interface CliIo {
   readonly stdoutIsTty?: boolean;
   /** Width of the standard-error terminal in columns, when known. */
   readonly stderrColumns?: number | undefined;
+  /**
+   * Width text output is wrapped to, in columns, or `undefined` to leave lines as they are:
+   * the terminal's width when standard output is one, else `COLUMNS` when set (see
+   * {@link outputWidthOf}).
+   */
+  readonly stdoutColumns?: number | undefined;
   /** The wall clock in ms, for the progress bar's delay (default `performance.now`). */
   readonly nowMs?: () => number;
 }
 
 /** An exit code: 0 expectations met, 1 not met, 2 bad input or a run that could not finish. */
 export type ExitCode = 0 | 1 | 2;
+
+/** The part of a Node stream the CLI writes through. */
+export interface OutputStream {
+  readonly isTTY?: boolean;
+  readonly columns?: number;
+  readonly writable: boolean;
+  write(text: string): boolean;
+  on(event: 'error', listener: (error: Error) => void): unknown;
+}
+
+/** The real process behind {@link CliIo}, and whether a reader closed standard output early. */
+export interface ProcessIo {
+  readonly io: CliIo;
+  /** Whether standard output's reader went away (`lbsim run … --trace | head`). */
+  readonly stdoutClosed: () => boolean;
+}
+
+/** Whether `error` says the reading end of a pipe is gone. */
+function isClosedPipe(error: Error): boolean {
+  const code = (error as NodeJS.ErrnoException).code;
+  return code === 'EPIPE' || code === 'ERR_STREAM_DESTROYED';
+}
+
+/**
+ * A writer to `stream` that, once its reader has gone away (EPIPE), stops writing quietly
+ * instead of letting Node throw the stream's `error` event as an uncaught exception. Any other
+ * write error (a full disk) goes to `onFailure`.
+ */
+function quietWhenClosed(
+  stream: OutputStream,
+  onFailure: (error: Error) => void,
+): { write: (text: string) => void; closed: () => boolean } {
+  let closed = false;
+  stream.on('error', (error) => {
+    if (isClosedPipe(error)) closed = true;
+    else onFailure(error);
+  });
+  return {
+    write: (text) => {
+      // A failed write marks the stream unwritable at once; its `error` event comes later.
+      if (closed || !stream.writable) {
+        closed = true;
+        return;
+      }
+      stream.write(text);
+    },
+    closed: () => closed || !stream.writable,
+  };
+}
+
+/**
+ * The width text output is wrapped to: a terminal's own width when standard output is one
+ * (`COLUMNS` when the terminal does not tell), else `COLUMNS` when set to a positive integer,
+ * else `undefined`: lines in a pipe or file stay whole, one record per line for grep and diff.
+ */
+export function outputWidthOf(
+  isTty: boolean,
+  terminalColumns: number | undefined,
+  environmentColumns: string | undefined,
+): number | undefined {
+  const fromEnvironment = Number(environmentColumns);
+  const environment = Number.isInteger(fromEnvironment) && fromEnvironment > 0 ? fromEnvironment : undefined;
+  if (isTty && terminalColumns !== undefined && terminalColumns > 0) return terminalColumns;
+  return environment;
+}
+
+/**
+ * The CLI's view of the real process: `process.stdout` and `process.stderr`. A write error
+ * other than a closed pipe is reported on standard error in one line and sets exit code 2.
+ */
+export function processIo(
+  stdout: OutputStream = process.stdout,
+  stderr: OutputStream = process.stderr,
+  environment: NodeJS.ProcessEnv = process.env,
+): ProcessIo {
+  const out = quietWhenClosed(stdout, (error) => {
+    stderr.write(`lbsim: cannot write standard output: ${error.message}\n`);
+    process.exitCode = 2;
+  });
+  const err = quietWhenClosed(stderr, () => {
+    process.exitCode = 2;
+  });
+  return {
+    io: {
+      stdout: out.write,
+      stderr: err.write,
+      stderrIsTty: stderr.isTTY === true,
+      stdoutIsTty: stdout.isTTY === true,
+      stderrColumns: stderr.columns,
+      stdoutColumns: outputWidthOf(stdout.isTTY === true, stdout.columns, environment['COLUMNS']),
+    },
+    stdoutClosed: out.closed,
+  };
+}

@@ -97,14 +97,15 @@ async function parseArguments(argv: readonly string[], io: CliIo): Promise<Parse
             type: 'number',
             array: true,
             default: [] as number[],
-            describe: 'with --trace or --json: only these connection ids; with --report: draw these (repeatable)',
+            describe:
+              'with --trace or --json: only these connection ids (an id the run never started is an error, exit 2); with --report: draw these (repeatable)',
           })
           .option('at', {
             type: 'string',
             array: true,
             default: [] as string[],
             describe:
-              'with --trace or --json: only these vantage points, e.g. client-1, mux-2, host-a, web-1 (repeatable)',
+              'with --trace or --json: only these vantage points, e.g. client-1, router, mux-2, host-a, web-1 (a name the scenario does not have is an error, exit 2; repeatable)',
           })
           .option('probes', {
             type: 'boolean',

@@ -2,7 +2,7 @@
  * `lbsim list` and `lbsim test` on catalogue-shaped fixture directories: one folder per
  * failure mode with broken/fixed variants, plus top-level files.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -148,5 +148,45 @@ describe('lbsim test', () => {
     expect(code).toBe(0);
     expect(stdout).toMatch(/scenarios: \d+ met, 0 not met, 0 invalid, 1 skipped\n$/);
     expect(stdout).toMatch(/^skipped {2}\S+million-connections\.yaml/m);
+  });
+});
+
+describe('unreadable entries in a scenario directory', () => {
+  /** The all-met catalogue plus an editor's dangling lock link, a self-loop and a folder loop. */
+  function withBadLinks(): string {
+    const directory = catalogue({
+      'alpha/broken.yaml': allMet['alpha/broken.yaml'],
+      'standalone.yaml': allMet['standalone.yaml'],
+    });
+    symlinkSync('user@host.1234:1700000000', join(directory, 'alpha/.#broken.yaml'));
+    symlinkSync('loop.yaml', join(directory, 'loop.yaml'));
+    symlinkSync('..', join(directory, 'alpha/up'));
+    return directory;
+  }
+
+  it('list skips a dangling link and link loops, names each, and lists the rest', async () => {
+    const directory = withBadLinks();
+    const { code, stdout, stderr } = await lbsim('list', directory);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^alpha +broken +alpha-broken/m);
+    expect(stdout).toMatch(/^standalone +- +standalone/m);
+    expect(stderr).toBe(
+      [
+        `lbsim: skipped ${join(directory, 'alpha/.#broken.yaml')}: a symbolic link to a missing file`,
+        `lbsim: skipped ${join(directory, 'alpha/up')}: a symbolic link loop (it leads back to a folder above it)`,
+        `lbsim: skipped ${join(directory, 'loop.yaml')}: a symbolic link loop`,
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('test skips them, names each as skipped, and runs the rest', async () => {
+    const directory = withBadLinks();
+    const { code, stdout } = await lbsim('test', directory);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^skipped {2}\S+alpha\/\.#broken\.yaml +a symbolic link to a missing file$/m);
+    expect(stdout).toMatch(/^skipped {2}\S+loop\.yaml +a symbolic link loop$/m);
+    expect(stdout).toMatch(/^met {6}\S+standalone\.yaml /m);
+    expect(stdout.trimEnd().split('\n').at(-1)).toBe('2 scenarios: 2 met, 0 not met, 0 invalid, 3 skipped');
   });
 });

@@ -58,6 +58,25 @@ describe('lbsim run', () => {
     for (const row of rows) expect(row).toMatch(/^\S+ +client-1 /);
   });
 
+  it('--connection with an id the run never started says so and exits 2, not an empty trace', async () => {
+    for (const output of ['--trace', '--json']) {
+      const { code, stderr } = await lbsim('run', basic, output, '--connection', '9999');
+      expect(code).toBe(2);
+      expect(stderr).toBe(
+        'lbsim: --connection 9999: no such connection in this run (its connections are 1 to 100), so the trace shows nothing of it\n',
+      );
+    }
+  });
+
+  it('--at with a vantage point the scenario does not have says so before running and exits 2', async () => {
+    const { code, stdout, stderr } = await lbsim('run', basic, '--trace', '--at', 'web-9');
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toBe('lbsim: --at web-9: no such vantage point in this scenario (did you mean "web-1"?)\n');
+    const router = await lbsim('run', basic, '--trace', '--at', 'router', '--connection', '1');
+    expect(router.code).toBe(0);
+  });
+
   it('--trace shows health probes from 168.63.129.16 and the summary their verdicts; --no-probes hides the packets', async () => {
     const probed = join(root, 'scenarios/probe-wrong-port/broken.yaml');
     const rowsOf = (stdout: string) => stdout.split('\n').filter((line) => /^\d+\.\d{9} /.test(line));
@@ -77,7 +96,6 @@ describe('lbsim run', () => {
       await lbsim('run', basic, '--seed', 'x'),
       await lbsim('run', basic, '--seed', '-1'),
       await lbsim('run', '/no/such/file.yaml'),
-      await lbsim('validate', scenarioFile('name: t\nhosts: [\n')),
     ];
     for (const result of cases) {
       expect(result.code).toBe(2);
@@ -108,7 +126,17 @@ describe('lbsim validate and help', () => {
     const { code, stdout, stderr } = await lbsim('validate', scenarioFile(text));
     expect(code).toBe(0);
     expect(stdout).toContain('valid scenario "basic-public-lb" (1 warning)');
-    expect(stderr).toContain('Basic SKU is retired');
+    expect(stdout).toContain('Basic SKU is retired');
+    expect(stderr).toBe('');
+  });
+
+  it('validate prints its problems on standard output (like tsc and eslint), so > problems.txt captures them', async () => {
+    const file = scenarioFile('name: t\nhosts: [\n');
+    const { code, stdout, stderr } = await lbsim('validate', file);
+    expect(code).toBe(2);
+    expect(stderr).toBe('');
+    expect(stdout).toMatch(/:\d+:\d+ /);
+    expect(stdout.trimEnd().split('\n').at(-1)).toBe(`${file}: 1 problem`);
   });
 
   it('--help works for the program and every command', async () => {

@@ -3,6 +3,7 @@
  * then a bar with virtual time and events on standard error, removed when the run ends. The
  * clock is a fake one, so nothing here waits.
  */
+import { stripVTControlCharacters } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { main } from '../src/index.ts';
 import { createProgress } from '../src/progress/progress-bar.ts';
@@ -52,6 +53,20 @@ describe('progress bar', () => {
     progress.onProgress(24e9, 196608);
     progress.stop();
     expect(terminal.written()).toContain('80% | 24.000000000 of 30.000000000 s virtual | 196608 events');
+  });
+
+  it('changes no terminal mode (cursor, line wrap), so a Ctrl-C mid-bar leaves the terminal as it was', () => {
+    const terminal = fakeTerminal(true);
+    const progress = createProgress(30e9, { ...terminal.options, columns: 40 });
+    terminal.advance(1500);
+    progress.onProgress(12e9, 131072);
+    // What the terminal has seen when the process dies here: no mode set (ESC [ ? n h/l).
+    expect(terminal.written()).toContain('simulating [');
+    expect(terminal.written()).not.toContain('\x1b[?');
+    // Cut to the terminal's width rather than relying on line wrap being off.
+    expect(stripVTControlCharacters(terminal.written()).replace('\x1b7', '').length).toBeLessThanOrEqual(40);
+    progress.stop();
+    expect(terminal.written()).not.toContain('\x1b[?');
   });
 
   it('a short run on a terminal prints no bar', async () => {

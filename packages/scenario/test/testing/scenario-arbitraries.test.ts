@@ -1,4 +1,4 @@
-import { scaledRuns } from '@lbsim/core/testing';
+import { propertyTimeoutMs, scaledRuns } from '@lbsim/core/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
@@ -6,7 +6,9 @@ import { parseScenarioText } from '../../src/index.ts';
 import { arbitraryScenario } from '../../src/testing/index.ts';
 
 describe('arbitraryScenario', () => {
-  it('makes scenarios that load as written, without warnings, and keep to the constraints', () => {
+  it('makes scenarios that load as written, without warnings, and keep to the constraints', {
+    timeout: propertyTimeoutMs(),
+  }, () => {
     fc.assert(
       fc.property(
         arbitraryScenario({ maxHosts: 2, maxVmsPerHost: 1, maxRules: 2, maxConnections: 3, types: ['internal'] }),
@@ -31,7 +33,9 @@ describe('arbitraryScenario', () => {
     );
   });
 
-  it('gives every floating-IP backend its frontend on loopback and a listener on each backend port', () => {
+  it('gives every floating-IP backend its frontend on loopback and a listener on each backend port', {
+    timeout: propertyTimeoutMs(),
+  }, () => {
     fc.assert(
       fc.property(arbitraryScenario({ missingListeners: false }), ({ scenario }) => {
         const vms = new Map(scenario.hosts.flatMap((host) => host.vms.map((vm) => [vm.name, vm] as const)));

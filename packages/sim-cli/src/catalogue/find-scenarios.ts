@@ -3,8 +3,12 @@
  * `scenarios/<id>/<variant>.yaml` (variants `broken`, `fixed`, `broken-<what>`,
  * `fixed-<what>`), plus stand-alone `scenarios/<name>.yaml`. Any folder of YAML files works
  * the same way; folders are walked to any depth and the id is the folder's path.
+ *
+ * An entry that cannot be read — a dangling symbolic link (an editor's lock file such as
+ * `.#x.yaml`), a link loop, a folder without permission — is skipped and reported, and the
+ * rest of the folder is still found: one bad entry must not hide the whole catalogue.
  */
-import { readdirSync, statSync } from 'node:fs';
+import { lstatSync, readdirSync, realpathSync, type Stats, statSync } from 'node:fs';
 import { basename, join, relative, sep } from 'node:path';
 import { describeError } from '../output/describe-error.ts';
 
@@ -37,31 +41,91 @@ function compareEntries(a: CatalogueEntry, b: CatalogueEntry): number {
   );
 }
 
-function listYamlFiles(directory: string): string[] {
+/** An entry under the directory that was left out, and why. */
+export interface SkippedEntry {
+  /** The entry's path (the directory given, joined with its relative path). */
+  readonly path: string;
+  /** Why, e.g. `a symbolic link to a missing file`. */
+  readonly reason: string;
+}
+
+/** What a failed `stat` of an entry means for people. */
+function describeUnreadable(path: string, error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ELOOP') return 'a symbolic link loop';
+  if (code === 'ENOENT' && isSymbolicLink(path)) return 'a symbolic link to a missing file';
+  return `cannot read it (${describeError(error)})`;
+}
+
+function isSymbolicLink(path: string): boolean {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
+
+/** `statSync` as a value: the entry's stats, or why it cannot be read. */
+function statOf(
+  path: string,
+): { readonly ok: true; readonly stats: Stats } | { readonly ok: false; readonly reason: string } {
+  try {
+    return { ok: true, stats: statSync(path) };
+  } catch (error) {
+    return { ok: false, reason: describeUnreadable(path, error) };
+  }
+}
+
+/** The YAML files under `directory` and the entries skipped; `ancestors` are real paths of the folders above. */
+function walkYamlFiles(directory: string, ancestors: ReadonlySet<string>, skipped: SkippedEntry[]): string[] {
   const files: string[] = [];
   for (const name of readdirSync(directory)) {
     const path = join(directory, name);
-    const stats = statSync(path);
-    if (stats.isDirectory()) files.push(...listYamlFiles(path));
-    else if (stats.isFile() && /\.ya?ml$/.test(name)) files.push(path);
+    const stat = statOf(path);
+    if (!stat.ok) {
+      skipped.push({ path, reason: stat.reason });
+      continue;
+    }
+    if (stat.stats.isDirectory()) files.push(...walkFolder(path, ancestors, skipped));
+    else if (stat.stats.isFile() && /\.ya?ml$/.test(name)) files.push(path);
   }
   return files;
+}
+
+/** A folder below the directory: walked unless a link leads back to a folder above it, or it cannot be read. */
+function walkFolder(path: string, ancestors: ReadonlySet<string>, skipped: SkippedEntry[]): string[] {
+  try {
+    const real = realpathSync(path);
+    if (ancestors.has(real)) {
+      skipped.push({ path, reason: 'a symbolic link loop (it leads back to a folder above it)' });
+      return [];
+    }
+    return walkYamlFiles(path, new Set([...ancestors, real]), skipped);
+  } catch (error) {
+    skipped.push({ path, reason: describeUnreadable(path, error) });
+    return [];
+  }
 }
 
 /**
  * Every scenario file under `directory`, in catalogue order: by id, then broken before fixed.
  * A file given instead of a directory is a catalogue of one.
- * @returns the entries, or a message when the directory cannot be read
+ * @returns the entries and the entries skipped (by path), or a message when the directory
+ *   itself cannot be read
  */
 export function findScenarios(
   directory: string,
-): { readonly ok: true; readonly entries: CatalogueEntry[] } | { readonly ok: false; readonly error: string } {
+):
+  | { readonly ok: true; readonly entries: CatalogueEntry[]; readonly skipped: SkippedEntry[] }
+  | { readonly ok: false; readonly error: string } {
   let files: string[];
+  const skipped: SkippedEntry[] = [];
   try {
     if (!statSync(directory).isDirectory()) {
-      return { ok: true, entries: [{ path: directory, id: basename(directory).replace(/\.ya?ml$/, ''), variant: '' }] };
+      const entry = { path: directory, id: basename(directory).replace(/\.ya?ml$/, ''), variant: '' };
+      return { ok: true, entries: [entry], skipped };
     }
-    files = listYamlFiles(directory);
+    files = walkYamlFiles(directory, new Set([realpathSync(directory)]), skipped);
   } catch (error) {
     return { ok: false, error: `cannot read ${directory}: ${describeError(error)}` };
   }
@@ -71,5 +135,6 @@ export function findScenarios(
     if (parts.length <= 1) return { path, id: base, variant: '' };
     return { path, id: parts.slice(0, -1).join('/'), variant: base };
   });
-  return { ok: true, entries: entries.sort(compareEntries) };
+  skipped.sort((a, b) => compareText(a.path, b.path));
+  return { ok: true, entries: entries.sort(compareEntries), skipped };
 }

@@ -8,6 +8,7 @@ import { loadScenarioFile, runScenario } from '@lbsim/scenario';
 import { resolveScenario } from '../catalogue/resolve-scenario.ts';
 import { formatDiagnostics } from '../format/diagnostics.ts';
 import { formatExplanations } from '../format/explanations.ts';
+import { terminalText } from '../format/terminal-text.ts';
 import type { CliIo, ExitCode } from '../io.ts';
 
 /** Options of `lbsim explain`. */
@@ -38,7 +39,7 @@ export function explainCommand(options: ExplainCommandOptions, io: CliIo): ExitC
   }
   io.stderr(formatDiagnostics([], loaded.warnings));
   const result = runScenario(loaded.scenario, options.seed === undefined ? {} : { seed: options.seed });
-  io.stdout(formatExplanations(result, resolved.path));
+  io.stdout(terminalText(formatExplanations(result, resolved.path), io.stdoutColumns));
   if (result.status.kind === 'event-budget-exhausted') {
     io.stderr(
       `${resolved.path}: the run stopped at ${formatTimeNs(result.status.atNs)} s after ${result.status.eventsRun} events (the event budget), so these explanations cover only that part\n`,

@@ -5,6 +5,7 @@
 import { loadScenarioFile, printable } from '@lbsim/scenario';
 import { findScenarios } from '../catalogue/find-scenarios.ts';
 import { formatColumns } from '../format/columns.ts';
+import { neutralizeControls } from '../format/terminal-text.ts';
 import type { CliIo, ExitCode } from '../io.ts';
 
 /** Longest description shown, in characters. */
@@ -18,7 +19,8 @@ export function firstLine(description: string): string {
 
 /**
  * Lists the scenarios under `directory`. Exit 0 when every file is a valid scenario, 2 when one
- * is not (it is listed as invalid) or the directory cannot be read or holds none.
+ * is not (it is listed as invalid) or the directory cannot be read or holds none. Entries that
+ * cannot be read (a dangling link, a link loop) are skipped and named on standard error.
  */
 export function listCommand(directory: string, io: CliIo): ExitCode {
   const found = findScenarios(directory);
@@ -26,6 +28,7 @@ export function listCommand(directory: string, io: CliIo): ExitCode {
     io.stderr(`lbsim: ${found.error}\n`);
     return 2;
   }
+  for (const entry of found.skipped) io.stderr(neutralizeControls(`lbsim: skipped ${entry.path}: ${entry.reason}\n`));
   if (found.entries.length === 0) {
     io.stderr(`lbsim: no scenario files (*.yaml) under ${directory}\n`);
     return 2;
@@ -45,7 +48,9 @@ export function listCommand(directory: string, io: CliIo): ExitCode {
     }
     return [entry.id, entry.variant || '-', loaded.scenario.name, firstLine(loaded.scenario.description)];
   });
-  io.stdout(formatColumns([['id', 'variant', 'name', 'description'], ...rows]));
+  // Cells are escaped before the columns are measured, so an escaped cell keeps the table aligned.
+  const table = [['id', 'variant', 'name', 'description'], ...rows].map((row) => row.map(neutralizeControls));
+  io.stdout(formatColumns(table));
   if (invalid > 0) {
     io.stderr(`lbsim: ${invalid} of ${rows.length} scenario files are invalid\n`);
     return 2;

@@ -13,6 +13,8 @@ import { CaptureTap } from '../capture/capture-tap.ts';
 import { vantagePointsOf } from '../capture/vantage-points.ts';
 import { formatDiagnostics } from '../format/diagnostics.ts';
 import { formatSummary } from '../format/summary.ts';
+import { neutralizeControls, terminalText } from '../format/terminal-text.ts';
+import { describeUnknownConnections, describeUnknownVantagePoints } from '../format/trace-filter.ts';
 import { TraceTable } from '../format/trace-table.ts';
 import type { CliIo, ExitCode } from '../io.ts';
 import { createJsonLines } from '../json/json-lines.ts';
@@ -102,6 +104,11 @@ export async function runCommand(options: RunCommandOptions, io: CliIo): Promise
   }
   io.stderr(formatDiagnostics([], loaded.warnings));
   const scenario = loaded.scenario;
+  const unknownNode = describeUnknownVantagePoints(options.nodes, vantageOrder(scenario));
+  if (unknownNode !== undefined) {
+    io.stderr(`lbsim: ${unknownNode}\n`);
+    return 2;
+  }
   const pcapFormat = options.pcapFormat ?? 'pcapng';
   const points = options.pcapDirectory === undefined ? [] : vantagePointsOf(describeTopology(scenario));
   const capturesToWrite =
@@ -120,7 +127,7 @@ export async function runCommand(options: RunCommandOptions, io: CliIo): Promise
   const filter = { connections: options.connections, nodes: options.nodes, probes: options.probes ?? true };
   const json = options.json === true ? createJsonLines(io.stdout) : undefined;
   if (json !== undefined) sinks.push(new JsonTraceSink(json, filter));
-  else if (options.trace) sinks.push(new TraceTable(io.stdout, filter));
+  else if (options.trace) sinks.push(new TraceTable((text) => io.stdout(neutralizeControls(text)), filter));
 
   let captures: CaptureDirectory | undefined;
   let tap: CaptureTap | undefined;
@@ -186,13 +193,18 @@ export async function runCommand(options: RunCommandOptions, io: CliIo): Promise
     writeJsonSummary(result, json);
   } else {
     if (options.trace) io.stdout('\n');
-    io.stdout(formatSummary(result));
+    io.stdout(terminalText(formatSummary(result), io.stdoutColumns));
   }
   if (report !== undefined && counters !== undefined) {
     const written = await writeReport(report, scenario, options, result, counters, recorder, progress, io);
     if (written !== undefined) return written;
   }
   if (failedOutput) return 2;
+  const unknownConnections = describeUnknownConnections(options.connections, result.connections.length);
+  if (unknownConnections !== undefined && (options.trace || json !== undefined)) {
+    io.stderr(`lbsim: ${unknownConnections}\n`);
+    return 2;
+  }
   if (result.status.kind === 'event-budget-exhausted') {
     io.stderr(
       `${options.file}: the run stopped at ${formatTimeNs(result.status.atNs)} s after ${result.status.eventsRun} events (the event budget): is something looping? Raise eventBudget if the scenario is just big.\n`,

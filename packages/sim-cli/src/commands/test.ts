@@ -5,10 +5,12 @@
  *
  * Scenarios in a folder named `scale` (scenarios/scale/: a million connections, minutes of
  * wall time) are scale runs, not checks: they are listed as skipped unless the directory
- * given is itself a scale folder or inside one.
+ * given is itself a scale folder or inside one. Entries that cannot be read (a dangling link
+ * such as an editor's lock file, a link loop) are listed as skipped too, and the rest run.
  */
 import { loadScenarioFile, type RunResult, runScenario } from '@lbsim/scenario';
 import { type CatalogueEntry, findScenarios } from '../catalogue/find-scenarios.ts';
+import { terminalText } from '../format/terminal-text.ts';
 import type { CliIo, ExitCode } from '../io.ts';
 
 /** The verdict on one scenario file. */
@@ -67,22 +69,25 @@ export function testCommand(directory: string, io: CliIo): ExitCode {
     io.stderr(`lbsim: no scenario files (*.yaml) under ${directory}\n`);
     return 2;
   }
+  const print = (text: string) => io.stdout(terminalText(text, io.stdoutColumns));
   const tally = { met: 0, 'not met': 0, invalid: 0 };
   // Lines are printed as each scenario finishes; the paths are known first, so they align.
-  const width = Math.max(...found.entries.map((entry) => entry.path.length));
-  const skipped = found.entries.filter(isScaleRun);
-  for (const entry of skipped) {
-    io.stdout(`skipped  ${entry.path.padEnd(width)}  a scale run; run it alone with lbsim run\n`);
-  }
+  const width = Math.max(...[...found.entries, ...found.skipped].map((entry) => entry.path.length));
+  const scaleRuns = found.entries.filter(isScaleRun);
+  const skipped = [
+    ...found.skipped,
+    ...scaleRuns.map((entry) => ({ path: entry.path, reason: 'a scale run; run it alone with lbsim run' })),
+  ];
+  for (const entry of skipped) print(`skipped  ${entry.path.padEnd(width)}  ${entry.reason}\n`);
   const judged = found.entries.filter((entry) => !isScaleRun(entry));
   for (const entry of judged) {
     const verdict = judgeScenario(entry);
     tally[verdict.kind]++;
-    io.stdout(`${labels[verdict.kind]}  ${entry.path.padEnd(width)}  ${verdict.detail}\n`);
+    print(`${labels[verdict.kind]}  ${entry.path.padEnd(width)}  ${verdict.detail}\n`);
   }
   const total = judged.length;
   const skippedText = skipped.length > 0 ? `, ${skipped.length} skipped` : '';
-  io.stdout(
+  print(
     `\n${total} scenario${total === 1 ? '' : 's'}: ${tally.met} met, ${tally['not met']} not met, ${tally.invalid} invalid${skippedText}\n`,
   );
   if (total === 0) {

@@ -3,6 +3,11 @@
  * run, on standard error. It appears only on a terminal and only once a run has taken about a
  * second of wall time, so short runs, pipes and CI logs stay clean. Wall-clock time is read
  * here, in the CLI, never by the simulation.
+ *
+ * The bar changes no terminal mode: it neither hides the cursor nor turns line wrap off (it is
+ * cut to the terminal's width instead). A run is one synchronous loop, so a Ctrl-C kills the
+ * process before any SIGINT handler could run; a mode set here would outlive it, leaving the
+ * user's shell with no cursor and no line wrap.
  */
 import { formatTimeNs, nsPerMs } from '@lbsim/core';
 import cliProgress from 'cli-progress';
@@ -65,7 +70,9 @@ export function createProgress(durationNs: number, options: ProgressOptions): Pr
         {
           format: `${options.label} [{bar}] {percentage}% | {virtual} of {end} s virtual | {events} events`,
           stream: stream as unknown as NodeJS.WritableStream,
-          hideCursor: true,
+          // Cursor shown, line wrap on: nothing to restore when Ctrl-C ends the run mid-bar.
+          hideCursor: false,
+          linewrap: true,
           clearOnComplete: true,
           barsize: 24,
         },
