@@ -11,6 +11,7 @@ import { describeTopology, loadScenarioFile, type Scenario } from '@lbsim/scenar
 import { checkArguments } from '@lbsim/sim-cli';
 import { describe, expect, it } from 'vitest';
 import { failureModeFolders, repositoryRoot } from './support.ts';
+import { checkParagraph, moduleParagraphs } from './workshop-claims.ts';
 
 const guide = readFileSync(join(repositoryRoot, 'docs/workshop.md'), 'utf8');
 const scenariosDirectory = join(repositoryRoot, 'scenarios');
@@ -122,4 +123,30 @@ describe('docs/workshop.md', () => {
       ).toBe(true);
     }
   });
+});
+
+/**
+ * Every figure, connection id, node name and quoted text in the guide's modules agrees with the
+ * output of the commands beside it (test/workshop-claims.ts says what counts as a claim and
+ * which commands are beside it). Expectations come from the runs at test time, not from a
+ * snapshot, so a change to what lbsim prints shows up here as the workshop lines to rewrite.
+ */
+describe('docs/workshop.md says what its commands print', () => {
+  const paragraphs = moduleParagraphs(guide);
+  const modules = [...new Set(paragraphs.map((paragraph) => paragraph.module))];
+
+  it('has modules to check', () => {
+    expect(modules.length).toBeGreaterThan(20);
+    expect(process.cwd()).toBe(repositoryRoot);
+  });
+
+  for (const module of modules) {
+    it(module, async () => {
+      const disagreements: string[] = [];
+      for (const paragraph of paragraphs.filter((candidate) => candidate.module === module))
+        for (const found of await checkParagraph(repositoryRoot, paragraph))
+          disagreements.push(`docs/workshop.md:${found.line}: ${found.claim} — ${found.problem}`);
+      expect(disagreements, disagreements.join('\n')).toEqual([]);
+    }, 300_000);
+  }
 });
