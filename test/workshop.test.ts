@@ -11,7 +11,7 @@ import { describeTopology, loadScenarioFile, type Scenario } from '@lbsim/scenar
 import { checkArguments } from '@lbsim/sim-cli';
 import { describe, expect, it } from 'vitest';
 import { failureModeFolders, repositoryRoot } from './support.ts';
-import { checkParagraph, moduleParagraphs } from './workshop-claims.ts';
+import { checkParagraph, moduleParagraphs, type Paragraph } from './workshop-claims.ts';
 
 const guide = readFileSync(join(repositoryRoot, 'docs/workshop.md'), 'utf8');
 const scenariosDirectory = join(repositoryRoot, 'scenarios');
@@ -149,4 +149,33 @@ describe('docs/workshop.md says what its commands print', () => {
       expect(disagreements, disagreements.join('\n')).toEqual([]);
     }, 300_000);
   }
+});
+
+describe('the workshop claim checker', () => {
+  it('flags a wrong connection, node, number, percentage, fraction and quote, and passes true ones', async () => {
+    const guideText = [
+      '## 0. Warm-up',
+      '',
+      '```sh',
+      'lbsim run scenarios/basic-public-lb.yaml',
+      'lbsim run scenarios/basic-public-lb.yaml --trace --connection 7',
+      '```',
+      '',
+      'Connection 7 reaches web-1 through mux-2 (`encap`), MSS 1440; 100 of 100 complete (100%).',
+      'Connection 7 reaches web-3; connection 8 is lost.',
+      'About half fail at web-9; the MSS is 1450 and 37.5% go to `web-7`; "all is lost".',
+      '',
+      '## Closing',
+    ].join('\n');
+    const [truthful, wrongNode, wrongFigures] = moduleParagraphs(guideText)
+      // one paragraph per line here, so each line's findings stand alone
+      .flatMap((paragraph) =>
+        paragraph.text.split('\n').map((text, i) => ({ ...paragraph, text, line: paragraph.line + i })),
+      );
+    expect(await checkParagraph(repositoryRoot, truthful as Paragraph)).toEqual([]);
+    const claimsOf = async (paragraph: Paragraph | undefined) =>
+      (await checkParagraph(repositoryRoot, paragraph as Paragraph)).map((found) => found.claim);
+    expect(await claimsOf(wrongNode)).toEqual(['web-3', 'connection 8']);
+    expect(await claimsOf(wrongFigures)).toEqual(['web-9', 'half', '`web-7`', '37.5%', '1450', '"all is lost"']);
+  });
 });
