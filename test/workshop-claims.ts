@@ -24,7 +24,7 @@
  * - any other number (digits or a number word from two to twelve), with its unit: the same
  *   value, to the digits written, printed or in the scenario files (minutes also as seconds).
  */
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeTopology, loadScenarioFile } from '@lbsim/scenario';
@@ -181,6 +181,12 @@ export function runCommand(root: string, command: string): Promise<CommandOutput
   })();
   outputs.set(command, running);
   return running;
+}
+
+/** Removes the temporary directory the runs wrote their `out/` files to, if any. */
+export function removeOutputFiles(): void {
+  if (outDirectory !== undefined) rmSync(outDirectory, { recursive: true, force: true });
+  outDirectory = undefined;
 }
 
 /** Whitespace collapsed, so text wrapped across lines still matches. */

@@ -9,9 +9,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describeTopology, loadScenarioFile, type Scenario } from '@lbsim/scenario';
 import { checkArguments } from '@lbsim/sim-cli';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { failureModeFolders, repositoryRoot } from './support.ts';
-import { checkParagraph, moduleParagraphs, type Paragraph } from './workshop-claims.ts';
+import { checkParagraph, moduleParagraphs, type Paragraph, removeOutputFiles } from './workshop-claims.ts';
 
 const guide = readFileSync(join(repositoryRoot, 'docs/workshop.md'), 'utf8');
 const scenariosDirectory = join(repositoryRoot, 'scenarios');
@@ -134,6 +134,7 @@ describe('docs/workshop.md', () => {
 describe('docs/workshop.md says what its commands print', () => {
   const paragraphs = moduleParagraphs(guide);
   const modules = [...new Set(paragraphs.map((paragraph) => paragraph.module))];
+  afterAll(removeOutputFiles);
 
   it('has modules to check', () => {
     expect(modules.length).toBeGreaterThan(20);
