@@ -9,8 +9,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describeTopology, loadScenarioFile, type Scenario } from '@lbsim/scenario';
 import { checkArguments } from '@lbsim/sim-cli';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { failureModeFolders, repositoryRoot } from './support.ts';
+import { checkParagraph, moduleParagraphs, type Paragraph, removeOutputFiles } from './workshop-claims.ts';
 
 const guide = readFileSync(join(repositoryRoot, 'docs/workshop.md'), 'utf8');
 const scenariosDirectory = join(repositoryRoot, 'scenarios');
@@ -121,5 +122,61 @@ describe('docs/workshop.md', () => {
         id,
       ).toBe(true);
     }
+  });
+});
+
+/**
+ * Every figure, connection id, node name and quoted text in the guide's modules agrees with the
+ * output of the commands beside it (test/workshop-claims.ts says what counts as a claim and
+ * which commands are beside it). Expectations come from the runs at test time, not from a
+ * snapshot, so a change to what lbsim prints shows up here as the workshop lines to rewrite.
+ */
+describe('docs/workshop.md says what its commands print', () => {
+  const paragraphs = moduleParagraphs(guide);
+  const modules = [...new Set(paragraphs.map((paragraph) => paragraph.module))];
+  afterAll(removeOutputFiles);
+
+  it('has modules to check', () => {
+    expect(modules.length).toBeGreaterThan(20);
+    expect(process.cwd()).toBe(repositoryRoot);
+  });
+
+  for (const module of modules) {
+    it(module, async () => {
+      const disagreements: string[] = [];
+      for (const paragraph of paragraphs.filter((candidate) => candidate.module === module))
+        for (const found of await checkParagraph(repositoryRoot, paragraph))
+          disagreements.push(`docs/workshop.md:${found.line}: ${found.claim} — ${found.problem}`);
+      expect(disagreements, disagreements.join('\n')).toEqual([]);
+    }, 300_000);
+  }
+});
+
+describe('the workshop claim checker', () => {
+  it('flags a wrong connection, node, number, percentage, fraction and quote, and passes true ones', async () => {
+    const guideText = [
+      '## 0. Warm-up',
+      '',
+      '```sh',
+      'lbsim run scenarios/basic-public-lb.yaml',
+      'lbsim run scenarios/basic-public-lb.yaml --trace --connection 7',
+      '```',
+      '',
+      'Connection 7 reaches web-1 through mux-2 (`encap`), MSS 1440; 100 of 100 complete (100%).',
+      'Connection 7 reaches web-3; connection 8 is lost.',
+      'About half fail at web-9; the MSS is 1450 and 37.5% go to `web-7`; "all is lost".',
+      '',
+      '## Closing',
+    ].join('\n');
+    const [truthful, wrongNode, wrongFigures] = moduleParagraphs(guideText)
+      // one paragraph per line here, so each line's findings stand alone
+      .flatMap((paragraph) =>
+        paragraph.text.split('\n').map((text, i) => ({ ...paragraph, text, line: paragraph.line + i })),
+      );
+    expect(await checkParagraph(repositoryRoot, truthful as Paragraph)).toEqual([]);
+    const claimsOf = async (paragraph: Paragraph | undefined) =>
+      (await checkParagraph(repositoryRoot, paragraph as Paragraph)).map((found) => found.claim);
+    expect(await claimsOf(wrongNode)).toEqual(['web-3', 'connection 8']);
+    expect(await claimsOf(wrongFigures)).toEqual(['web-9', 'half', '`web-7`', '37.5%', '1450', '"all is lost"']);
   });
 });
