@@ -23,6 +23,23 @@ export interface CliIo {
   readonly stdoutColumns?: number | undefined;
   /** The wall clock in ms, for the progress bar's delay (default `performance.now`). */
   readonly nowMs?: () => number;
+  /**
+   * Whether the environment allows colour on standard output ({@link colourAllowed}); absent
+   * means no. `--color` / `--no-color` override it.
+   */
+  readonly colour?: boolean;
+}
+
+/**
+ * Whether text on standard output may be coloured: only on a terminal, never when `NO_COLOR`
+ * is set to anything but the empty string (the no-color.org convention) or `TERM` is `dumb`.
+ */
+export function colourAllowed(
+  stdoutIsTty: boolean,
+  environment: Readonly<Record<string, string | undefined>>,
+): boolean {
+  const noColour = environment['NO_COLOR'];
+  return stdoutIsTty && (noColour === undefined || noColour === '') && environment['TERM'] !== 'dumb';
 }
 
 /** An exit code: 0 expectations met, 1 not met, 2 bad input or a run that could not finish. */
@@ -117,6 +134,7 @@ export function processIo(
       stdoutIsTty: stdout.isTTY === true,
       stderrColumns: stderr.columns,
       stdoutColumns: outputWidthOf(stdout.isTTY === true, stdout.columns, environment['COLUMNS']),
+      colour: colourAllowed(stdout.isTTY === true, environment),
     },
     stdoutClosed: out.closed,
   };

@@ -71,6 +71,11 @@ async function parseArguments(argv: readonly string[], io: CliIo): Promise<Parse
   const parser = yargs([...argv])
     .scriptName('lbsim')
     .usage('$0 <command> [options]\n\nA deterministic packet-level simulator of an Ananta-style cloud load balancer.')
+    .option('color', {
+      type: 'boolean',
+      describe:
+        "colour the run summary's verdicts; by default only on a terminal and without NO_COLOR; --no-color turns it off",
+    })
     .command(
       'run <scenario>',
       'run a scenario and print what happened; exit 0 when its expectations are met, 1 when not, 2 on bad input',
@@ -178,6 +183,7 @@ async function parseArguments(argv: readonly string[], io: CliIo): Promise<Parse
               pcapFormat: args['pcap-format'],
               json: args.json,
               reportFile: args.report,
+              colour: args.color ?? io.colour ?? false,
             },
             io,
           );

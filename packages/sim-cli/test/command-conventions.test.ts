@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultCatalogueDirectory } from '../src/catalogue/default-catalogue.ts';
 import { main } from '../src/index.ts';
+import { colourAllowed } from '../src/io.ts';
 
 const root = join(import.meta.dirname, '../../..');
 
@@ -68,5 +69,42 @@ describe('catalogue ids and the bundled catalogue', () => {
     expect(code).toBe(2);
     expect(stderr).toContain('no-such-file.yaml');
     expect(stderr).not.toContain('catalogue id');
+  });
+});
+
+describe('colour', () => {
+  const colourLbsim = async (colour: boolean | undefined, ...argv: string[]) => {
+    let stdout = '';
+    const code = await main(argv, {
+      stdout: (t) => (stdout += t),
+      stderr: () => {},
+      stderrIsTty: false,
+      ...(colour === undefined ? {} : { colour }),
+    });
+    return { code, stdout };
+  };
+  const escape = '\u001b[';
+
+  it('colours the summary only where the environment allows it', async () => {
+    const allowed = await colourLbsim(true, 'run', 'nsg-blocks-probe');
+    expect(allowed.stdout).toContain(`${escape}31mtimed-out${escape}39m`);
+    expect(allowed.stdout).toContain(`${escape}32mcompleted${escape}39m`);
+    const piped = await colourLbsim(undefined, 'run', 'nsg-blocks-probe');
+    expect(piped.stdout).not.toContain(escape);
+    // The text is the same but for the escape sequences.
+    expect(allowed.stdout.replace(/\u001b\[\d+m/g, '')).toBe(piped.stdout);
+  });
+
+  it('--no-color turns it off and --color on, whatever the environment', async () => {
+    expect((await colourLbsim(true, 'run', 'nsg-blocks-probe', '--no-color')).stdout).not.toContain(escape);
+    expect((await colourLbsim(false, 'run', 'nsg-blocks-probe', '--color')).stdout).toContain(escape);
+  });
+
+  it('NO_COLOR, TERM=dumb and a pipe each forbid colour (no-color.org)', () => {
+    expect(colourAllowed(true, {})).toBe(true);
+    expect(colourAllowed(true, { NO_COLOR: '1' })).toBe(false);
+    expect(colourAllowed(true, { NO_COLOR: '' })).toBe(true);
+    expect(colourAllowed(true, { TERM: 'dumb' })).toBe(false);
+    expect(colourAllowed(false, {})).toBe(false);
   });
 });

@@ -13,7 +13,8 @@ import { CaptureTap } from '../capture/capture-tap.ts';
 import { vantagePointsOf } from '../capture/vantage-points.ts';
 import { formatDiagnostics } from '../format/diagnostics.ts';
 import { formatSummary } from '../format/summary.ts';
-import { neutralizeControls, terminalText } from '../format/terminal-text.ts';
+import { colourSummary } from '../format/summary-colour.ts';
+import { fitToWidth, neutralizeControls } from '../format/terminal-text.ts';
 import { describeUnknownConnections, describeUnknownVantagePoints } from '../format/trace-filter.ts';
 import { TraceTable } from '../format/trace-table.ts';
 import type { CliIo, ExitCode } from '../io.ts';
@@ -49,6 +50,8 @@ export interface RunCommandOptions {
   readonly json?: boolean | undefined;
   /** Write the HTML report to this file. */
   readonly reportFile?: string | undefined;
+  /** Colour the summary's verdicts (a terminal that allows colour, or `--color`); default no. */
+  readonly colour?: boolean | undefined;
 }
 
 /**
@@ -193,7 +196,9 @@ export async function runCommand(options: RunCommandOptions, io: CliIo): Promise
     writeJsonSummary(result, json);
   } else {
     if (options.trace) io.stdout('\n');
-    io.stdout(terminalText(formatSummary(result), io.stdoutColumns));
+    io.stdout(
+      fitToWidth(colourSummary(neutralizeControls(formatSummary(result)), options.colour === true), io.stdoutColumns),
+    );
   }
   if (report !== undefined && counters !== undefined) {
     const written = await writeReport(report, scenario, options, result, counters, recorder, progress, io);
