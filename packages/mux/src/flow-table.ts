@@ -13,7 +13,7 @@
  * Each queue is a Map in least-recently-seen order (a hit moves the entry to the end), so
  * expiry only ever looks at the front: O(1) amortised per packet, no timers. Trusted flows
  * time out after their rule's idle timeout, so trusted entries are queued by timeout, one
- * queue per distinct timeout (a handful: Azure allows 4..30 minutes): every queue expires
+ * queue per distinct timeout (a handful: Azure allows 4..100 minutes): every queue expires
  * from its front, so no expired entry lingers behind a live one and quotas count live flows.
  */
 

@@ -111,8 +111,11 @@ describe('loading scenarios', () => {
       '    probes: [{ name: p, protocol: Http, port: 21, requestPath: / }]\n    rules:',
     );
     expect(errorLines(probe)[0]).toContain('HTTP(S) probes cannot use port 21');
-    const idle = base.replace('backendPort: 80 }', 'backendPort: 80, idleTimeoutInMinutes: 45 }');
-    expect(errorLines(idle)[0]).toContain('idleTimeoutInMinutes is 4..30');
+    const idle = base.replace('backendPort: 80 }', 'backendPort: 80, idleTimeoutInMinutes: 101 }');
+    expect(errorLines(idle)[0]).toContain('idleTimeoutInMinutes is 4..100');
+    // 45 minutes was refused under the 2016–2020 range and is accepted today.
+    const longIdle = base.replace('backendPort: 80 }', 'backendPort: 80, idleTimeoutInMinutes: 45 }');
+    expect(errorLines(longIdle)).toEqual([]);
     const ports = base.replace('frontendPort: 80, backendPort: 80', 'frontendPort: 0, backendPort: 80');
     expect(errorLines(ports)[0]).toContain('port 0 is only for HA-ports rules');
     const reserved = base.replace('ip: 203.0.113.7', 'ip: 168.63.129.16');

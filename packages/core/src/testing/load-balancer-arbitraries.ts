@@ -4,7 +4,7 @@
  * selection in lbsim and in users' suites (`import { arbitraryVipMap } from '@lbsim/core/testing'`).
  *
  * Generated configurations are valid: DIPs unique within a rule, positive weights, VIP
- * endpoints unique within a map, idle timeouts of 4..30 minutes (Azure's range for
+ * endpoints unique within a map, idle timeouts of 4..100 minutes (Azure's current range for
  * load-balancing rules, docs/mechanics.md §2.6). Scenario-level configurations (load balancers,
  * pools, rules in Azure's vocabulary, whole topologies) are in `@lbsim/scenario/testing`.
  */
@@ -82,7 +82,7 @@ export function arbitraryVipMapRule(constraints: VipMapConstraints = {}): fc.Arb
       port: fc.constantFrom(...ports),
       distribution: arbitraryLoadDistribution,
       dips: arbitraryDipTargets(constraints),
-      idleTimeoutMinutes: fc.integer({ min: 4, max: 30 }),
+      idleTimeoutMinutes: fc.integer({ min: 4, max: 100 }),
     })
     .map(({ vip, protocol, port, distribution, dips, idleTimeoutMinutes }) => ({
       name: `lb/${formatIpv4Address(vip)}/${protocol === IpProtocol.Tcp ? 'tcp' : 'udp'}-${port}`,

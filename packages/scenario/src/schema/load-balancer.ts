@@ -172,11 +172,11 @@ export const ruleSchema = z
     idleTimeoutInMinutes: z
       .number()
       .int()
-      .min(4, { error: 'idleTimeoutInMinutes is 4..30 for load-balancing rules' })
-      .max(30, { error: 'idleTimeoutInMinutes is 4..30 for load-balancing rules' })
+      .min(4, { error: 'idleTimeoutInMinutes is 4..100 for load-balancing rules' })
+      .max(100, { error: 'idleTimeoutInMinutes is 4..100 for load-balancing rules' })
       .default(4)
       .describe(
-        'minutes, 4..30: an idle flow is forgotten after this (Azure: loadBalancingRules[].properties.idleTimeoutInMinutes)',
+        'minutes, 4..100 (Azure today; its pages of 2016–2020 said 4..30, docs/mechanics.md §2.15): an idle flow is forgotten after this (Azure: loadBalancingRules[].properties.idleTimeoutInMinutes)',
       ),
     enableTcpReset: z
       .boolean()
@@ -239,11 +239,11 @@ export const inboundNatRuleSchema = z.strictObject({
   idleTimeoutInMinutes: z
     .number()
     .int()
-    .min(4, { error: 'idleTimeoutInMinutes is 4..30 for inbound NAT rules' })
-    .max(30, { error: 'idleTimeoutInMinutes is 4..30 for inbound NAT rules' })
+    .min(4, { error: 'idleTimeoutInMinutes is 4..100 for inbound NAT rules' })
+    .max(100, { error: 'idleTimeoutInMinutes is 4..100 for inbound NAT rules' })
     .default(4)
     .describe(
-      'minutes, 4..30: an idle flow is forgotten after this (Azure: inboundNatRules[].properties.idleTimeoutInMinutes)',
+      'minutes, 4..100 (Azure today; its pages of 2016–2020 said 4..30, docs/mechanics.md §2.15): an idle flow is forgotten after this (Azure: inboundNatRules[].properties.idleTimeoutInMinutes)',
     ),
   enableTcpReset: z
     .boolean()
