@@ -1,0 +1,111 @@
+/**
+ * What the guest behind a DIP did with a connection a Mux sent it: the truth the summary's DIP
+ * counts and `dipsServed` report, rather than the Mux's choice.
+ *
+ * A Mux picking a DIP says nothing about whether the connection got there: the Host Agent may
+ * drop it (an NSG, a Standard load balancer closed to inbound, mechanics.md §2.3), the guest may
+ * drop it (floating IP without the frontend on loopback) or refuse it (nothing listens). So a
+ * DIP *served* a connection when its guest accepted it (sent a TCP SYN-ACK, or answered a UDP
+ * datagram); it *refused* it when its guest answered only with a TCP RST or an ICMP port or
+ * protocol unreachable (RFC 792, RFC 9293 §3.5.2); otherwise the connection went *unanswered*
+ * there.
+ */
+import { formatIpv4Address, IcmpType, IcmpUnreachableCode, type Ipv4Packet, TcpFlags } from '@lbsim/core';
+
+/** ICMP destination-unreachable code for "protocol unreachable" (RFC 792). */
+const protocolUnreachableCode = 2;
+
+/** A packet a guest sent for a connection that may answer it. */
+export interface GuestReply {
+  /** The VM that sent it. */
+  readonly node: string;
+  /** Its source address, dotted quad: the DIP, or the frontend IP with floating IP. */
+  readonly address: string;
+  /**
+   * The socket it came from: its source port, or for an ICMP error the destination port of the
+   * packet it quotes (the port that refused it). Tells the opener's own packets apart when the
+   * opener is the VM behind the DIP (a backend reaching its own frontend).
+   */
+  readonly port: number;
+  /** `accept`: a SYN-ACK or a UDP datagram; `refuse`: an RST or an ICMP port/protocol unreachable. */
+  readonly kind: 'accept' | 'refuse';
+}
+
+/**
+ * The reply `packet` would be if a guest sent it, or `undefined` for packets that answer nothing
+ * (a bare ACK, data, a SYN, an ICMP echo or "fragmentation needed", a later fragment).
+ */
+export function guestReplyOf(node: string, packet: Ipv4Packet): GuestReply | undefined {
+  const address = formatIpv4Address(packet.src);
+  const payload = packet.payload;
+  if (payload.kind === 'tcp') {
+    if ((payload.flags & TcpFlags.Rst) !== 0) return { node, address, port: payload.srcPort, kind: 'refuse' };
+    const synAck = TcpFlags.Syn | TcpFlags.Ack;
+    return (payload.flags & synAck) === synAck ? { node, address, port: payload.srcPort, kind: 'accept' } : undefined;
+  }
+  if (payload.kind === 'udp') return { node, address, port: payload.srcPort, kind: 'accept' };
+  if (payload.kind === 'icmp') {
+    const refusal =
+      payload.type === IcmpType.DestinationUnreachable &&
+      (payload.code === IcmpUnreachableCode.Port || payload.code === protocolUnreachableCode);
+    return refusal && payload.quote !== undefined
+      ? { node, address, port: payload.quote.dstPort, kind: 'refuse' }
+      : undefined;
+  }
+  // A fragmented UDP reply: only the first fragment holds the header (RFC 791 §2.3).
+  if (payload.kind === 'fragment' && payload.protocol === 17 && packet.fragmentOffsetBytes === 0) {
+    const bytes = payload.bytes;
+    if (bytes.length < 2) return undefined;
+    return { node, address, port: ((bytes[0] as number) << 8) | (bytes[1] as number), kind: 'accept' };
+  }
+  return undefined;
+}
+
+/** The opener of a connection: the client or VM of its traffic item and its local port. */
+export interface ConnectionOpener {
+  readonly node: string;
+  /** `undefined` when it got none: then every packet of its node counts as its own. */
+  readonly port: number | undefined;
+}
+
+/** What the guests behind a connection's DIPs did with it; each DIP in at most one list. */
+export interface DipVerdicts {
+  /** DIPs whose guest accepted it, in the order the Muxes first sent it there. */
+  readonly servedBy: readonly string[];
+  /** DIPs whose guest only refused it. */
+  readonly refusedBy: readonly string[];
+  /** DIPs a Mux sent it to whose guest sent nothing back. */
+  readonly unansweredBy: readonly string[];
+}
+
+/**
+ * Judges each DIP a Mux sent the connection to by the replies its owner VM sent. A reply counts
+ * for a DIP when it comes from that DIP's address, or from an address that is none of the
+ * connection's DIPs (the frontend IP, with floating IP); the opener's own packets never count.
+ *
+ * @param dips DIPs the Muxes sent the connection to, dotted quads, in order first seen
+ * @param replies replies VMs sent for the connection (see {@link guestReplyOf})
+ * @param ownerOf the VM that owns a DIP (dotted quad), or `undefined`
+ */
+export function judgeDips(
+  dips: readonly string[],
+  replies: readonly GuestReply[],
+  ownerOf: (dip: string) => string | undefined,
+  opener: ConnectionOpener,
+): DipVerdicts {
+  const servedBy: string[] = [];
+  const refusedBy: string[] = [];
+  const unansweredBy: string[] = [];
+  const fromOpener = (reply: GuestReply) =>
+    reply.node === opener.node && (opener.port === undefined || reply.port === opener.port);
+  for (const dip of dips) {
+    const owner = ownerOf(dip);
+    const answers = replies.filter(
+      (reply) => reply.node === owner && (reply.address === dip || !dips.includes(reply.address)) && !fromOpener(reply),
+    );
+    if (answers.some((reply) => reply.kind === 'accept')) servedBy.push(dip);
+    else if (answers.length > 0) refusedBy.push(dip);
+    else unansweredBy.push(dip);
+  }
+  return { servedBy, refusedBy, unansweredBy };
+}
