@@ -61,11 +61,14 @@ export function guestReplyOf(node: string, packet: Ipv4Packet): GuestReply | und
   return undefined;
 }
 
-/** The opener of a connection: the client or VM of its traffic item and its local port. */
-export interface ConnectionOpener {
-  readonly node: string;
-  /** `undefined` when it got none: then every packet of its node counts as its own. */
-  readonly port: number | undefined;
+/** The two ends of a connection as its traffic item names them. */
+export interface ConnectionEnds {
+  /** The client or VM that opened it (its traffic item's `from`). */
+  readonly opener: string;
+  /** The opener's local port; `undefined` when it got none: then every packet of its node is its own. */
+  readonly openerPort: number | undefined;
+  /** The address it was sent to (its traffic item's `to`, usually a frontend IP), dotted quad. */
+  readonly destination: string;
 }
 
 /** What the guests behind a connection's DIPs did with it; each DIP in at most one list. */
@@ -80,8 +83,10 @@ export interface DipVerdicts {
 
 /**
  * Judges each DIP a Mux sent the connection to by the replies its owner VM sent. A reply counts
- * for a DIP when it comes from that DIP's address, or from an address that is none of the
- * connection's DIPs (the frontend IP, with floating IP); the opener's own packets never count.
+ * for a DIP when it comes from that DIP's address, or from the address the connection was sent
+ * to (the frontend IP, which a guest answers from with floating IP). So a datagram the guest
+ * reassembled (traced as sent, from its remote source) is no reply, and the opener's own packets
+ * never count.
  *
  * @param dips DIPs the Muxes sent the connection to, dotted quads, in order first seen
  * @param replies replies VMs sent for the connection (see {@link guestReplyOf})
@@ -91,17 +96,18 @@ export function judgeDips(
   dips: readonly string[],
   replies: readonly GuestReply[],
   ownerOf: (dip: string) => string | undefined,
-  opener: ConnectionOpener,
+  ends: ConnectionEnds,
 ): DipVerdicts {
   const servedBy: string[] = [];
   const refusedBy: string[] = [];
   const unansweredBy: string[] = [];
   const fromOpener = (reply: GuestReply) =>
-    reply.node === opener.node && (opener.port === undefined || reply.port === opener.port);
+    reply.node === ends.opener && (ends.openerPort === undefined || reply.port === ends.openerPort);
   for (const dip of dips) {
     const owner = ownerOf(dip);
     const answers = replies.filter(
-      (reply) => reply.node === owner && (reply.address === dip || !dips.includes(reply.address)) && !fromOpener(reply),
+      (reply) =>
+        reply.node === owner && (reply.address === dip || reply.address === ends.destination) && !fromOpener(reply),
     );
     if (answers.some((reply) => reply.kind === 'accept')) servedBy.push(dip);
     else if (answers.length > 0) refusedBy.push(dip);

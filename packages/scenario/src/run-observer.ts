@@ -136,18 +136,29 @@ export class RunObserver implements TraceSink {
       }
       return;
     }
-    if (event.kind === 'deliver' && event.meta.connectionId !== 0) {
-      this.pathOf(event.meta.connectionId).lastDeliveries.set(event.node, event.atNs);
-      return;
-    }
-    if (event.kind === 'encapsulate' && this.muxNames.has(event.node) && event.meta.connectionId !== 0) {
-      const inner = decapsulateIpIp(event.packet);
-      if (inner !== undefined && !this.isLoadBalanced(inner)) return;
-      const path = this.pathOf(event.meta.connectionId);
-      const dip = formatIpv4Address(event.packet.dst);
-      if (!path.dips.includes(dip)) path.dips.push(dip);
-      if (!path.muxes.includes(event.node)) path.muxes.push(event.node);
-    }
+    if (event.meta.connectionId === 0) return;
+    if (this.isMuxTunnelling(event)) this.recordMuxChoice(event);
+    else if (event.kind === 'deliver') this.pathOf(event.meta.connectionId).lastDeliveries.set(event.node, event.atNs);
+  }
+
+  /**
+   * A Mux tunnelling a packet to a DIP: an `encapsulate`, or, when the outer packet is too big
+   * for the link, a `deliver` of the outer packet to its own fragmentation (then sent as outer
+   * fragments).
+   */
+  private isMuxTunnelling(event: TraceEvent): boolean {
+    if (!this.muxNames.has(event.node)) return false;
+    return event.kind === 'encapsulate' || (event.kind === 'deliver' && event.packet.payload.kind === 'ipv4');
+  }
+
+  /** Records the DIP and Mux of a load-balanced packet a Mux tunnelled. */
+  private recordMuxChoice(event: TraceEvent): void {
+    const inner = decapsulateIpIp(event.packet);
+    if (inner !== undefined && !this.isLoadBalanced(inner)) return;
+    const path = this.pathOf(event.meta.connectionId);
+    const dip = formatIpv4Address(event.packet.dst);
+    if (!path.dips.includes(dip)) path.dips.push(dip);
+    if (!path.muxes.includes(event.node)) path.muxes.push(event.node);
   }
 
   /** DIPs and Muxes a connection went through, its first drops and its guests' replies (empty if none). */

@@ -255,7 +255,11 @@ export interface RunResult {
   readonly expectations: readonly ExpectationResult[];
   /** Whether every expectation was met (true when there are none). */
   readonly expectationsMet: boolean;
-  /** Packets originated by endpoints. */
+  /**
+   * Packets that came into being during the run (trace `send` events): what clients and VMs
+   * sent, and what other nodes made — health probes, ICMP errors, RSTs, fragments, and whole
+   * datagrams reassembled from fragments.
+   */
   readonly packetsSent: number;
   readonly muxes: readonly MuxSummary[];
   readonly dipListChanges: readonly DipListChange[];

@@ -72,8 +72,9 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
       (a, b) => b.count - a.count || a.reason.localeCompare(b.reason) || a.node.localeCompare(b.node),
     );
     dropsByConnection.set(connection.id, dropCounts);
-    const opener = { node: scenario.traffic[connection.traffic]?.from ?? '', port: result.localPort };
-    const { servedBy, refusedBy } = judgeDips(path.dips, path.guestReplies, ownerOf, opener);
+    const item = scenario.traffic[connection.traffic];
+    const ends = { opener: item?.from ?? '', openerPort: result.localPort, destination: item?.to.split(':')[0] ?? '' };
+    const { servedBy, refusedBy } = judgeDips(path.dips, path.guestReplies, ownerOf, ends);
     return {
       id: connection.id,
       traffic: connection.traffic,

@@ -32,7 +32,7 @@ function packetOf(src: string, payload: unknown): Ipv4Packet {
 
 const owners: Record<string, string> = { '10.1.0.4': 'web-1', '10.1.0.5': 'web-2', '10.1.0.6': 'web-1' };
 const ownerOf = (dip: string) => owners[dip];
-const client = { node: 'client-1', port: 50000 };
+const client = { opener: 'client-1', openerPort: 50000, destination: '52.170.10.20' };
 
 describe('guestReplyOf', () => {
   it('a SYN-ACK or a UDP datagram accepts; an RST or ICMP port unreachable refuses; the rest answer nothing', () => {
@@ -97,10 +97,15 @@ describe('judgeDips', () => {
   });
 
   it("a VM reaching its own frontend: its own packets are no answer, its server's are", () => {
-    const opener = { node: 'web-1', port: 41000 };
+    const opener = { opener: 'web-1', openerPort: 41000, destination: '10.1.0.100' };
     const own: GuestReply = { node: 'web-1', address: '10.1.0.4', port: 41000, kind: 'accept' };
     expect(judgeDips(['10.1.0.4'], [own], ownerOf, opener).servedBy).toEqual([]);
     expect(judgeDips(['10.1.0.4'], [own, synAck('web-1', '10.1.0.4')], ownerOf, opener).servedBy).toEqual(['10.1.0.4']);
+  });
+
+  it('a datagram the guest reassembled (traced as sent from its remote source) is no reply', () => {
+    const reassembled: GuestReply = { node: 'web-1', address: '203.0.113.7', port: 50000, kind: 'accept' };
+    expect(judgeDips(['10.1.0.4'], [reassembled], ownerOf, client).unansweredBy).toEqual(['10.1.0.4']);
   });
 
   it('replies of a VM that owns none of the DIPs count for none', () => {
