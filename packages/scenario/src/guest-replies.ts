@@ -10,7 +10,7 @@
  * protocol unreachable (RFC 792, RFC 9293 §3.5.2); otherwise the connection went *unanswered*
  * there.
  */
-import { formatIpv4Address, IcmpType, IcmpUnreachableCode, type Ipv4Packet, TcpFlags } from '@lbsim/core';
+import { IcmpType, IcmpUnreachableCode, type Ipv4Address, type Ipv4Packet, ipv4, TcpFlags } from '@lbsim/core';
 
 /** ICMP destination-unreachable code for "protocol unreachable" (RFC 792). */
 const protocolUnreachableCode = 2;
@@ -19,8 +19,11 @@ const protocolUnreachableCode = 2;
 export interface GuestReply {
   /** The VM that sent it. */
   readonly node: string;
-  /** Its source address, dotted quad: the DIP, or the frontend IP with floating IP. */
-  readonly address: string;
+  /**
+   * Its source address: the DIP, or the frontend IP with floating IP. A number, not a dotted
+   * quad: a run keeps one reply per connection, a million of them in a scale run.
+   */
+  readonly address: Ipv4Address;
   /**
    * The socket it came from: its source port, or for an ICMP error the destination port of the
    * packet it quotes (the port that refused it). Tells the opener's own packets apart when the
@@ -36,27 +39,30 @@ export interface GuestReply {
  * (a bare ACK, data, a SYN, an ICMP echo or "fragmentation needed", a later fragment).
  */
 export function guestReplyOf(node: string, packet: Ipv4Packet): GuestReply | undefined {
-  const address = formatIpv4Address(packet.src);
+  const answer = answerOf(packet);
+  return answer === undefined ? undefined : { node, address: packet.src, ...answer };
+}
+
+/** The socket and kind of a reply, or `undefined` for a packet that answers nothing. */
+function answerOf(packet: Ipv4Packet): Pick<GuestReply, 'port' | 'kind'> | undefined {
   const payload = packet.payload;
   if (payload.kind === 'tcp') {
-    if ((payload.flags & TcpFlags.Rst) !== 0) return { node, address, port: payload.srcPort, kind: 'refuse' };
+    if ((payload.flags & TcpFlags.Rst) !== 0) return { port: payload.srcPort, kind: 'refuse' };
     const synAck = TcpFlags.Syn | TcpFlags.Ack;
-    return (payload.flags & synAck) === synAck ? { node, address, port: payload.srcPort, kind: 'accept' } : undefined;
+    return (payload.flags & synAck) === synAck ? { port: payload.srcPort, kind: 'accept' } : undefined;
   }
-  if (payload.kind === 'udp') return { node, address, port: payload.srcPort, kind: 'accept' };
+  if (payload.kind === 'udp') return { port: payload.srcPort, kind: 'accept' };
   if (payload.kind === 'icmp') {
     const refusal =
       payload.type === IcmpType.DestinationUnreachable &&
       (payload.code === IcmpUnreachableCode.Port || payload.code === protocolUnreachableCode);
-    return refusal && payload.quote !== undefined
-      ? { node, address, port: payload.quote.dstPort, kind: 'refuse' }
-      : undefined;
+    return refusal && payload.quote !== undefined ? { port: payload.quote.dstPort, kind: 'refuse' } : undefined;
   }
   // A fragmented UDP reply: only the first fragment holds the header (RFC 791 §2.3).
   if (payload.kind === 'fragment' && payload.protocol === 17 && packet.fragmentOffsetBytes === 0) {
     const bytes = payload.bytes;
     if (bytes.length < 2) return undefined;
-    return { node, address, port: ((bytes[0] as number) << 8) | (bytes[1] as number), kind: 'accept' };
+    return { port: ((bytes[0] as number) << 8) | (bytes[1] as number), kind: 'accept' };
   }
   return undefined;
 }
@@ -67,8 +73,8 @@ export interface ConnectionEnds {
   readonly opener: string;
   /** The opener's local port; `undefined` when it got none: then every packet of its node is its own. */
   readonly openerPort: number | undefined;
-  /** The address it was sent to (its traffic item's `to`, usually a frontend IP), dotted quad. */
-  readonly destination: string;
+  /** The address it was sent to (its traffic item's `to`, usually a frontend IP). */
+  readonly destination: Ipv4Address;
 }
 
 /** What the guests behind a connection's DIPs did with it; each DIP in at most one list. */
@@ -98,6 +104,7 @@ export function judgeDips(
   ownerOf: (dip: string) => string | undefined,
   ends: ConnectionEnds,
 ): DipVerdicts {
+  if (dips.length === 0) return { servedBy: none, refusedBy: none, unansweredBy: none };
   const servedBy: string[] = [];
   const refusedBy: string[] = [];
   const unansweredBy: string[] = [];
@@ -105,13 +112,19 @@ export function judgeDips(
     reply.node === ends.opener && (ends.openerPort === undefined || reply.port === ends.openerPort);
   for (const dip of dips) {
     const owner = ownerOf(dip);
+    const address = ipv4(dip);
     const answers = replies.filter(
       (reply) =>
-        reply.node === owner && (reply.address === dip || reply.address === ends.destination) && !fromOpener(reply),
+        reply.node === owner && (reply.address === address || reply.address === ends.destination) && !fromOpener(reply),
     );
     if (answers.some((reply) => reply.kind === 'accept')) servedBy.push(dip);
     else if (answers.length > 0) refusedBy.push(dip);
     else unansweredBy.push(dip);
   }
-  return { servedBy, refusedBy, unansweredBy };
+  // The usual case, every DIP served: share the arrays rather than keep copies per connection.
+  if (servedBy.length === dips.length) return { servedBy: dips, refusedBy: none, unansweredBy: none };
+  return { servedBy, refusedBy: refusedBy.length === 0 ? none : refusedBy, unansweredBy };
 }
+
+/** The empty list every connection without such DIPs shares. */
+const none: readonly string[] = Object.freeze([]);

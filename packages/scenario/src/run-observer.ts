@@ -40,8 +40,8 @@ interface ConnectionPath {
   lastDropAtNs: number;
   /** Last delivery of one of its packets, by the node it was delivered at, ns. */
   readonly lastDeliveries: Map<string, number>;
-  /** Packets guests (VMs) sent for it that may answer it, each kind once per socket. */
-  readonly guestReplies: GuestReply[];
+  /** Packets guests (VMs) sent for it that may answer it, each kind once per socket; created at the first. */
+  guestReplies: GuestReply[] | undefined;
 }
 
 function emptyPath(): ConnectionPath {
@@ -55,7 +55,7 @@ function emptyPath(): ConnectionPath {
     synDrops: 0,
     lastDropAtNs: -1,
     lastDeliveries: new Map(),
-    guestReplies: [],
+    guestReplies: undefined,
   };
 }
 
@@ -191,11 +191,15 @@ export class RunObserver implements TraceSink {
   private recordGuestReply(event: TraceEvent): void {
     const reply = guestReplyOf(event.node, event.packet);
     if (reply === undefined) return;
-    const replies = this.pathOf(event.meta.connectionId).guestReplies;
-    const known = replies.some(
+    const path = this.pathOf(event.meta.connectionId);
+    if (path.guestReplies === undefined) {
+      path.guestReplies = [reply];
+      return;
+    }
+    const known = path.guestReplies.some(
       (r) => r.node === reply.node && r.address === reply.address && r.port === reply.port && r.kind === reply.kind,
     );
-    if (!known) replies.push(reply);
+    if (!known) path.guestReplies.push(reply);
   }
 
   /**

@@ -8,6 +8,7 @@ import {
   formatIpv4Address,
   type Ipv4Packet,
   ipProtocolOf,
+  ipv4,
   type TraceSink,
   vipEndpointKey,
 } from '@lbsim/core';
@@ -64,6 +65,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
   const sourceAddresses = scenario.traffic.map((item) => addressesOfVm(world, item.from));
   const dipOwners = new Map([...world.dipOwners].map(([dip, owner]) => [formatIpv4Address(dip), owner.vm]));
   const ownerOf = (dip: string) => dipOwners.get(dip);
+  const destinations = scenario.traffic.map((item) => ipv4(item.to.split(':')[0] ?? ''));
   const connections: ConnectionSummary[] = started.map((connection) => {
     const result = connection.result();
     const path = observer.pathOfConnection(connection.id);
@@ -73,8 +75,12 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
     );
     dropsByConnection.set(connection.id, dropCounts);
     const item = scenario.traffic[connection.traffic];
-    const ends = { opener: item?.from ?? '', openerPort: result.localPort, destination: item?.to.split(':')[0] ?? '' };
-    const { servedBy, refusedBy } = judgeDips(path.dips, path.guestReplies, ownerOf, ends);
+    const ends = {
+      opener: item?.from ?? '',
+      openerPort: result.localPort,
+      destination: destinations[connection.traffic] ?? 0,
+    };
+    const { servedBy, refusedBy } = judgeDips(path.dips, path.guestReplies ?? [], ownerOf, ends);
     return {
       id: connection.id,
       traffic: connection.traffic,

@@ -32,13 +32,13 @@ function packetOf(src: string, payload: unknown): Ipv4Packet {
 
 const owners: Record<string, string> = { '10.1.0.4': 'web-1', '10.1.0.5': 'web-2', '10.1.0.6': 'web-1' };
 const ownerOf = (dip: string) => owners[dip];
-const client = { opener: 'client-1', openerPort: 50000, destination: '52.170.10.20' };
+const client = { opener: 'client-1', openerPort: 50000, destination: ipv4('52.170.10.20') };
 
 describe('guestReplyOf', () => {
   it('a SYN-ACK or a UDP datagram accepts; an RST or ICMP port unreachable refuses; the rest answer nothing', () => {
     expect(guestReplyOf('web-1', tcp('10.1.0.4', 80, TcpFlags.Syn | TcpFlags.Ack))).toEqual({
       node: 'web-1',
-      address: '10.1.0.4',
+      address: ipv4('10.1.0.4'),
       port: 80,
       kind: 'accept',
     });
@@ -60,7 +60,12 @@ describe('guestReplyOf', () => {
 });
 
 describe('judgeDips', () => {
-  const synAck = (node: string, address: string): GuestReply => ({ node, address, port: 80, kind: 'accept' });
+  const synAck = (node: string, address: string): GuestReply => ({
+    node,
+    address: ipv4(address),
+    port: 80,
+    kind: 'accept',
+  });
 
   it('a DIP the Mux picked but whose guest sent nothing did not serve the connection', () => {
     expect(judgeDips(['10.1.0.4'], [], ownerOf, client)).toEqual({
@@ -73,7 +78,7 @@ describe('judgeDips', () => {
   it('a DIP served when its guest accepted, refused when it only answered RST', () => {
     const replies: GuestReply[] = [
       synAck('web-1', '10.1.0.4'),
-      { node: 'web-2', address: '10.1.0.5', port: 80, kind: 'refuse' },
+      { node: 'web-2', address: ipv4('10.1.0.5'), port: 80, kind: 'refuse' },
     ];
     expect(judgeDips(['10.1.0.4', '10.1.0.5'], replies, ownerOf, client)).toEqual({
       servedBy: ['10.1.0.4'],
@@ -97,14 +102,14 @@ describe('judgeDips', () => {
   });
 
   it("a VM reaching its own frontend: its own packets are no answer, its server's are", () => {
-    const opener = { opener: 'web-1', openerPort: 41000, destination: '10.1.0.100' };
-    const own: GuestReply = { node: 'web-1', address: '10.1.0.4', port: 41000, kind: 'accept' };
+    const opener = { opener: 'web-1', openerPort: 41000, destination: ipv4('10.1.0.100') };
+    const own: GuestReply = { node: 'web-1', address: ipv4('10.1.0.4'), port: 41000, kind: 'accept' };
     expect(judgeDips(['10.1.0.4'], [own], ownerOf, opener).servedBy).toEqual([]);
     expect(judgeDips(['10.1.0.4'], [own, synAck('web-1', '10.1.0.4')], ownerOf, opener).servedBy).toEqual(['10.1.0.4']);
   });
 
   it('a datagram the guest reassembled (traced as sent from its remote source) is no reply', () => {
-    const reassembled: GuestReply = { node: 'web-1', address: '203.0.113.7', port: 50000, kind: 'accept' };
+    const reassembled: GuestReply = { node: 'web-1', address: ipv4('203.0.113.7'), port: 50000, kind: 'accept' };
     expect(judgeDips(['10.1.0.4'], [reassembled], ownerOf, client).unansweredBy).toEqual(['10.1.0.4']);
   });
 
