@@ -30,7 +30,7 @@ function formatDips(item: TrafficSummary, dipNames: ReadonlyMap<string, string>)
   const lines = [`    DIPs served:     ${item.dips.length === 0 ? 'none' : formatDipCounts(item.dips, dipNames)}`];
   if (item.dipsRefused.length > 0) {
     lines.push(
-      `    DIPs refused:    ${formatDipCounts(item.dipsRefused, dipNames)} (the guest answered RST or ICMP unreachable)`,
+      `    DIPs refused:    ${formatDipCounts(item.dipsRefused, dipNames)} (the guest answered with RST or ICMP unreachable)`,
     );
   }
   if (item.dipsUnanswered.length > 0) {
