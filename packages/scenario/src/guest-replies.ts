@@ -3,8 +3,9 @@
  * counts and `dipsServed` report, rather than the Mux's choice.
  *
  * A Mux picking a DIP says nothing about whether the connection got there: the Host Agent may
- * drop it (an NSG, a Standard load balancer closed to inbound, mechanics.md §2.3), the guest may
- * drop it (floating IP without the frontend on loopback) or refuse it (nothing listens). So a
+ * drop it (an NSG, or a Standard load balancer closed to inbound until an NSG opens it,
+ * docs/mechanics.md §2.12), the guest may drop it (floating IP without the frontend on
+ * loopback) or refuse it (nothing listens). So a
  * DIP *served* a connection when its guest accepted it (sent a TCP SYN-ACK, or answered a UDP
  * datagram); it *refused* it when its guest answered only with a TCP RST or an ICMP port or
  * protocol unreachable (RFC 792, RFC 9293 §3.5.2); otherwise the connection went *unanswered*
