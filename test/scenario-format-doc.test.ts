@@ -1,11 +1,14 @@
 /**
  * docs/scenario-format.md cannot go stale: its reference part is exactly what the generator
  * makes from the scenario schema, every key of the schema has a row under its object's
- * heading, and every YAML example in it is a valid scenario.
+ * heading, every YAML example in it is a valid scenario, and its complete example runs as its
+ * prose says (that every example meets its own expectations is test/docs-examples.test.ts).
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseScenarioText, scenarioJsonSchemaText } from '@lbsim/scenario';
+import { parseScenarioText, runScenario, scenarioJsonSchemaText } from '@lbsim/scenario';
+import { main } from '@lbsim/sim-cli';
 import { describe, expect, it } from 'vitest';
 import {
   generatedBegin,
@@ -13,7 +16,7 @@ import {
   type JsonSchemaNode,
   renderScenarioReference,
 } from '../scripts/scenario-reference.ts';
-import { repositoryRoot } from './support.ts';
+import { docsScenarioExamples, repositoryRoot } from './support.ts';
 
 const doc = readFileSync(join(repositoryRoot, 'docs/scenario-format.md'), 'utf8');
 const schema = JSON.parse(scenarioJsonSchemaText()) as JsonSchemaNode;
@@ -73,5 +76,48 @@ describe('docs/scenario-format.md', () => {
       const loaded = parseScenarioText(example, 'docs/scenario-format.md');
       expect(loaded.ok, loaded.ok ? '' : loaded.errors.map((e) => e.message).join('\n')).toBe(true);
     }
+  });
+});
+
+describe("docs/scenario-format.md's complete example runs as its prose says", () => {
+  const example = docsScenarioExamples().find((e) => e.doc === 'docs/scenario-format.md' && e.index === 1);
+  const run = (text: string) => {
+    const loaded = parseScenarioText(text, 'docs/scenario-format.md');
+    if (!loaded.ok) throw new Error(loaded.errors.map((e) => e.message).join('\n'));
+    return runScenario(loaded.scenario);
+  };
+
+  it('both VMs serve the first connections; from 1.5 s web-2 refuses those the Muxes send it', () => {
+    const result = run(example?.text ?? '');
+    const stopNs = 1.5e9;
+    const served = new Set(result.connections.filter((c) => c.startedAtNs < stopNs).flatMap((c) => c.servedBy));
+    expect(served).toEqual(new Set(['10.1.0.4', '10.1.0.5']));
+    const refused = result.connections.filter((c) => c.outcome === 'refused');
+    expect(refused.length).toBeGreaterThan(0);
+    for (const connection of refused) {
+      expect(connection.startedAtNs).toBeGreaterThanOrEqual(stopNs);
+      expect(connection.refusedBy).toEqual(['10.1.0.5']);
+    }
+    expect(result.connections.every((c) => c.outcome === 'completed' || c.outcome === 'refused')).toBe(true);
+  });
+
+  it('without web-nsg every connection times out, no DIP served, and lbsim run says the expectations fail', async () => {
+    const text = (example?.text ?? '')
+      .replaceAll(', networkSecurityGroup: web-nsg', '')
+      .replace(/networkSecurityGroups:[\s\S]*?\nhosts:/, 'hosts:');
+    expect(text).not.toContain('web-nsg');
+    const result = run(text);
+    expect(result.connections.length).toBe(20);
+    expect(result.connections.every((c) => c.outcome === 'timed-out' && c.servedBy.length === 0)).toBe(true);
+    expect(result.drops.map((d) => d.reason)).toEqual(['standard-lb-closed', 'standard-lb-closed']);
+
+    const file = join(mkdtempSync(join(tmpdir(), 'lbsim-doc-')), 'no-nsg.yaml');
+    writeFileSync(file, text);
+    let stdout = '';
+    const code = await main(['run', file], { stdout: (t) => (stdout += t), stderr: () => {}, stderrIsTty: false });
+    expect(stdout).toContain('    DIPs served:     none\n');
+    expect(stdout).toMatch(/NOT MET {2}both VMs serve connections: 0 DIPs served it/);
+    expect(stdout).not.toContain('All expectations met.');
+    expect(code).toBe(1);
   });
 });

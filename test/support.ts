@@ -1,7 +1,7 @@
 /**
  * Helpers shared by the cross-package suites.
  */
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TraceEvent } from '@lbsim/core';
@@ -80,3 +80,28 @@ export const runs: (n: number) => number = scaledRuns;
 
 /** Timeout of a property test, ms (see propertyTimeoutMs in @lbsim/core/testing). */
 export const propertyTimeout: number = propertyTimeoutMs();
+/** A fenced ```yaml block of a doc under docs/ that is a complete scenario. */
+export interface DocsScenarioExample {
+  /** The doc, from the repository root: `docs/scenario-format.md`. */
+  readonly doc: string;
+  /** Its place among the doc's yaml blocks, from 1. */
+  readonly index: number;
+  readonly text: string;
+}
+
+/**
+ * Every ```yaml block of docs/*.md that is a complete scenario (it has `name:` and `hosts:` at
+ * the top level); fragments that show a few keys are left out.
+ */
+export function docsScenarioExamples(): DocsScenarioExample[] {
+  const directory = join(repositoryRoot, 'docs');
+  return readdirSync(directory)
+    .filter((name) => name.endsWith('.md'))
+    .sort()
+    .flatMap((name) => {
+      const blocks = [...readFileSync(join(directory, name), 'utf8').matchAll(/```yaml\n([\s\S]*?)```/g)];
+      return blocks
+        .map((match, i) => ({ doc: `docs/${name}`, index: i + 1, text: match[1] as string }))
+        .filter((example) => /^name:/m.test(example.text) && /^hosts:/m.test(example.text));
+    });
+}

@@ -83,11 +83,21 @@ function evaluate(expectation: Expectation, scenario: Scenario, facts: RunFacts)
   }
   const summary = traffic[index] as TrafficSummary;
   if (expectation.dipsServed !== undefined) {
+    // Served is what the guest did (accepted a connection), not what a Mux chose.
     const served = summary.dips.length;
+    const sentTo = new Set([...summary.dips, ...summary.dipsRefused, ...summary.dipsUnanswered].map(([dip]) => dip));
+    const others = sentTo.size - served;
+    const dips = `${others} DIP${others === 1 ? '' : 's'}`;
+    const aside =
+      others === 0
+        ? ''
+        : served === 0
+          ? `; the Muxes sent it to ${dips}, whose guests refused it or never answered`
+          : `; the Muxes also sent it to ${dips} whose guest${others === 1 ? '' : 's'} refused it or never answered`;
     return {
       description: label || `${summary.name}: served by ${describeRange(expectation.dipsServed, false)} DIPs`,
       met: within(served, expectation.dipsServed),
-      actual: `${served} DIP${served === 1 ? '' : 's'} served it`,
+      actual: `${served} DIP${served === 1 ? '' : 's'} served it${aside}`,
     };
   }
   const outcome = expectation.outcome as NonNullable<Expectation['outcome']>;

@@ -6,7 +6,8 @@
  *
  * A connection's DIPs are those a Mux load-balanced it to: a Mux also tunnels the return
  * traffic of SNAT flows to the DIP that opened them, and that is no choice of a backend, so
- * encapsulations whose inner packet is for no rule endpoint do not count.
+ * encapsulations whose inner packet is for no rule endpoint do not count. What the guests behind
+ * those DIPs answered is kept too (guest-replies.ts): a Mux's choice is not service.
  */
 import {
   azurePlatformAddress,
@@ -18,6 +19,7 @@ import {
   type TraceSink,
 } from '@lbsim/core';
 import { describePacket, destinationPortOf, isConnectionAttempt } from './describe-packet.ts';
+import { type GuestReply, guestReplyOf } from './guest-replies.ts';
 import type { ConnectionDrop, ConnectionReset, DropCount, ProbeDropRun } from './run-result.ts';
 
 /** Most drops remembered per connection: enough to say where it went wrong. */
@@ -38,6 +40,8 @@ interface ConnectionPath {
   lastDropAtNs: number;
   /** Last delivery of one of its packets, by the node it was delivered at, ns. */
   readonly lastDeliveries: Map<string, number>;
+  /** Packets guests (VMs) sent for it that may answer it, each kind once per socket; created at the first. */
+  guestReplies: GuestReply[] | undefined;
 }
 
 function emptyPath(): ConnectionPath {
@@ -51,7 +55,19 @@ function emptyPath(): ConnectionPath {
     synDrops: 0,
     lastDropAtNs: -1,
     lastDeliveries: new Map(),
+    guestReplies: undefined,
   };
+}
+
+/** Options of {@link RunObserver}. */
+export interface RunObserverOptions {
+  /**
+   * Whether a Mux's inner packet goes to a rule endpoint (a backend choice) rather than a SNAT
+   * port; all do when absent.
+   */
+  readonly isLoadBalanced?: (inner: Ipv4Packet) => boolean;
+  /** The VMs: the nodes whose replies say what became of a connection at its DIP. */
+  readonly guests?: Iterable<string>;
 }
 
 /** Collects what the summary needs from the trace. */
@@ -62,20 +78,17 @@ export class RunObserver implements TraceSink {
     { reason: DropCount['reason']; node: string; count: number; example: string }
   >();
   private readonly muxNames: ReadonlySet<string>;
+  private readonly guests: ReadonlySet<string>;
+  private readonly isLoadBalanced: (inner: Ipv4Packet) => boolean;
   /** Probe-packet drops by DIP, in runs. */
   private readonly probeDropRuns = new Map<string, ProbeDropRun[]>();
   /** Packets originated (trace `send` events). */
   packetsSent = 0;
 
-  /**
-   * @param isLoadBalanced whether a Mux's inner packet goes to a rule endpoint (a backend
-   *   choice) rather than a SNAT port; all do when absent
-   */
-  constructor(
-    muxNames: Iterable<string>,
-    private readonly isLoadBalanced: (inner: Ipv4Packet) => boolean = () => true,
-  ) {
+  constructor(muxNames: Iterable<string>, options: RunObserverOptions = {}) {
     this.muxNames = new Set(muxNames);
+    this.guests = new Set(options.guests ?? []);
+    this.isLoadBalanced = options.isLoadBalanced ?? (() => true);
   }
 
   record(event: TraceEvent): void {
@@ -87,6 +100,7 @@ export class RunObserver implements TraceSink {
         if (path.resets.length < dropsKeptPerConnection)
           path.resets.push({ atNs: event.atNs, node: event.node, note: event.note });
       }
+      if (event.meta.connectionId !== 0 && this.guests.has(event.node)) this.recordGuestReply(event);
       return;
     }
     if (event.kind === 'drop') {
@@ -122,21 +136,32 @@ export class RunObserver implements TraceSink {
       }
       return;
     }
-    if (event.kind === 'deliver' && event.meta.connectionId !== 0) {
-      this.pathOf(event.meta.connectionId).lastDeliveries.set(event.node, event.atNs);
-      return;
-    }
-    if (event.kind === 'encapsulate' && this.muxNames.has(event.node) && event.meta.connectionId !== 0) {
-      const inner = decapsulateIpIp(event.packet);
-      if (inner !== undefined && !this.isLoadBalanced(inner)) return;
-      const path = this.pathOf(event.meta.connectionId);
-      const dip = formatIpv4Address(event.packet.dst);
-      if (!path.dips.includes(dip)) path.dips.push(dip);
-      if (!path.muxes.includes(event.node)) path.muxes.push(event.node);
-    }
+    if (event.meta.connectionId === 0) return;
+    if (this.isMuxTunnelling(event)) this.recordMuxChoice(event);
+    else if (event.kind === 'deliver') this.pathOf(event.meta.connectionId).lastDeliveries.set(event.node, event.atNs);
   }
 
-  /** DIPs and Muxes a connection went through and its first drops (empty if none). */
+  /**
+   * A Mux tunnelling a packet to a DIP: an `encapsulate`, or, when the outer packet is too big
+   * for the link, a `deliver` of the outer packet to its own fragmentation (then sent as outer
+   * fragments).
+   */
+  private isMuxTunnelling(event: TraceEvent): boolean {
+    if (!this.muxNames.has(event.node)) return false;
+    return event.kind === 'encapsulate' || (event.kind === 'deliver' && event.packet.payload.kind === 'ipv4');
+  }
+
+  /** Records the DIP and Mux of a load-balanced packet a Mux tunnelled. */
+  private recordMuxChoice(event: TraceEvent): void {
+    const inner = decapsulateIpIp(event.packet);
+    if (inner !== undefined && !this.isLoadBalanced(inner)) return;
+    const path = this.pathOf(event.meta.connectionId);
+    const dip = formatIpv4Address(event.packet.dst);
+    if (!path.dips.includes(dip)) path.dips.push(dip);
+    if (!path.muxes.includes(event.node)) path.muxes.push(event.node);
+  }
+
+  /** DIPs and Muxes a connection went through, its first drops and its guests' replies (empty if none). */
   pathOfConnection(connectionId: number): Readonly<ConnectionPath> {
     return this.paths.get(connectionId) ?? emptyPath();
   }
@@ -160,6 +185,21 @@ export class RunObserver implements TraceSink {
       this.paths.set(connectionId, path);
     }
     return path;
+  }
+
+  /** Keeps a guest's packet that may answer its connection, once per node, socket and kind. */
+  private recordGuestReply(event: TraceEvent): void {
+    const reply = guestReplyOf(event.node, event.packet);
+    if (reply === undefined) return;
+    const path = this.pathOf(event.meta.connectionId);
+    if (path.guestReplies === undefined) {
+      path.guestReplies = [reply];
+      return;
+    }
+    const known = path.guestReplies.some(
+      (r) => r.node === reply.node && r.address === reply.address && r.port === reply.port && r.kind === reply.kind,
+    );
+    if (!known) path.guestReplies.push(reply);
   }
 
   /**

@@ -36,8 +36,18 @@ export interface ConnectionSummary {
   readonly outcome: ExchangeOutcome;
   readonly localPort: number | undefined;
   readonly httpStatus: number | undefined;
-  /** DIPs the Muxes sent its packets to, in order first seen (dotted quads). */
+  /**
+   * DIPs the Muxes sent its packets to, in order first seen (dotted quads): the Muxes' choice,
+   * whether or not the packets got there (see `servedBy`).
+   */
   readonly dips: readonly string[];
+  /**
+   * Those of `dips` whose guest accepted it: sent a TCP SYN-ACK or answered a UDP datagram
+   * (guest-replies.ts). A DIP a Mux picked whose host or guest dropped every packet is not here.
+   */
+  readonly servedBy: readonly string[];
+  /** Those of `dips` whose guest only refused it: a TCP RST or an ICMP port unreachable. */
+  readonly refusedBy: readonly string[];
   /** Muxes that handled its packets, in order first seen. */
   readonly muxes: readonly string[];
   /** Its packets' first drops, in time order (at most `dropsKeptPerConnection`). */
@@ -74,8 +84,19 @@ export interface TrafficSummary {
   readonly configured: number;
   /** Count per outcome, in the order of `exchangeOutcomes`; zero counts left out. */
   readonly outcomes: ReadonlyArray<readonly [ExchangeOutcome, number]>;
-  /** Connections per DIP (dotted quad), sorted by DIP. */
+  /**
+   * Connections each DIP (dotted quad) served: its guest accepted them (`servedBy`), sorted by
+   * DIP; DIPs that served none are left out.
+   */
   readonly dips: ReadonlyArray<readonly [string, number]>;
+  /** Connections each DIP's guest only refused (`refusedBy`), sorted by DIP; zero counts left out. */
+  readonly dipsRefused: ReadonlyArray<readonly [string, number]>;
+  /**
+   * Connections a Mux sent to each DIP whose guest sent nothing back (their packets were dropped
+   * on the way, at the host or by the guest, or the guest was stopped), sorted by DIP; zero counts left out. A connection
+   * the Muxes sent to a DIP is counted for it in exactly one of `dips`, `dipsRefused` and this.
+   */
+  readonly dipsUnanswered: ReadonlyArray<readonly [string, number]>;
   /** Connections per Mux, sorted by Mux name. */
   readonly muxes: ReadonlyArray<readonly [string, number]>;
   /** Dropped packets of its connections, by reason and node, most frequent first. */
@@ -234,7 +255,11 @@ export interface RunResult {
   readonly expectations: readonly ExpectationResult[];
   /** Whether every expectation was met (true when there are none). */
   readonly expectationsMet: boolean;
-  /** Packets originated by endpoints. */
+  /**
+   * Packets that came into being during the run (trace `send` events): what clients and VMs
+   * sent, and what other nodes made — health probes, ICMP errors, RSTs, fragments, and whole
+   * datagrams reassembled from fragments.
+   */
   readonly packetsSent: number;
   readonly muxes: readonly MuxSummary[];
   readonly dipListChanges: readonly DipListChange[];

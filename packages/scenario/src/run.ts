@@ -8,6 +8,7 @@ import {
   formatIpv4Address,
   type Ipv4Packet,
   ipProtocolOf,
+  ipv4,
   type TraceSink,
   vipEndpointKey,
 } from '@lbsim/core';
@@ -15,6 +16,7 @@ import type { Mux } from '@lbsim/mux';
 import { buildWorld, type World } from './build.ts';
 import { evaluateExpectations } from './expectations.ts';
 import { explainRun } from './explain/explain-run.ts';
+import { judgeDips } from './guest-replies.ts';
 import { RunObserver } from './run-observer.ts';
 import type {
   ConnectionSummary,
@@ -51,7 +53,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
   const world = buildWorld(scenario, { seed });
   const observer = new RunObserver(
     world.muxes.map((mux) => mux.name),
-    ruleEndpointTest(world),
+    { isLoadBalanced: ruleEndpointTest(world), guests: world.vms.keys() },
   );
   world.tracer.subscribe(observer);
   for (const sink of options.sinks ?? []) world.tracer.subscribe(sink);
@@ -61,6 +63,9 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
 
   const dropsByConnection = new Map<number, readonly DropCount[]>();
   const sourceAddresses = scenario.traffic.map((item) => addressesOfVm(world, item.from));
+  const dipOwners = new Map([...world.dipOwners].map(([dip, owner]) => [formatIpv4Address(dip), owner.vm]));
+  const ownerOf = (dip: string) => dipOwners.get(dip);
+  const destinations = scenario.traffic.map((item) => ipv4(item.to.split(':')[0] ?? ''));
   const connections: ConnectionSummary[] = started.map((connection) => {
     const result = connection.result();
     const path = observer.pathOfConnection(connection.id);
@@ -69,6 +74,13 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
       (a, b) => b.count - a.count || a.reason.localeCompare(b.reason) || a.node.localeCompare(b.node),
     );
     dropsByConnection.set(connection.id, dropCounts);
+    const item = scenario.traffic[connection.traffic];
+    const ends = {
+      opener: item?.from ?? '',
+      openerPort: result.localPort,
+      destination: destinations[connection.traffic] ?? 0,
+    };
+    const { servedBy, refusedBy } = judgeDips(path.dips, path.guestReplies ?? [], ownerOf, ends);
     return {
       id: connection.id,
       traffic: connection.traffic,
@@ -78,6 +90,8 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
       localPort: result.localPort,
       httpStatus: result.httpStatus,
       dips: path.dips,
+      servedBy,
+      refusedBy,
       muxes: path.muxes,
       drops: path.drops,
       dropCount: path.dropCount,
@@ -110,7 +124,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
     healthChanges,
     probedDips,
   });
-  const dipNames = new Map([...world.dipOwners].map(([dip, owner]) => [formatIpv4Address(dip), owner.vm]));
+  const dipNames = dipOwners;
   const facts: UnexplainedRun = {
     name: scenario.name,
     description: scenario.description,
@@ -227,6 +241,8 @@ function summarizeTraffic(
     const mine = connections.filter((connection) => connection.traffic === index);
     const outcomes = new Map<ExchangeOutcome, number>();
     const dips = new Map<string, number>();
+    const dipsRefused = new Map<string, number>();
+    const dipsUnanswered = new Map<string, number>();
     const muxes = new Map<string, number>();
     const drops = new Map<string, DropCount>();
     const selfOutcomes = new Map<ExchangeOutcome, number>();
@@ -235,7 +251,14 @@ function summarizeTraffic(
       if (connection.mappedToSource) {
         selfOutcomes.set(connection.outcome, (selfOutcomes.get(connection.outcome) ?? 0) + 1);
       }
-      for (const dip of connection.dips) dips.set(dip, (dips.get(dip) ?? 0) + 1);
+      for (const dip of connection.dips) {
+        const tally = connection.servedBy.includes(dip)
+          ? dips
+          : connection.refusedBy.includes(dip)
+            ? dipsRefused
+            : dipsUnanswered;
+        tally.set(dip, (tally.get(dip) ?? 0) + 1);
+      }
       for (const mux of connection.muxes) muxes.set(mux, (muxes.get(mux) ?? 0) + 1);
       for (const drop of dropsByConnection.get(connection.id) ?? []) {
         const key = `${drop.reason}|${drop.node}`;
@@ -252,7 +275,9 @@ function summarizeTraffic(
       started: mine.length,
       configured: item.connections,
       outcomes: exchangeOutcomes.filter((o) => outcomes.has(o)).map((o) => [o, outcomes.get(o) as number] as const),
-      dips: [...dips].sort(([a], [b]) => compareAddresses(a, b)),
+      dips: sortedByAddress(dips),
+      dipsRefused: sortedByAddress(dipsRefused),
+      dipsUnanswered: sortedByAddress(dipsUnanswered),
       muxes: [...muxes].sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true })),
       drops: [...drops.values()].sort(
         (a, b) => b.count - a.count || a.reason.localeCompare(b.reason) || a.node.localeCompare(b.node),
@@ -270,6 +295,11 @@ function summarizeTraffic(
 /** The NIC addresses (dotted quads) of the VM named `name`; empty for a client. */
 function addressesOfVm(world: World, name: string): Set<string> {
   return new Set((world.vms.get(name)?.nics ?? []).map((nic) => formatIpv4Address(nic.address)));
+}
+
+/** Counts per DIP, sorted by address. */
+function sortedByAddress(counts: ReadonlyMap<string, number>): Array<readonly [string, number]> {
+  return [...counts].sort(([a], [b]) => compareAddresses(a, b));
 }
 
 function compareAddresses(a: string, b: string): number {

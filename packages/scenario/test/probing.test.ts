@@ -140,7 +140,10 @@ events:
   - { name: web, from: c, to: 52.0.0.1:80, startAt: 1s, every: 50ms, connections: 60 }
 `);
     expect(result.healthChanges.find((change) => change.vm === 'web-1')?.to).toBe('down');
-    expect(result.traffic[0]?.dips.map(([dip]) => dip)).toEqual(['10.1.0.4', '10.1.0.5']);
+    // The Muxes still send web-1 new connections; its guest, listening on 8080 only, refuses them.
+    expect([...new Set(result.connections.flatMap((c) => c.dips))].sort()).toEqual(['10.1.0.4', '10.1.0.5']);
+    expect(result.traffic[0]?.dipsRefused.map(([dip]) => dip)).toEqual(['10.1.0.4']);
+    expect(result.traffic[0]?.dips.map(([dip]) => dip)).toEqual(['10.1.0.5']);
   });
 });
 

@@ -73,3 +73,52 @@ describe('runScenario', () => {
     ]);
   });
 });
+
+describe('what the DIPs did, as their guests answered (not as the Muxes chose)', () => {
+  const result = run(text.replace(/expect:[\s\S]*$/, 'expect:\n  - { traffic: t, dipsServed: { min: 2 } }\n'));
+  const traffic = result.traffic[0] as RunResult['traffic'][number];
+
+  it('a DIP whose guest refused a connection did not serve it; one whose guest accepted did', () => {
+    for (const connection of result.connections) {
+      if (connection.outcome === 'refused') {
+        expect(connection.servedBy).toEqual([]);
+        expect(connection.refusedBy).toEqual(connection.dips);
+      } else {
+        expect(connection.outcome).toBe('completed');
+        expect(connection.servedBy).toEqual(connection.dips);
+        expect(connection.refusedBy).toEqual([]);
+      }
+    }
+    const count = (dip: string, list: 'servedBy' | 'refusedBy') =>
+      result.connections.filter((c) => c[list].includes(dip)).length;
+    expect(traffic.dips).toEqual(
+      ['10.1.0.4', '10.1.0.5'].map((dip) => [dip, count(dip, 'servedBy')]).filter(([, n]) => n !== 0),
+    );
+    expect(traffic.dipsRefused).toEqual([['10.1.0.5', count('10.1.0.5', 'refusedBy')]]);
+    expect(traffic.dipsUnanswered).toEqual([]);
+  });
+
+  it('a Standard public load balancer with no NSG: the Muxes pick both DIPs, the hosts drop every packet: no DIP served', () => {
+    const closed = run(
+      text
+        .replaceAll(', networkSecurityGroup: open', '')
+        .replace(/networkSecurityGroups:[\s\S]*?loadBalancers:/, 'loadBalancers:')
+        .replace(/events:[\s\S]*$/, 'expect:\n  - { traffic: t, dipsServed: { min: 1 } }\n'),
+    );
+    const item = closed.traffic[0] as RunResult['traffic'][number];
+    // 10 s is too short for Linux to give up on the SYN: connections end the run pending.
+    expect(new Set(closed.connections.map((c) => c.outcome))).toEqual(new Set(['pending']));
+    expect(new Set(closed.connections.flatMap((c) => c.dips))).toEqual(new Set(['10.1.0.4', '10.1.0.5']));
+    expect(closed.connections.every((c) => c.servedBy.length === 0 && c.refusedBy.length === 0)).toBe(true);
+    expect(item.dips).toEqual([]);
+    expect(item.dipsUnanswered.reduce((sum, [, n]) => sum + n, 0)).toBe(20);
+    expect(closed.expectations).toEqual([
+      {
+        description: 't: served by at least 1 DIPs',
+        met: false,
+        actual: '0 DIPs served it; the Muxes sent it to 2 DIPs, whose guests refused it or never answered',
+      },
+    ]);
+    expect(closed.expectationsMet).toBe(false);
+  });
+});

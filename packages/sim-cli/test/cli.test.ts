@@ -28,8 +28,10 @@ describe('lbsim run', () => {
     expect(stderr).toBe('');
     expect(stdout).toContain('completed      100  100%');
     expect(stdout).toMatch(
-      /DIPs: {2}10\.1\.0\.4 \(web-1\) ×\d+, 10\.1\.0\.5 \(web-2\) ×\d+, 10\.1\.0\.6 \(web-3\) ×\d+/,
+      /DIPs served: {5}10\.1\.0\.4 \(web-1\) ×\d+, 10\.1\.0\.5 \(web-2\) ×\d+, 10\.1\.0\.6 \(web-3\) ×\d+\n/,
     );
+    expect(stdout).not.toContain('DIPs refused');
+    expect(stdout).not.toContain('DIPs unanswered');
     expect(stdout).toContain('All expectations met.');
   });
 

@@ -33,7 +33,7 @@ function parseLines(stdout: string): Line[] {
 }
 
 /** Fields whose values are maps (keys are data, not field names). */
-const mapFields = new Set(['outcomes', 'dips', 'muxes', 'dipNames']);
+const mapFields = new Set(['outcomes', 'dips', 'dipsRefused', 'dipsUnanswered', 'muxes', 'dipNames']);
 
 /** Every field path of a line: `packet.tcp.flags`, `drops[].reason`; IP-in-IP's inner packet as `packet`. */
 function fieldPaths(value: unknown, prefix: string, into: Set<string>): void {

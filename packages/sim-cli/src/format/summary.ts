@@ -1,7 +1,8 @@
 /**
- * The run summary for people: per traffic item its outcomes and which DIPs and Muxes served
- * it, outbound SNAT per VM, the failures and one line per explanation of them, drops by
- * reason, and the verdict on each expectation.
+ * The run summary for people: per traffic item its outcomes, which DIPs served it (their guest
+ * accepted the connection), refused it or never answered, and which Muxes handled it; outbound
+ * SNAT per VM, the failures and one line per explanation of them, drops by reason, and the
+ * verdict on each expectation.
  */
 import { describeDropReason, formatDurationNs, formatTimeNs } from '@lbsim/core';
 import { type ConnectionSummary, printable, type RunResult, type TrafficSummary } from '@lbsim/scenario';
@@ -11,6 +12,33 @@ import { formatSnat } from './snat-summary.ts';
 
 function percent(count: number, total: number): string {
   return total === 0 ? '0%' : `${Math.round((count / total) * 1000) / 10}%`;
+}
+
+function formatDipCounts(counts: TrafficSummary['dips'], dipNames: ReadonlyMap<string, string>): string {
+  return counts
+    .map(([dip, count]) => `${dip}${dipNames.has(dip) ? ` (${dipNames.get(dip)})` : ''} ×${count}`)
+    .join(', ');
+}
+
+/**
+ * What the guests behind the DIPs did with the connections the Muxes sent them: which DIPs
+ * served (their guest accepted), refused or never answered, each connection counted once per
+ * DIP it was sent to. Nothing when no Mux sent the traffic to a DIP.
+ */
+function formatDips(item: TrafficSummary, dipNames: ReadonlyMap<string, string>): string[] {
+  if (item.dips.length + item.dipsRefused.length + item.dipsUnanswered.length === 0) return [];
+  const lines = [`    DIPs served:     ${item.dips.length === 0 ? 'none' : formatDipCounts(item.dips, dipNames)}`];
+  if (item.dipsRefused.length > 0) {
+    lines.push(
+      `    DIPs refused:    ${formatDipCounts(item.dipsRefused, dipNames)} (the guest answered with RST or ICMP unreachable)`,
+    );
+  }
+  if (item.dipsUnanswered.length > 0) {
+    lines.push(
+      `    DIPs unanswered: ${formatDipCounts(item.dipsUnanswered, dipNames)} (a Mux sent them there; the guest sent nothing back)`,
+    );
+  }
+  return lines;
 }
 
 function formatTraffic(item: TrafficSummary, dipNames: ReadonlyMap<string, string>): string {
@@ -23,12 +51,7 @@ function formatTraffic(item: TrafficSummary, dipNames: ReadonlyMap<string, strin
   for (const [outcome, count] of item.outcomes) {
     lines.push(`    ${outcome.padEnd(11)} ${String(count).padStart(6)}  ${percent(count, item.started)}`);
   }
-  if (item.dips.length > 0) {
-    const dips = item.dips.map(
-      ([dip, count]) => `${dip}${dipNames.has(dip) ? ` (${dipNames.get(dip)})` : ''} ×${count}`,
-    );
-    lines.push(`    DIPs:  ${dips.join(', ')}`);
-  }
+  lines.push(...formatDips(item, dipNames));
   if (item.muxes.length > 0)
     lines.push(`    Muxes: ${item.muxes.map(([mux, count]) => `${mux} ×${count}`).join(', ')}`);
   const self = item.mappedToSource;

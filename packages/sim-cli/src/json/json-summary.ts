@@ -27,6 +27,8 @@ export function writeJsonSummary(result: RunResult, lines: JsonLines): void {
       localPort: connection.localPort ?? null,
       httpStatus: connection.httpStatus ?? null,
       dips: connection.dips,
+      servedBy: connection.servedBy,
+      refusedBy: connection.refusedBy,
       muxes: connection.muxes,
       dropCount: connection.dropCount,
       drops: connection.drops.map((drop) => ({ ...drop, dstPort: drop.dstPort ?? null })),
@@ -44,6 +46,8 @@ export function writeJsonSummary(result: RunResult, lines: JsonLines): void {
       started: item.started,
       outcomes: Object.fromEntries(item.outcomes),
       dips: Object.fromEntries(item.dips),
+      dipsRefused: Object.fromEntries(item.dipsRefused),
+      dipsUnanswered: Object.fromEntries(item.dipsUnanswered),
       muxes: Object.fromEntries(item.muxes),
       drops: item.drops,
     });
