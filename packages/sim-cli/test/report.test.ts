@@ -38,6 +38,16 @@ async function report(file: string, ...more: string[]): Promise<string> {
   return readFileSync(out, 'utf8');
 }
 
+describe('the traffic section of the report', () => {
+  it('counts a DIP as serving only when its guest accepted the connection, as the text summary does', async () => {
+    const page = await report(floating);
+    expect(page).toContain('DIPs served: <span class="empty">none</span>');
+    expect(page).toMatch(
+      /DIPs unanswered \(a Mux sent them there; the guest sent nothing back\): .*10\.1\.0\.4 \(web-1\) ×6/,
+    );
+  });
+});
+
 describe('lbsim run --report', () => {
   it('writes one self-contained page: no scripts, no remote loads, every section', async () => {
     const page = await report(quickstart);

@@ -174,15 +174,21 @@ function renderTraffic(result: RunResult): string {
       ([outcome, count]) =>
         `<tr><td class="${successes.has(outcome) ? 'good' : 'bad'}">${text(outcome)}</td><td class="number">${count}</td><td class="number">${item.started === 0 ? '0' : Math.round((count / item.started) * 1000) / 10}%</td></tr>`,
     );
-    const dips = item.dips.map(([dip, count]) => {
-      const owner = result.dipNames.get(dip);
-      return `<span class="nowrap">${text(dip)}${owner === undefined ? '' : ` (${text(owner)})`} ×${count}</span>`;
-    });
+    const dipList = (counts: ReadonlyArray<readonly [string, number]>) =>
+      counts.map(([dip, count]) => {
+        const owner = result.dipNames.get(dip);
+        return `<span class="nowrap">${text(dip)}${owner === undefined ? '' : ` (${text(owner)})`} ×${count}</span>`;
+      });
+    const dips = dipList(item.dips);
+    // As in the text summary: a DIP served a connection when its guest accepted it; refused and
+    // unanswered ones are shown apart, and only when there are any.
+    const refused = dipList(item.dipsRefused);
+    const unanswered = dipList(item.dipsUnanswered);
     const muxes = item.muxes.map(([mux, count]) => `<span class="nowrap">${text(mux)} ×${count}</span>`);
     return [
       `<h3>${text(item.name)}: ${text(item.from)} → ${text(item.to)} ${text(item.protocol.toUpperCase())}, ${item.started} of ${item.configured} connections started</h3>`,
       `<table><thead><tr><th>outcome</th><th>connections</th><th>share</th></tr></thead><tbody>${outcomes.join('')}</tbody></table>`,
-      `<p>DIPs: ${dips.length === 0 ? '<span class="empty">none</span>' : dips.join(', ')}<br>Muxes: ${muxes.length === 0 ? '<span class="empty">none</span>' : muxes.join(', ')}</p>`,
+      `<p>DIPs served: ${dips.length === 0 ? '<span class="empty">none</span>' : dips.join(', ')}${refused.length === 0 ? '' : `<br>DIPs refused (the guest answered with RST or ICMP unreachable): ${refused.join(', ')}`}${unanswered.length === 0 ? '' : `<br>DIPs unanswered (a Mux sent them there; the guest sent nothing back): ${unanswered.join(', ')}`}<br>Muxes: ${muxes.length === 0 ? '<span class="empty">none</span>' : muxes.join(', ')}</p>`,
     ].join('\n');
   });
   return [
