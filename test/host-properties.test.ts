@@ -22,7 +22,7 @@ import {
 import { parseScenarioText, type Scenario } from '@lbsim/scenario';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { runWithTrace } from './support.ts';
+import { runs, runWithTrace } from './support.ts';
 
 interface Setup {
   readonly internal: boolean;
@@ -252,7 +252,7 @@ describe('host-side properties (fast-check)', () => {
           if (end.kind === 'drop') expect(Object.keys(dropReasons)).toContain(end.reason);
         }
       }),
-      { numRuns: 60 },
+      { numRuns: runs(60) },
     );
   });
 });

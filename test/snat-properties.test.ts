@@ -26,6 +26,7 @@ import {
 } from '@lbsim/scenario';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { runs } from './support.ts';
 
 interface TrafficSetup {
   readonly vm: number;
@@ -226,7 +227,7 @@ describe('SNAT properties (fast-check)', () => {
         }
         checkReturnTraffic(world, events);
       }),
-      { numRuns: 30 },
+      { numRuns: runs(30) },
     );
   });
 });

@@ -3,6 +3,8 @@
  * kernel to the scenario's end, and summarises what happened.
  */
 import {
+  compareCodePoints,
+  compareNaturalText,
   type ExchangeOutcome,
   exchangeOutcomes,
   formatIpv4Address,
@@ -66,7 +68,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
     const path = observer.pathOfConnection(connection.id);
     const own = sourceAddresses[connection.traffic] ?? new Set<string>();
     const dropCounts = [...(path.dropsByReason?.values() ?? [])].sort(
-      (a, b) => b.count - a.count || a.reason.localeCompare(b.reason) || a.node.localeCompare(b.node),
+      (a, b) => b.count - a.count || compareCodePoints(a.reason, b.reason) || compareCodePoints(a.node, b.node),
     );
     dropsByConnection.set(connection.id, dropCounts);
     return {
@@ -215,7 +217,7 @@ function summarizeDipListChanges(muxes: readonly Mux[]): DipListChange[] {
       onRemovedDips: (previous?.onRemovedDips ?? 0) + report.onRemovedDips,
     });
   }
-  return [...changes.values()].sort((a, b) => a.atNs - b.atNs || a.rule.localeCompare(b.rule));
+  return [...changes.values()].sort((a, b) => a.atNs - b.atNs || compareCodePoints(a.rule, b.rule));
 }
 
 function summarizeTraffic(
@@ -253,9 +255,9 @@ function summarizeTraffic(
       configured: item.connections,
       outcomes: exchangeOutcomes.filter((o) => outcomes.has(o)).map((o) => [o, outcomes.get(o) as number] as const),
       dips: [...dips].sort(([a], [b]) => compareAddresses(a, b)),
-      muxes: [...muxes].sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true })),
+      muxes: [...muxes].sort(([a], [b]) => compareNaturalText(a, b)),
       drops: [...drops.values()].sort(
-        (a, b) => b.count - a.count || a.reason.localeCompare(b.reason) || a.node.localeCompare(b.node),
+        (a, b) => b.count - a.count || compareCodePoints(a.reason, b.reason) || compareCodePoints(a.node, b.node),
       ),
       mappedToSource: {
         count: mine.filter((connection) => connection.mappedToSource).length,
