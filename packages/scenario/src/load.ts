@@ -8,17 +8,19 @@
  * get a suggestion); then check references between sections and note settings lbsim accepts
  * but does not model yet. Nothing here executes anything from the file.
  */
-import { readFileSync } from 'node:fs';
 import { type Document, isMap, isScalar, LineCounter, parseDocument, type Scalar, type YAMLMap } from 'yaml';
 import type { z } from 'zod';
+import { decodeScenarioText } from './decode-scenario-text.ts';
 import { type Diagnostic, type DocumentPath, formatDocumentPath, quoted } from './diagnostic.ts';
 import { scenarioIssueMessage } from './issue-messages.ts';
 import { notModelledWarnings } from './not-modelled.ts';
+import { readScenarioBytes } from './read-scenario-bytes.ts';
 import { type Scenario, scenarioSchema } from './schema/scenario.ts';
 import { allowedKeysAt, suggestKey } from './schema-keys.ts';
 import { validateReferences } from './validate-references.ts';
 import { validateWork } from './validate-work.ts';
 import { duplicateKeyOffsets } from './yaml-duplicate-keys.ts';
+import { yamlFeatureIssues } from './yaml-features.ts';
 import { firstTooDeep, maxNestingDepth } from './yaml-nesting.ts';
 
 /** The result of loading: a scenario and its warnings, or the errors (and warnings). */
@@ -28,6 +30,8 @@ export type LoadResult =
 
 /** Most aliases a document may dereference (yaml's own default is 100). */
 const maxAliasCount = 100;
+/** Most errors listed for one file; the rest are counted ("and 31900 more errors"). */
+export const maxErrors = 100;
 /** Largest scenario file accepted, in bytes; catalogue files are a few kilobytes. */
 export const maxScenarioBytes = 4 * 1024 * 1024;
 
@@ -43,26 +47,19 @@ export interface PathIssue {
  * @param file path as the user gave it (used in messages)
  */
 export function loadScenarioFile(file: string): LoadResult {
-  let text: string;
-  try {
-    const bytes = readFileSync(file);
-    if (bytes.length > maxScenarioBytes) {
-      return failure(file, `is ${bytes.length} bytes; a scenario file is at most ${maxScenarioBytes}`);
-    }
-    text = bytes.toString('utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason =
-      code === 'ENOENT'
-        ? 'no such file'
-        : code === 'EISDIR'
-          ? 'is a directory, not a scenario file'
-          : code === 'EACCES'
-            ? 'permission denied'
-            : `cannot be read (${code ?? String(error)})`;
-    return failure(file, reason);
+  const read = readScenarioBytes(file, maxScenarioBytes);
+  if (!read.ok) return failure(file, read.reason);
+  const decoded = decodeScenarioText(read.bytes);
+  if (!decoded.ok) {
+    const byte = `0x${decoded.byte.toString(16).padStart(2, '0')}`;
+    const message = `is not UTF-8 text: byte ${byte} here is not UTF-8; save the file as UTF-8`;
+    return {
+      ok: false,
+      errors: [{ severity: 'error', file, line: decoded.line, column: decoded.column, path: '', message }],
+      warnings: [],
+    };
   }
-  return parseScenarioText(text, file);
+  return parseScenarioText(decoded.text, file);
 }
 
 /** Loads a scenario from text; `file` names it in messages. */
@@ -74,32 +71,29 @@ export function parseScenarioText(text: string, file: string): LoadResult {
     return { ok: false, errors: [{ severity: 'error', file, ...tooDeep, path: '', message }], warnings: [] };
   }
   const lineCounter = new LineCounter();
-  // Duplicate keys are found by duplicateKeyOffsets: yaml's own check is quadratic.
-  const document = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: false });
+  // Duplicate keys are found by duplicateKeyOffsets: yaml's own check is quadratic. Pretty
+  // errors copy the source line into every message: quadratic for a long line of errors.
+  // logLevel 'error': yaml would print warnings on the process's standard error.
+  const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false, logLevel: 'error' });
   const keyIndexes = new WeakMap<YAMLMap, Map<unknown, Scalar>>();
   const place = (path: DocumentPath, keyOfLast = false) => locate(document, lineCounter, path, keyOfLast, keyIndexes);
-  const yamlErrors: Diagnostic[] = document.errors.map((error) => ({
-    severity: 'error',
-    file,
-    line: error.linePos?.[0].line,
-    column: error.linePos?.[0].col,
-    path: '',
-    message: `YAML: ${firstLine(error.message)}`,
-  }));
+  const atOffset = (offset: number, message: string): Diagnostic => {
+    const { line, col } = lineCounter.linePos(offset);
+    return { severity: 'error', file, line, column: col, path: '', message };
+  };
+  // Only the first maxErrors are placed: a long line of errors costs no more than a short one.
+  const yamlErrors = document.errors
+    .slice(0, maxErrors + 1)
+    .map((error) => atOffset(error.pos[0], `YAML: ${firstLine(error.message)}`));
   if (yamlErrors.length === 0) {
-    for (const offset of duplicateKeyOffsets(document)) {
-      const { line, col } = lineCounter.linePos(offset);
-      yamlErrors.push({
-        severity: 'error',
-        file,
-        line,
-        column: col,
-        path: '',
-        message: 'YAML: Map keys must be unique',
-      });
-    }
+    for (const offset of duplicateKeyOffsets(document))
+      yamlErrors.push(atOffset(offset, 'YAML: Map keys must be unique'));
+    for (const issue of yamlFeatureIssues(document)) yamlErrors.push(atOffset(issue.offset, issue.message));
   }
-  if (yamlErrors.length > 0) return { ok: false, errors: yamlErrors, warnings: [] };
+  if (yamlErrors.length > 0) {
+    const total = Math.max(document.errors.length, yamlErrors.length);
+    return { ok: false, errors: capDiagnostics(sortDiagnostics(yamlErrors), total, file), warnings: [] };
+  }
 
   let data: unknown;
   try {
@@ -115,7 +109,7 @@ export function parseScenarioText(text: string, file: string): LoadResult {
   const parsed = scenarioSchema.safeParse(data, { error: scenarioIssueMessage });
   if (!parsed.success) {
     const errors = parsed.error.issues.flatMap((issue) => issueDiagnostics(issue, [], file, place));
-    return { ok: false, errors: sortDiagnostics(errors), warnings: [] };
+    return { ok: false, errors: capDiagnostics(sortDiagnostics(errors), errors.length, file), warnings: [] };
   }
   const scenario = parsed.data;
   const semantic = [...validateReferences(scenario), ...validateWork(scenario), ...notModelledWarnings(scenario)];
@@ -128,7 +122,8 @@ export function parseScenarioText(text: string, file: string): LoadResult {
   });
   const errors = semantic.filter((issue) => issue.severity === 'error').map(toDiagnostic);
   const warnings = semantic.filter((issue) => issue.severity === 'warning').map(toDiagnostic);
-  if (errors.length > 0) return { ok: false, errors: sortDiagnostics(errors), warnings };
+  if (errors.length > 0)
+    return { ok: false, errors: capDiagnostics(sortDiagnostics(errors), errors.length, file), warnings };
   return { ok: true, scenario, warnings };
 }
 
@@ -215,6 +210,26 @@ function failure(file: string, message: string): LoadResult {
     errors: [{ severity: 'error', file, line: undefined, column: undefined, path: '', message }],
     warnings: [],
   };
+}
+
+/**
+ * The first {@link maxErrors} of `sorted`, and a last line saying how many more of `total`
+ * there are: a file with a hundred thousand mistakes gets a screenful, not a flood.
+ */
+function capDiagnostics(sorted: Diagnostic[], total: number, file: string): Diagnostic[] {
+  if (total <= maxErrors) return sorted;
+  const more = total - maxErrors;
+  return [
+    ...sorted.slice(0, maxErrors),
+    {
+      severity: 'error',
+      file,
+      line: undefined,
+      column: undefined,
+      path: '',
+      message: `and ${more} more error${more === 1 ? '' : 's'} (fix these first)`,
+    },
+  ];
 }
 
 function firstLine(message: string): string {
