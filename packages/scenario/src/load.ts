@@ -13,12 +13,13 @@ import type { z } from 'zod';
 import { decodeScenarioText } from './decode-scenario-text.ts';
 import { type Diagnostic, type DocumentPath, formatDocumentPath, quoted } from './diagnostic.ts';
 import { scenarioIssueMessage } from './issue-messages.ts';
+import { heapBytesPerScenarioByte } from './memory-budget.ts';
 import { notModelledWarnings } from './not-modelled.ts';
 import { readScenarioBytes } from './read-scenario-bytes.ts';
 import { type Scenario, scenarioSchema } from './schema/scenario.ts';
 import { allowedKeysAt, suggestKey } from './schema-keys.ts';
 import { validateReferences } from './validate-references.ts';
-import { validateWork } from './validate-work.ts';
+import { validateWork, type WorkLimits } from './validate-work.ts';
 import { duplicateKeyOffsets } from './yaml-duplicate-keys.ts';
 import { yamlFeatureIssues } from './yaml-features.ts';
 import { firstTooDeep, maxNestingDepth } from './yaml-nesting.ts';
@@ -45,10 +46,19 @@ export interface PathIssue {
 /**
  * Reads and loads a scenario file.
  * @param file path as the user gave it (used in messages)
+ * @param limits the heap the run will have, so that a scenario that cannot fit is refused
  */
-export function loadScenarioFile(file: string): LoadResult {
+export function loadScenarioFile(file: string, limits: WorkLimits = {}): LoadResult {
   const read = readScenarioBytes(file, maxScenarioBytes);
   if (!read.ok) return failure(file, read.reason);
+  const heapLimitBytes = limits.heapLimitBytes;
+  if (heapLimitBytes !== undefined && read.bytes.length * heapBytesPerScenarioByte > heapLimitBytes) {
+    const needMiB = Math.ceil((read.bytes.length * heapBytesPerScenarioByte) / 2 ** 20);
+    return failure(
+      file,
+      `is ${read.bytes.length} bytes: loading it takes about ${needMiB} MiB, more than Node's heap of ${Math.floor(heapLimitBytes / 2 ** 20)} MiB; give Node more memory (NODE_OPTIONS=--max-old-space-size=…)`,
+    );
+  }
   const decoded = decodeScenarioText(read.bytes);
   if (!decoded.ok) {
     const byte = `0x${decoded.byte.toString(16).padStart(2, '0')}`;
@@ -59,11 +69,11 @@ export function loadScenarioFile(file: string): LoadResult {
       warnings: [],
     };
   }
-  return parseScenarioText(decoded.text, file);
+  return parseScenarioText(decoded.text, file, limits);
 }
 
-/** Loads a scenario from text; `file` names it in messages. */
-export function parseScenarioText(text: string, file: string): LoadResult {
+/** Loads a scenario from text; `file` names it in messages; `limits` as for {@link loadScenarioFile}. */
+export function parseScenarioText(text: string, file: string, limits: WorkLimits = {}): LoadResult {
   if (text.includes('\u0000')) return failure(file, 'is not a text file (it contains NUL bytes)');
   const tooDeep = firstTooDeep(text);
   if (tooDeep !== undefined) {
@@ -112,7 +122,11 @@ export function parseScenarioText(text: string, file: string): LoadResult {
     return { ok: false, errors: capDiagnostics(sortDiagnostics(errors), errors.length, file), warnings: [] };
   }
   const scenario = parsed.data;
-  const semantic = [...validateReferences(scenario), ...validateWork(scenario), ...notModelledWarnings(scenario)];
+  const semantic = [
+    ...validateReferences(scenario),
+    ...validateWork(scenario, limits),
+    ...notModelledWarnings(scenario),
+  ];
   const toDiagnostic = (issue: PathIssue): Diagnostic => ({
     severity: issue.severity,
     file,

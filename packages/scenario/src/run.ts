@@ -17,6 +17,7 @@ import type { Mux } from '@lbsim/mux';
 import { buildWorld, type World } from './build.ts';
 import { evaluateExpectations } from './expectations.ts';
 import { explainRun } from './explain/explain-run.ts';
+import { runLimitsFor } from './memory-budget.ts';
 import { RunObserver } from './run-observer.ts';
 import type {
   ConnectionSummary,
@@ -40,17 +41,26 @@ export interface RunOptions {
   readonly sinks?: readonly TraceSink[];
   /** Called now and then with virtual time and events run (for a progress bar). */
   readonly onProgress?: (nowNs: number, eventsRun: number) => void;
+  /**
+   * Heap the process may use, in bytes (V8's `heap_size_limit`, read by the caller: nothing
+   * here reads the process). It bounds the connections and pending events of the run
+   * (memory-budget.ts); a run that would exceed them stops with `state-limit-reached`.
+   * Default: 4 GiB.
+   */
+  readonly heapLimitBytes?: number;
 }
 
 /**
  * Runs a validated scenario to its end.
  *
  * Deterministic: the same scenario and seed give the same result and the same trace, event
- * for event. A run that exhausts its event budget stops early; `status` says so.
+ * for event. A run that exhausts its event budget, or would hold more connections or pending
+ * events than the heap allows, stops early; `status` says so.
  */
 export function runScenario(scenario: Scenario, options: RunOptions = {}): RunResult {
   const seed = options.seed ?? scenario.seed;
-  const world = buildWorld(scenario, { seed });
+  const limits = runLimitsFor(options.heapLimitBytes);
+  const world = buildWorld(scenario, { seed, maxPendingEvents: limits.maxPendingEvents });
   const observer = new RunObserver(
     world.muxes.map((mux) => mux.name),
     ruleEndpointTest(world),
@@ -58,7 +68,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
   world.tracer.subscribe(observer);
   for (const sink of options.sinks ?? []) world.tracer.subscribe(sink);
   scheduleEvents(world);
-  const started = scheduleTraffic(world);
+  const started = scheduleTraffic(world, limits.maxConnections);
   const status = world.kernel.runUntil(scenario.duration, options.onProgress);
 
   const dropsByConnection = new Map<number, readonly DropCount[]>();

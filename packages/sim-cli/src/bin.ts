@@ -2,6 +2,7 @@
  * The `lbsim` executable: real process I/O around {@link main}. An unexpected exception is a
  * bug in lbsim, reported as such (with the stack only when LBSIM_DEBUG is set).
  */
+import { getHeapStatistics } from 'node:v8';
 import { main } from './main.ts';
 
 try {
@@ -11,6 +12,7 @@ try {
     stderrIsTty: process.stderr.isTTY === true,
     stdoutIsTty: process.stdout.isTTY === true,
     stderrColumns: process.stderr.columns,
+    heapLimitBytes: getHeapStatistics().heap_size_limit,
   });
 } catch (error) {
   process.stderr.write(`lbsim: internal error: ${(error as Error).message}\n`);

@@ -6,7 +6,14 @@ import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { type CaptureFormat, formatTimeNs, type TraceSink } from '@lbsim/core';
-import { describeTopology, loadScenarioFile, type RunResult, runScenario, type Scenario } from '@lbsim/scenario';
+import {
+  describeStop,
+  describeTopology,
+  loadScenarioFile,
+  type RunResult,
+  runScenario,
+  type Scenario,
+} from '@lbsim/scenario';
 import { CaptureDirectory, CaptureWriteError, capturePaths } from '../capture/capture-directory.ts';
 import { CaptureTap } from '../capture/capture-tap.ts';
 import { vantagePointsOf } from '../capture/vantage-points.ts';
@@ -66,7 +73,7 @@ function refusalToWriteReport(path: string, input: string, captures: readonly st
  * is invalid, an output cannot be written, or the run hit its event budget.
  */
 export function runCommand(options: RunCommandOptions, io: CliIo): ExitCode {
-  const loaded = loadScenarioFile(options.file);
+  const loaded = loadScenarioFile(options.file, { heapLimitBytes: io.heapLimitBytes });
   if (!loaded.ok) {
     io.stderr(formatDiagnostics(loaded.errors, loaded.warnings));
     return 2;
@@ -129,6 +136,7 @@ export function runCommand(options: RunCommandOptions, io: CliIo): ExitCode {
       ...(options.seed === undefined ? {} : { seed: options.seed }),
       sinks,
       onProgress: bar.onProgress,
+      ...(io.heapLimitBytes === undefined ? {} : { heapLimitBytes: io.heapLimitBytes }),
     });
     tap?.finish();
     captures?.close();
@@ -156,9 +164,10 @@ export function runCommand(options: RunCommandOptions, io: CliIo): ExitCode {
     const written = writeReport(options.reportFile, scenario, options, result, counters, recorder, progress, io);
     if (written !== undefined) return written;
   }
-  if (result.status.kind === 'event-budget-exhausted') {
+  const stop = describeStop(result.status);
+  if (stop !== undefined && result.status.kind !== 'completed') {
     io.stderr(
-      `${options.file}: the run stopped at ${formatTimeNs(result.status.atNs)} s after ${result.status.eventsRun} events (the event budget): is something looping? Raise eventBudget if the scenario is just big.\n`,
+      `${options.file}: the run stopped at ${formatTimeNs(result.status.atNs)} s after ${result.status.eventsRun} events${stop}\n`,
     );
     return 2;
   }
@@ -189,6 +198,7 @@ function writeReport(
       connections: options.connections,
       recorded: recorder,
       onProgress: bar.onProgress,
+      ...(io.heapLimitBytes === undefined ? {} : { heapLimitBytes: io.heapLimitBytes }),
     });
   } finally {
     bar.stop();

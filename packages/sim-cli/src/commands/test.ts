@@ -7,7 +7,7 @@
  * wall time) are scale runs, not checks: they are listed as skipped unless the directory
  * given is itself a scale folder or inside one.
  */
-import { loadScenarioFile, type RunResult, runScenario } from '@lbsim/scenario';
+import { loadScenarioFile, type RunResult, runScenario, shortStopReason } from '@lbsim/scenario';
 import { type CatalogueEntry, findScenarios } from '../catalogue/find-scenarios.ts';
 import type { CliIo, ExitCode } from '../io.ts';
 
@@ -18,8 +18,11 @@ export type ScenarioVerdict =
   | { readonly kind: 'invalid'; readonly detail: string };
 
 function verdictOfRun(result: RunResult): ScenarioVerdict {
-  if (result.status.kind === 'event-budget-exhausted') {
-    return { kind: 'invalid', detail: `the run stopped at its event budget after ${result.status.eventsRun} events` };
+  if (result.status.kind !== 'completed') {
+    return {
+      kind: 'invalid',
+      detail: `the run stopped after ${result.status.eventsRun} events: ${shortStopReason(result.status)}`,
+    };
   }
   const total = result.expectations.length;
   const failed = result.expectations.filter((expectation) => !expectation.met);
@@ -33,9 +36,9 @@ function verdictOfRun(result: RunResult): ScenarioVerdict {
   };
 }
 
-/** Loads and runs one scenario file. */
-export function judgeScenario(entry: CatalogueEntry): ScenarioVerdict {
-  const loaded = loadScenarioFile(entry.path);
+/** Loads and runs one scenario file; `heapLimitBytes` as in {@link CliIo}. */
+export function judgeScenario(entry: CatalogueEntry, heapLimitBytes?: number): ScenarioVerdict {
+  const loaded = loadScenarioFile(entry.path, { heapLimitBytes });
   if (!loaded.ok) {
     const count = loaded.errors.length;
     const first = loaded.errors[0];
@@ -44,7 +47,7 @@ export function judgeScenario(entry: CatalogueEntry): ScenarioVerdict {
       detail: `${count} problem${count === 1 ? '' : 's'}${first === undefined ? '' : `; first: ${first.message}`}`,
     };
   }
-  return verdictOfRun(runScenario(loaded.scenario));
+  return verdictOfRun(runScenario(loaded.scenario, heapLimitBytes === undefined ? {} : { heapLimitBytes }));
 }
 
 const labels: Readonly<Record<ScenarioVerdict['kind'], string>> = {
@@ -76,7 +79,7 @@ export function testCommand(directory: string, io: CliIo): ExitCode {
   }
   const judged = found.entries.filter((entry) => !isScaleRun(entry));
   for (const entry of judged) {
-    const verdict = judgeScenario(entry);
+    const verdict = judgeScenario(entry, io.heapLimitBytes);
     tally[verdict.kind]++;
     io.stdout(`${labels[verdict.kind]}  ${entry.path.padEnd(width)}  ${verdict.detail}\n`);
   }

@@ -7,7 +7,7 @@ import type { CliIo, ExitCode } from '../io.ts';
 
 /** Validates `file`; prints problems and warnings. Exit 0 when valid, 2 when not. */
 export function validateCommand(file: string, io: CliIo): ExitCode {
-  const loaded = loadScenarioFile(file);
+  const loaded = loadScenarioFile(file, { heapLimitBytes: io.heapLimitBytes });
   if (!loaded.ok) {
     io.stderr(formatDiagnostics(loaded.errors, loaded.warnings));
     io.stderr(`${file}: ${loaded.errors.length} problem${loaded.errors.length === 1 ? '' : 's'}\n`);
