@@ -27,7 +27,7 @@ import {
   mutatedCatalogueFile,
   randomDocument,
 } from './fuzz-support.ts';
-import { runs } from './support.ts';
+import { hostileInputRuns, runs } from './support.ts';
 
 const scratch = mkdtempSync(join(tmpdir(), 'lbsim-fuzz-loader-'));
 
@@ -92,6 +92,26 @@ describe('the loader under fuzzing', () => {
         if (!result.ok) expect(result.errors.length).toBeLessThanOrEqual(maxErrors + 1);
       }),
       { numRuns: runs(40) },
+    );
+  });
+
+  it('the soak: a hostile input of any kind loads or gets clear diagnostics, never an exception', () => {
+    const hostileInput = fc.oneof(
+      randomDocument.map((document) => stringify(document)),
+      randomDocument.map((document) => JSON.stringify(document) ?? 'null'),
+      mutatedCatalogueFile.map(({ text }) => text),
+      controlCharacterFile,
+      hugeCountFile,
+      longSingleLineDocument,
+      binaryGarbage.map((bytes) => Buffer.from(bytes).toString('latin1')),
+    );
+    fc.assert(
+      fc.property(hostileInput, (text) => {
+        const result = parseScenarioText(text, 'fuzz.yaml');
+        expectClearVerdict(result);
+        if (!result.ok) expect(result.errors.length).toBeLessThanOrEqual(maxErrors + 1);
+      }),
+      { numRuns: hostileInputRuns },
     );
   });
 
