@@ -287,6 +287,11 @@ describe('a long line of YAML errors: linear, and at most a screenful', () => {
     for (const line of lines) expect(line.length).toBeLessThan(200);
   });
 
+  it('a message that quotes a long token is cut to one readable line (found by the soak)', () => {
+    const result = parseScenarioText(`a: [${'&a x, ]]'.repeat(2_000)}\n`, 'f.yaml');
+    expectClearVerdict(result);
+  });
+
   it('100,000 anchors on one line end in the same way', () => {
     const result = parseScenarioText(`a: ${'&a '.repeat(100_000)}x\n`, 'f.yaml');
     expectClearVerdict(result);

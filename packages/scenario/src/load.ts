@@ -11,7 +11,7 @@
 import { type Document, isMap, isScalar, LineCounter, parseDocument, type Scalar, type YAMLMap } from 'yaml';
 import type { z } from 'zod';
 import { decodeScenarioText } from './decode-scenario-text.ts';
-import { type Diagnostic, type DocumentPath, formatDocumentPath, quoted } from './diagnostic.ts';
+import { type Diagnostic, type DocumentPath, formatDocumentPath, printable, quoted } from './diagnostic.ts';
 import { scenarioIssueMessage } from './issue-messages.ts';
 import { heapBytesPerScenarioByte } from './memory-budget.ts';
 import { notModelledWarnings } from './not-modelled.ts';
@@ -94,7 +94,7 @@ export function parseScenarioText(text: string, file: string, limits: WorkLimits
   // Only the first maxErrors are placed: a long line of errors costs no more than a short one.
   const yamlErrors = document.errors
     .slice(0, maxErrors + 1)
-    .map((error) => atOffset(error.pos[0], `YAML: ${firstLine(error.message)}`));
+    .map((error) => atOffset(error.pos[0], `YAML: ${printable(firstLine(error.message), 160)}`));
   if (yamlErrors.length === 0) {
     for (const offset of duplicateKeyOffsets(document))
       yamlErrors.push(atOffset(offset, 'YAML: Map keys must be unique'));
@@ -109,7 +109,7 @@ export function parseScenarioText(text: string, file: string, limits: WorkLimits
   try {
     data = document.toJS({ maxAliasCount });
   } catch (error) {
-    return failure(file, `YAML: ${firstLine((error as Error).message)}`);
+    return failure(file, `YAML: ${printable(firstLine((error as Error).message), 160)}`);
   }
   if (data === null || data === undefined) return failure(file, 'is empty; a scenario needs at least name and hosts');
   if (typeof data !== 'object' || Array.isArray(data)) {
