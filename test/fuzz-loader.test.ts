@@ -10,7 +10,14 @@ import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { formatDiagnostic, loadScenarioFile, maxErrors, maxScenarioBytes, parseScenarioText } from '@lbsim/scenario';
+import {
+  errorCount,
+  formatDiagnostic,
+  loadScenarioFile,
+  maxErrors,
+  maxScenarioBytes,
+  parseScenarioText,
+} from '@lbsim/scenario';
 import { runObserved } from '@lbsim/scenario/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -283,6 +290,7 @@ describe('a long line of YAML errors: linear, and at most a screenful', () => {
     const lines = result.ok ? [] : result.errors.map(formatDiagnostic);
     expect(lines.length).toBe(maxErrors + 1);
     expect(lines[maxErrors]).toBe('f.yaml  and 31900 more errors (fix these first)');
+    expect(result.ok ? 0 : errorCount(result.errors)).toBe(32_000);
     // No message quotes the source line (yaml's pretty errors did, for each error).
     for (const line of lines) expect(line.length).toBeLessThan(200);
   });

@@ -29,6 +29,19 @@ export type LoadResult =
   | { readonly ok: true; readonly scenario: Scenario; readonly warnings: readonly Diagnostic[] }
   | { readonly ok: false; readonly errors: readonly Diagnostic[]; readonly warnings: readonly Diagnostic[] };
 
+/**
+ * How many errors a failed load found: its listed errors, or — when more than
+ * {@link maxErrors} were found and the last line only counts the rest — all of them.
+ */
+export function errorCount(errors: readonly Diagnostic[]): number {
+  const last = errors[errors.length - 1];
+  const more =
+    last !== undefined && last.line === undefined
+      ? /^and (\d+) more errors? \(fix these first\)$/.exec(last.message)
+      : null;
+  return more === null ? errors.length : errors.length - 1 + Number(more[1]);
+}
+
 /** Most aliases a document may dereference (yaml's own default is 100). */
 const maxAliasCount = 100;
 /** Most errors listed for one file; the rest are counted ("and 31900 more errors"). */

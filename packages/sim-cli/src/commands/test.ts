@@ -7,7 +7,7 @@
  * wall time) are scale runs, not checks: they are listed as skipped unless the directory
  * given is itself a scale folder or inside one.
  */
-import { loadScenarioFile, type RunResult, runScenario, shortStopReason } from '@lbsim/scenario';
+import { errorCount, loadScenarioFile, type RunResult, runScenario, shortStopReason } from '@lbsim/scenario';
 import { type CatalogueEntry, findScenarios } from '../catalogue/find-scenarios.ts';
 import type { CliIo, ExitCode } from '../io.ts';
 
@@ -40,7 +40,7 @@ function verdictOfRun(result: RunResult): ScenarioVerdict {
 export function judgeScenario(entry: CatalogueEntry, heapLimitBytes?: number): ScenarioVerdict {
   const loaded = loadScenarioFile(entry.path, { heapLimitBytes });
   if (!loaded.ok) {
-    const count = loaded.errors.length;
+    const count = errorCount(loaded.errors);
     const first = loaded.errors[0];
     return {
       kind: 'invalid',

@@ -1,7 +1,7 @@
 /**
  * `lbsim validate <file>`: load and check a scenario without running it.
  */
-import { loadScenarioFile } from '@lbsim/scenario';
+import { errorCount, loadScenarioFile } from '@lbsim/scenario';
 import { formatDiagnostics } from '../format/diagnostics.ts';
 import type { CliIo, ExitCode } from '../io.ts';
 
@@ -10,7 +10,8 @@ export function validateCommand(file: string, io: CliIo): ExitCode {
   const loaded = loadScenarioFile(file, { heapLimitBytes: io.heapLimitBytes });
   if (!loaded.ok) {
     io.stderr(formatDiagnostics(loaded.errors, loaded.warnings));
-    io.stderr(`${file}: ${loaded.errors.length} problem${loaded.errors.length === 1 ? '' : 's'}\n`);
+    const count = errorCount(loaded.errors);
+    io.stderr(`${file}: ${count} problem${count === 1 ? '' : 's'}\n`);
     return 2;
   }
   io.stderr(formatDiagnostics([], loaded.warnings));
