@@ -300,6 +300,13 @@ describe('a long line of YAML errors: linear, and at most a screenful', () => {
     expectClearVerdict(result);
   });
 
+  it("a nesting that overflows yaml's own parser is a clear error (found by the soak)", () => {
+    expect(parseScenarioText(`a: ${'"{: '.repeat(5_000)}\n`, 'f.yaml')).toMatchObject({
+      ok: false,
+      errors: [{ message: 'YAML: nested too deeply to read; a scenario nests at most 64 levels' }],
+    });
+  });
+
   it('100,000 anchors on one line end in the same way', () => {
     const result = parseScenarioText(`a: ${'&a '.repeat(100_000)}x\n`, 'f.yaml');
     expectClearVerdict(result);

@@ -87,6 +87,17 @@ export function loadScenarioFile(file: string, limits: WorkLimits = {}): LoadRes
 
 /** Loads a scenario from text; `file` names it in messages; `limits` as for {@link loadScenarioFile}. */
 export function parseScenarioText(text: string, file: string, limits: WorkLimits = {}): LoadResult {
+  try {
+    return parseWithinStack(text, file, limits);
+  } catch (error) {
+    // yaml's parser recurses on some nestings its own explicit stack does not cover
+    // (`a: "{: "{: "{: …`, found by the soak): the stack overflows before the depth check.
+    if (!(error instanceof RangeError && error.message.includes('call stack'))) throw error;
+    return failure(file, `YAML: nested too deeply to read; a scenario nests at most ${maxNestingDepth} levels`);
+  }
+}
+
+function parseWithinStack(text: string, file: string, limits: WorkLimits): LoadResult {
   if (text.includes('\u0000')) return failure(file, 'is not a text file (it contains NUL bytes)');
   const tooDeep = firstTooDeep(text);
   if (tooDeep !== undefined) {
