@@ -15,6 +15,7 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  truncateSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,7 +25,15 @@ import { main } from '@lbsim/sim-cli';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { expectClearLine, fuzzEventBudget, mutatedCatalogueFile, randomDocument } from './fuzz-support.ts';
+import {
+  controlCharacterFile,
+  expectClearLine,
+  fuzzEventBudget,
+  hugeCountFile,
+  longSingleLineDocument,
+  mutatedCatalogueFile,
+  randomDocument,
+} from './fuzz-support.ts';
 import { propertyTimeout, runs } from './support.ts';
 
 const scratch = mkdtempSync(join(tmpdir(), 'lbsim-fuzz-cli-'));
@@ -60,6 +69,31 @@ function scenarioFile(text: string): string {
   return file;
 }
 
+describe('special files through the CLI: refused at once, exit 2, one clear line', () => {
+  it.each([
+    ['/dev/zero', () => '/dev/zero'],
+    ['/dev/urandom', () => '/dev/urandom'],
+    [
+      'a sparse 1 GiB file',
+      () => {
+        const file = join(scratch, 'sparse.yaml');
+        writeFileSync(file, '');
+        truncateSync(file, 2 ** 30);
+        return file;
+      },
+    ],
+    ['a directory', () => scratch],
+  ])('%s', async (_, fileOf) => {
+    const file = fileOf();
+    for (const command of ['validate', 'run']) {
+      const { code, stdout, stderr } = await lbsim([command, file]);
+      expect(code).toBe(2);
+      expect(stdout).toBe('');
+      expect(stderr.split('\n')[0]).toMatch(/(bytes; a scenario file is at most 4194304 bytes|is a directory)/);
+    }
+  });
+});
+
 describe('the CLI under fuzzing', () => {
   it('validate and run: a fuzzed file exits 0, 1 or 2 with clear messages, and validate agrees with the loader', {
     timeout: propertyTimeout,
@@ -69,6 +103,9 @@ describe('the CLI under fuzzing', () => {
         fc.oneof(
           mutatedCatalogueFile.map(({ text }) => capped(text)),
           randomDocument.map((document) => stringify(document)),
+          controlCharacterFile.map(capped),
+          hugeCountFile.map(capped),
+          longSingleLineDocument,
         ),
         async (text) => {
           const file = scenarioFile(text);

@@ -233,7 +233,28 @@ const textMutation: fc.Arbitrary<TextMutation> = fc.oneof(
     text: fc.oneof(
       fc.string({ maxLength: 8 }),
       fc.string({ unit: 'binary', maxLength: 8 }),
-      fc.constantFrom('&a ', '*a', '<<: *a\n', '!!binary ', '%YAML 1.1\n', '---\n', '? ', '{', ']', ': ', '\t', '"'),
+      fc.constantFrom(
+        '&a ',
+        '*a',
+        '<<: *a\n',
+        '!!binary ',
+        '!!set ',
+        '!!timestamp ',
+        '!foo ',
+        '%YAML 1.1\n',
+        '---\n',
+        '? ',
+        '? [a]\n: ',
+        '{',
+        ']',
+        ': ',
+        '\t',
+        '"',
+        '1:20',
+        '2001-12-14 ',
+        '0755',
+        'yes',
+      ),
     ),
   }),
   fc.record({ kind: fc.constantFrom('delete-line' as const, 'duplicate-line' as const), at: fc.nat() }),
@@ -273,3 +294,122 @@ export const binaryGarbage: fc.Arbitrary<Uint8Array> = fc.oneof(
   fc.uint8Array({ minLength: 1, maxLength: 64 }).map((bytes) => new Uint8Array([0x0a, 0x0d, 0x0d, 0x0a, ...bytes])),
   fc.uint8Array({ maxLength: 64 }).map((bytes) => Uint8Array.from(bytes, (b) => (b === 0 ? 0xff : b))),
 );
+
+/** Control characters and line separators, alone and as a terminal escape sequence. */
+export const controlText: fc.Arbitrary<string> = fc.oneof(
+  fc.constantFrom(
+    '\u0000',
+    '\u0007',
+    '\b',
+    '\t',
+    '\n',
+    '\r',
+    '\u001b',
+    '\u007f',
+    '\u0085',
+    '\u009b',
+    '\u2028',
+    '\u2029',
+  ),
+  fc.constantFrom('\u001b[2J', '\u001b]0;title\u0007', '\u001b[31m'),
+  fc.string({ unit: fc.integer({ min: 0, max: 0x9f }).map((code) => String.fromCharCode(code)), maxLength: 6 }),
+);
+
+/** Every string in `value` (keys kept) with `insert(path)` added at a point of each: control characters in every field. */
+function withControlCharacters(value: unknown, insert: (i: number) => string, counter = { i: 0 }): unknown {
+  if (typeof value === 'string') {
+    const at = counter.i % (value.length + 1);
+    return value.slice(0, at) + insert(counter.i++) + value.slice(at);
+  }
+  if (Array.isArray(value)) return value.map((item) => withControlCharacters(item, insert, counter));
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value).map(([key, item]) => [key, withControlCharacters(item, insert, counter)]),
+    );
+  }
+  return value;
+}
+
+/** A catalogue file with control characters in every string field (names, addresses, paths, descriptions). */
+export const controlCharacterFile: fc.Arbitrary<string> = fc
+  .record({ file: fc.constantFrom(...catalogueTexts), inserts: fc.array(controlText, { minLength: 1, maxLength: 5 }) })
+  .map(({ file, inserts }) =>
+    stringify(withControlCharacters(parse(file.text), (i) => inserts[i % inserts.length] as string)),
+  );
+
+/** Tokens that make YAML errors, anchors, tags or aliases when repeated on one line. */
+const lineToken = fc.constantFrom(
+  ']',
+  '}',
+  '&a ',
+  '&a x, ',
+  '!foo ',
+  '!!binary ',
+  '*a ',
+  '? ',
+  ': ',
+  ', ',
+  '{',
+  '[',
+  '"',
+  "'",
+  '- ',
+);
+
+/**
+ * One long line of YAML: a token repeated thousands of times, maybe after a key (what made the
+ * loader quadratic: 32,000 errors on one line took 47 s).
+ */
+export const longSingleLineDocument: fc.Arbitrary<string> = fc
+  .record({
+    prefix: fc.constantFrom('', 'a: ', 'name: t\nhosts: ', '[', '{ '),
+    tokens: fc.array(lineToken, { minLength: 1, maxLength: 3 }),
+    repeat: fc.integer({ min: 1, max: 5_000 }),
+  })
+  .map(({ prefix, tokens, repeat }) => `${prefix}${tokens.join('').repeat(repeat)}\n`);
+
+/**
+ * A catalogue file whose counts are huge: connections, requests, Muxes, table size, event
+ * budget, pool changes — the values that made runs exhaust the heap.
+ */
+export const hugeCountFile: fc.Arbitrary<string> = fc
+  .record({
+    file: fc.constantFrom(...catalogueTexts),
+    connections: fc.constantFrom(1, 1_000, 1_000_000, 10_000_000),
+    every: fc.constantFrom('0s', '1ns', '1us', '1ms'),
+    requests: fc.constantFrom(1, 1_000, 100_000),
+    eventBudget: fc.constantFrom(1, 20_000, 1_000_000_000),
+    churn: fc.integer({ min: 0, max: 500 }),
+  })
+  .map(({ file, connections, every, requests, eventBudget, churn }) => {
+    const document = parse(file.text) as Record<string, unknown>;
+    const traffic = Array.isArray(document['traffic']) ? (document['traffic'] as Record<string, unknown>[]) : [];
+    const lbs = Array.isArray(document['loadBalancers'])
+      ? (document['loadBalancers'] as Record<string, unknown>[])
+      : [];
+    const lb = lbs[0] as { name?: string; backendPools?: { name?: string; members?: unknown[] }[] } | undefined;
+    const pool = lb?.backendPools?.[0];
+    const member = pool?.members?.[0];
+    const events =
+      lb?.name === undefined || pool?.name === undefined || typeof member !== 'string'
+        ? []
+        : Array.from({ length: churn }, (_, i) => ({
+            at: `${i + 1}ms`,
+            action: 'set-backend-weight',
+            loadBalancer: lb.name,
+            backendPool: pool.name,
+            member,
+            weight: (i % 5) + 1,
+          }));
+    return stringify({
+      ...document,
+      eventBudget,
+      traffic: traffic.map((item) => ({
+        ...item,
+        connections,
+        every,
+        ...(item['protocol'] === 'Udp' ? {} : { requests }),
+      })),
+      events: [...(Array.isArray(document['events']) ? document['events'] : []), ...events],
+    });
+  });

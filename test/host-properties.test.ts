@@ -22,7 +22,7 @@ import {
 import { parseScenarioText, type Scenario } from '@lbsim/scenario';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { propertyTimeout, runWithTrace } from './support.ts';
+import { propertyTimeout, runs, runWithTrace } from './support.ts';
 
 interface Setup {
   readonly internal: boolean;
@@ -254,7 +254,7 @@ describe('host-side properties (fast-check)', () => {
           if (end.kind === 'drop') expect(Object.keys(dropReasons)).toContain(end.reason);
         }
       }),
-      { numRuns: 60 },
+      { numRuns: runs(60) },
     );
   });
 });

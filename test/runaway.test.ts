@@ -7,14 +7,16 @@
  * more than six links. The router's TTL, which would stop a loop, is tested in
  * packages/core/test/router.test.ts: no scenario can reach it.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseScenarioText } from '@lbsim/scenario';
+import { parseScenarioText, runScenario } from '@lbsim/scenario';
 import { runObserved } from '@lbsim/scenario/testing';
 import { main } from '@lbsim/sim-cli';
 import { describe, expect, it } from 'vitest';
 import { expectClearLine } from './fuzz-support.ts';
+import { repositoryRoot } from './support.ts';
 
 const scratch = mkdtempSync(join(tmpdir(), 'lbsim-runaway-'));
 
@@ -129,6 +131,22 @@ describe('runaway scenarios', () => {
     );
   });
 
+  it('a run that would start more connections than its heap holds stops with a clear status, not a V8 crash', () => {
+    const loaded = parseScenarioText(
+      scenarioText({
+        top: 'duration: 10s',
+        traffic: '{ from: client-1, to: 52.0.0.1:80, connections: 50, every: 10ms }',
+      }),
+      'small.yaml',
+    );
+    expect(loaded.ok).toBe(true);
+    if (!loaded.ok) return;
+    // A heap of 50,000 bytes holds 20 connections at memory-budget.ts's 2,500 bytes each.
+    const result = runScenario(loaded.scenario, { heapLimitBytes: 50_000 });
+    expect(result.status).toMatchObject({ kind: 'state-limit-reached', what: 'connections', limit: 20 });
+    expect(result.connections).toHaveLength(20);
+  });
+
   const loopScenario = (frontend: string, nic: string): string => `name: loop-candidate
 duration: 20s
 network: { muxes: 2 }
@@ -177,5 +195,116 @@ traffic:
     expect(result.status.kind).toBe('completed');
     expect(packets.unaccounted).toEqual([]);
     expect(packets.maxHops).toBeLessThanOrEqual(6);
+  });
+});
+
+/** `lbsim run <file>` in a child process with a heap of `heapMiB` (V8's --max-old-space-size). */
+function lbsimWithHeap(text: string, heapMiB: number): { status: number | null; stderr: string } {
+  const file = join(scratch, `heap-${heapMiB}-${text.length}.yaml`);
+  writeFileSync(file, text);
+  const child = spawnSync(
+    process.execPath,
+    [
+      `--max-old-space-size=${heapMiB}`,
+      '--import',
+      'tsx',
+      join(repositoryRoot, 'packages/sim-cli/src/bin.ts'),
+      'run',
+      file,
+    ],
+    { cwd: repositoryRoot, encoding: 'utf8', timeout: 120_000 },
+  );
+  return { status: child.status, stderr: child.stderr.replaceAll(file, 'FILE') };
+}
+
+/** 2,000 DIPs behind modulo hashing and 33,000 weight changes: 66 million table entries. */
+function moduloChurnText(): string {
+  const vms = Array.from(
+    { length: 2000 },
+    (_, i) =>
+      `      - { name: w${i}, nics: [{ ip: 10.1.${4 + Math.floor(i / 250)}.${4 + (i % 250)} }], listeners: [{ port: 80 }] }`,
+  );
+  const members = Array.from({ length: 2000 }, (_, i) => `w${i}`).join(', ');
+  const events = Array.from(
+    { length: 33_000 },
+    (_, i) =>
+      `  - { at: ${i + 1}ms, action: set-backend-weight, loadBalancer: lb, backendPool: p, member: w${i % 2000}, weight: ${(i % 7) + 1} }`,
+  );
+  return `name: modulo-churn
+duration: 60s
+network: { backendSelection: modulo }
+hosts:
+  - name: host-a
+    vms:
+${vms.join('\n')}
+clients: [{ name: client-1, ip: 203.0.113.7 }]
+loadBalancers:
+  - name: lb
+    frontends: [{ name: fe, ip: 52.0.0.1 }]
+    backendPools: [{ name: p, members: [${members}] }]
+    rules: [{ name: http, frontend: fe, backendPool: p, protocol: Tcp, frontendPort: 80, backendPort: 80 }]
+traffic: [{ from: client-1, to: 52.0.0.1:80, connections: 10 }]
+events:
+${events.join('\n')}
+`;
+}
+
+// Each of these ended in a V8 fatal error ("JavaScript heap out of memory") after minutes; in
+// a process with a small heap each is now refused at once, exit 2 and one located line.
+describe('scenarios that cannot fit in the heap are refused before they run (issue 16)', () => {
+  const connectionsRefused =
+    /^FILE:\d+:\d+ {2}traffic\[0\]\.connections {2}the traffic starts 10000000 connections within the run, more than the \d+ that fit in Node's heap of \d+ MiB/;
+  it.each([
+    [
+      'ten million TCP connections a microsecond apart',
+      { top: 'duration: 1000h', traffic: '{ from: client-1, to: 52.0.0.1:80, connections: 10000000, every: 1us }' },
+    ],
+    [
+      'ten million UDP exchanges a nanosecond apart',
+      {
+        top: 'duration: 1000h',
+        listener: '{ protocol: Udp, port: 80 }',
+        traffic: '{ from: client-1, to: 52.0.0.1:80, protocol: Udp, connections: 10000000, every: 1ns }',
+      },
+    ],
+    [
+      'ten million idle connections',
+      {
+        top: 'duration: 1000h',
+        traffic:
+          '{ from: client-1, to: 52.0.0.1:80, connections: 10000000, every: 1us, requests: 2, idleBetween: 900h }',
+      },
+    ],
+    [
+      'an event budget of a billion',
+      {
+        top: 'duration: 1000h\neventBudget: 1000000000',
+        traffic: '{ from: client-1, to: 52.0.0.1:80, connections: 10000000, every: 1ms }',
+      },
+    ],
+  ])('%s', (_, parts) => {
+    const udp = 'listener' in parts;
+    const text = scenarioText(parts).replace(
+      'protocol: Tcp, frontendPort',
+      `protocol: ${udp ? 'Udp' : 'Tcp'}, frontendPort`,
+    );
+    const { status, stderr } = lbsimWithHeap(text, 64);
+    expect(stderr).toMatch(connectionsRefused);
+    expect(status).toBe(2);
+    for (const line of stderr.trimEnd().split('\n')) expectClearLine(line);
+  });
+
+  it('2,000 DIPs with 33,000 pool changes under modulo hashing', () => {
+    const { status, stderr } = lbsimWithHeap(moduloChurnText(), 512);
+    expect(stderr).toMatch(
+      /^FILE:\d+:\d+ {2}events {2}33000 pool changes rebuild the modulo table of up to 2000 DIPs 33001 times: 66002000 entries to build, more than lbsim's 16777216/,
+    );
+    expect(status).toBe(2);
+  }, 180_000);
+
+  it('a file too large to load in a small heap is refused before it is parsed', () => {
+    const { status, stderr } = lbsimWithHeap(moduloChurnText(), 64);
+    expect(stderr).toMatch(/^FILE {2}is \d+ bytes: loading it takes about \d+ MiB, more than Node's heap of \d+ MiB/);
+    expect(status).toBe(2);
   });
 });

@@ -26,7 +26,7 @@ import {
 } from '@lbsim/scenario';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { propertyTimeout } from './support.ts';
+import { propertyTimeout, runs } from './support.ts';
 
 interface TrafficSetup {
   readonly vm: number;
@@ -229,7 +229,7 @@ describe('SNAT properties (fast-check)', () => {
         }
         checkReturnTraffic(world, events);
       }),
-      { numRuns: 30 },
+      { numRuns: runs(30) },
     );
   });
 });

@@ -105,3 +105,11 @@ export function docsScenarioExamples(): DocsScenarioExample[] {
         .filter((example) => /^name:/m.test(example.text) && /^hosts:/m.test(example.text));
     });
 }
+
+/**
+ * Cases of the hostile-input soak property (test/fuzz-loader.test.ts): 200 in an ordinary
+ * run, 100,000 under `LBSIM_SOAK=1` (issue 16's soak figure, docs/testing.md), or
+ * `LBSIM_SOAK_CASES=<n>` to soak for a shorter or longer time.
+ */
+export const hostileInputRuns: number =
+  Number(process.env['LBSIM_SOAK_CASES'] ?? '') || (process.env['LBSIM_SOAK'] === '1' ? 100_000 : runs(200));

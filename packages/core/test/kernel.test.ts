@@ -94,3 +94,37 @@ describe('random streams', () => {
     expect([...values].sort()).toEqual([5, 6, 7]);
   });
 });
+
+describe('the pending-event bound', () => {
+  it('stops the run with state-limit-reached when more events are pending than allowed', () => {
+    const kernel = new Kernel({ seed: 1, maxPendingEvents: 100 });
+    // Each event schedules two more: the queue doubles until the bound stops it.
+    const spawn = () => {
+      kernel.after(1, spawn);
+      kernel.after(1, spawn);
+    };
+    kernel.at(0, spawn);
+    const status = kernel.runUntil(1_000_000);
+    expect(status).toMatchObject({ kind: 'state-limit-reached', what: 'pending-events', limit: 100 });
+    expect(kernel.pendingEvents).toBeLessThanOrEqual(102);
+  });
+
+  it('stops after the current event when asked to for a limit outside the kernel', () => {
+    const kernel = new Kernel({ seed: 1 });
+    let ran = 0;
+    for (let t = 0; t < 10; t++) {
+      kernel.at(t, () => {
+        ran++;
+        if (t === 3) kernel.stopForLimit('connections', 4);
+      });
+    }
+    expect(kernel.runUntil(100)).toEqual({
+      kind: 'state-limit-reached',
+      atNs: 3,
+      eventsRun: 4,
+      what: 'connections',
+      limit: 4,
+    });
+    expect(ran).toBe(4);
+  });
+});

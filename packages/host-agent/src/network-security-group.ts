@@ -19,6 +19,7 @@
  * spell the first one AllowVNetInBound.)
  */
 import {
+  compareCodePoints,
   type FiveTuple,
   formatIpv4Prefix,
   IpProtocol,
@@ -214,5 +215,5 @@ function denyAll(defaults: readonly SecurityRule[]): SecurityRule {
 }
 
 function sortRules(rules: readonly SecurityRule[]): readonly SecurityRule[] {
-  return [...rules].sort((a, b) => a.priority - b.priority || a.name.localeCompare(b.name));
+  return [...rules].sort((a, b) => a.priority - b.priority || compareCodePoints(a.name, b.name));
 }

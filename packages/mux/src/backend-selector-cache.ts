@@ -49,7 +49,12 @@ export class BackendSelectorCache {
     }
     const selector = createBackendSelector(backends, this.options);
     this.buildCount++;
-    const slots = this.options.algorithm === 'maglev' && backends.length > 0 ? this.options.maglevTableSize : 1;
+    // A modulo or rendezvous selector holds its DIP list and its key: about 64 bytes, 16 slots,
+    // a DIP. Counting it as one slot let thousands of 2,000-DIP lists pile up in the cache.
+    const slots =
+      this.options.algorithm === 'maglev' && backends.length > 0
+        ? this.options.maglevTableSize
+        : Math.max(1, 16 * backends.length);
     this.selectors.set(key, { selector, slots });
     this.cachedSlots += slots;
     for (const [oldKey, old] of this.selectors) {

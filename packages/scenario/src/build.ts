@@ -76,6 +76,8 @@ export interface World {
 export interface BuildOptions {
   /** Overrides the scenario's seed. */
   readonly seed?: number;
+  /** Most events pending at once (see memory-budget.ts); the kernel's default when absent. */
+  readonly maxPendingEvents?: number;
 }
 
 /** Builds the world of `scenario`. */
@@ -84,6 +86,7 @@ export function buildWorld(scenario: Scenario, options: BuildOptions = {}): Worl
   const kernel = new Kernel({
     seed,
     ...(scenario.eventBudget === undefined ? {} : { eventBudget: scenario.eventBudget }),
+    ...(options.maxPendingEvents === undefined ? {} : { maxPendingEvents: options.maxPendingEvents }),
   });
   const tracer = new Tracer();
   const fabric = new Fabric(kernel, tracer);

@@ -12,8 +12,10 @@ export * from './explain/explanation.ts';
 export * from './explain/failure-modes.ts';
 export * from './json-schema.ts';
 export * from './load.ts';
+export * from './memory-budget.ts';
 export * from './run.ts';
 export * from './run-result.ts';
+export * from './run-stop.ts';
 // Building blocks of runScenario(), for driving a world step by step (invariant checks mid-run).
 export { scheduleEvents } from './scenario-events.ts';
 export * from './schema/scenario.ts';

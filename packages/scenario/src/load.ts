@@ -8,17 +8,20 @@
  * get a suggestion); then check references between sections and note settings lbsim accepts
  * but does not model yet. Nothing here executes anything from the file.
  */
-import { readFileSync } from 'node:fs';
 import { type Document, isMap, isScalar, LineCounter, parseDocument, type Scalar, type YAMLMap } from 'yaml';
 import type { z } from 'zod';
-import { type Diagnostic, type DocumentPath, formatDocumentPath, quoted } from './diagnostic.ts';
+import { decodeScenarioText } from './decode-scenario-text.ts';
+import { type Diagnostic, type DocumentPath, formatDocumentPath, printable, quoted } from './diagnostic.ts';
 import { dropLooserBounds, requiredKeyMessage, scenarioIssueMessage } from './issue-messages.ts';
+import { heapBytesPerScenarioByte } from './memory-budget.ts';
 import { notModelledWarnings } from './not-modelled.ts';
+import { readScenarioBytes } from './read-scenario-bytes.ts';
 import { type Scenario, scenarioSchema } from './schema/scenario.ts';
 import { allowedKeysAt, unknownKeyHint } from './schema-keys.ts';
 import { validateReferences } from './validate-references.ts';
-import { validateWork } from './validate-work.ts';
+import { validateWork, type WorkLimits } from './validate-work.ts';
 import { duplicateKeyOffsets } from './yaml-duplicate-keys.ts';
+import { yamlFeatureIssues } from './yaml-features.ts';
 import { firstTooDeep, maxNestingDepth } from './yaml-nesting.ts';
 
 /** The result of loading: a scenario and its warnings, or the errors (and warnings). */
@@ -26,8 +29,23 @@ export type LoadResult =
   | { readonly ok: true; readonly scenario: Scenario; readonly warnings: readonly Diagnostic[] }
   | { readonly ok: false; readonly errors: readonly Diagnostic[]; readonly warnings: readonly Diagnostic[] };
 
+/**
+ * How many errors a failed load found: its listed errors, or — when more than
+ * {@link maxErrors} were found and the last line only counts the rest — all of them.
+ */
+export function errorCount(errors: readonly Diagnostic[]): number {
+  const last = errors[errors.length - 1];
+  const more =
+    last !== undefined && last.line === undefined
+      ? /^and (\d+) more errors? \(fix these first\)$/.exec(last.message)
+      : null;
+  return more === null ? errors.length : errors.length - 1 + Number(more[1]);
+}
+
 /** Most aliases a document may dereference (yaml's own default is 100). */
 const maxAliasCount = 100;
+/** Most errors listed for one file; the rest are counted ("and 31900 more errors"). */
+export const maxErrors = 100;
 /** Largest scenario file accepted, in bytes; catalogue files are a few kilobytes. */
 export const maxScenarioBytes = 4 * 1024 * 1024;
 
@@ -41,32 +59,45 @@ export interface PathIssue {
 /**
  * Reads and loads a scenario file.
  * @param file path as the user gave it (used in messages)
+ * @param limits the heap the run will have, so that a scenario that cannot fit is refused
  */
-export function loadScenarioFile(file: string): LoadResult {
-  let text: string;
-  try {
-    const bytes = readFileSync(file);
-    if (bytes.length > maxScenarioBytes) {
-      return failure(file, `is ${bytes.length} bytes; a scenario file is at most ${maxScenarioBytes}`);
-    }
-    text = bytes.toString('utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason =
-      code === 'ENOENT'
-        ? 'no such file'
-        : code === 'EISDIR'
-          ? 'is a directory, not a scenario file'
-          : code === 'EACCES'
-            ? 'permission denied'
-            : `cannot be read (${code ?? String(error)})`;
-    return failure(file, reason);
+export function loadScenarioFile(file: string, limits: WorkLimits = {}): LoadResult {
+  const read = readScenarioBytes(file, maxScenarioBytes);
+  if (!read.ok) return failure(file, read.reason);
+  const heapLimitBytes = limits.heapLimitBytes;
+  if (heapLimitBytes !== undefined && read.bytes.length * heapBytesPerScenarioByte > heapLimitBytes) {
+    const needMiB = Math.ceil((read.bytes.length * heapBytesPerScenarioByte) / 2 ** 20);
+    return failure(
+      file,
+      `is ${read.bytes.length} bytes: loading it takes about ${needMiB} MiB, more than Node's heap of ${Math.floor(heapLimitBytes / 2 ** 20)} MiB; give Node more memory (NODE_OPTIONS=--max-old-space-size=…)`,
+    );
   }
-  return parseScenarioText(text, file);
+  const decoded = decodeScenarioText(read.bytes);
+  if (!decoded.ok) {
+    const byte = `0x${decoded.byte.toString(16).padStart(2, '0')}`;
+    const message = `is not UTF-8 text: byte ${byte} here is not UTF-8; save the file as UTF-8`;
+    return {
+      ok: false,
+      errors: [{ severity: 'error', file, line: decoded.line, column: decoded.column, path: '', message }],
+      warnings: [],
+    };
+  }
+  return parseScenarioText(decoded.text, file, limits);
 }
 
-/** Loads a scenario from text; `file` names it in messages. */
-export function parseScenarioText(text: string, file: string): LoadResult {
+/** Loads a scenario from text; `file` names it in messages; `limits` as for {@link loadScenarioFile}. */
+export function parseScenarioText(text: string, file: string, limits: WorkLimits = {}): LoadResult {
+  try {
+    return parseWithinStack(text, file, limits);
+  } catch (error) {
+    // yaml's parser recurses on some nestings its own explicit stack does not cover
+    // (`a: "{: "{: "{: …`, found by the soak): the stack overflows before the depth check.
+    if (!(error instanceof RangeError && error.message.includes('call stack'))) throw error;
+    return failure(file, `YAML: nested too deeply to read; a scenario nests at most ${maxNestingDepth} levels`);
+  }
+}
+
+function parseWithinStack(text: string, file: string, limits: WorkLimits): LoadResult {
   if (text.includes('\u0000')) return failure(file, 'is not a text file (it contains NUL bytes)');
   const tooDeep = firstTooDeep(text);
   if (tooDeep !== undefined) {
@@ -74,38 +105,35 @@ export function parseScenarioText(text: string, file: string): LoadResult {
     return { ok: false, errors: [{ severity: 'error', file, ...tooDeep, path: '', message }], warnings: [] };
   }
   const lineCounter = new LineCounter();
-  // Duplicate keys are found by duplicateKeyOffsets: yaml's own check is quadratic.
-  const document = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: false });
+  // Duplicate keys are found by duplicateKeyOffsets: yaml's own check is quadratic. Pretty
+  // errors copy the source line into every message: quadratic for a long line of errors.
+  // logLevel 'error': yaml would print warnings on the process's standard error.
+  const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false, logLevel: 'error' });
   const keyIndexes = new WeakMap<YAMLMap, Map<unknown, Scalar>>();
   const place = (path: DocumentPath, keyOfLast = false) => locate(document, lineCounter, path, keyOfLast, keyIndexes);
-  const yamlErrors: Diagnostic[] = document.errors.map((error) => ({
-    severity: 'error',
-    file,
-    line: error.linePos?.[0].line,
-    column: error.linePos?.[0].col,
-    path: '',
-    message: `YAML: ${firstLine(error.message)}`,
-  }));
+  const atOffset = (offset: number, message: string): Diagnostic => {
+    const { line, col } = lineCounter.linePos(offset);
+    return { severity: 'error', file, line, column: col, path: '', message };
+  };
+  // Only the first maxErrors are placed: a long line of errors costs no more than a short one.
+  const yamlErrors = document.errors
+    .slice(0, maxErrors + 1)
+    .map((error) => atOffset(error.pos[0], `YAML: ${printable(firstLine(error.message), 160)}`));
   if (yamlErrors.length === 0) {
-    for (const offset of duplicateKeyOffsets(document)) {
-      const { line, col } = lineCounter.linePos(offset);
-      yamlErrors.push({
-        severity: 'error',
-        file,
-        line,
-        column: col,
-        path: '',
-        message: 'YAML: Map keys must be unique',
-      });
-    }
+    for (const offset of duplicateKeyOffsets(document))
+      yamlErrors.push(atOffset(offset, 'YAML: Map keys must be unique'));
+    for (const issue of yamlFeatureIssues(document)) yamlErrors.push(atOffset(issue.offset, issue.message));
   }
-  if (yamlErrors.length > 0) return { ok: false, errors: yamlErrors, warnings: [] };
+  if (yamlErrors.length > 0) {
+    const total = Math.max(document.errors.length, yamlErrors.length);
+    return { ok: false, errors: capDiagnostics(sortDiagnostics(yamlErrors), total, file), warnings: [] };
+  }
 
   let data: unknown;
   try {
     data = document.toJS({ maxAliasCount });
   } catch (error) {
-    return failure(file, `YAML: ${firstLine((error as Error).message)}`);
+    return failure(file, `YAML: ${printable(firstLine((error as Error).message), 160)}`);
   }
   if (data === null || data === undefined) return failure(file, 'is empty; a scenario needs at least name and hosts');
   if (typeof data !== 'object' || Array.isArray(data)) {
@@ -115,10 +143,14 @@ export function parseScenarioText(text: string, file: string): LoadResult {
   const parsed = scenarioSchema.safeParse(data, { error: scenarioIssueMessage });
   if (!parsed.success) {
     const errors = dropLooserBounds(parsed.error.issues).flatMap((issue) => issueDiagnostics(issue, [], file, place));
-    return { ok: false, errors: sortDiagnostics(errors), warnings: [] };
+    return { ok: false, errors: capDiagnostics(sortDiagnostics(errors), errors.length, file), warnings: [] };
   }
   const scenario = parsed.data;
-  const semantic = [...validateReferences(scenario), ...validateWork(scenario), ...notModelledWarnings(scenario)];
+  const semantic = [
+    ...validateReferences(scenario),
+    ...validateWork(scenario, limits),
+    ...notModelledWarnings(scenario),
+  ];
   const toDiagnostic = (issue: PathIssue): Diagnostic => ({
     severity: issue.severity,
     file,
@@ -128,7 +160,8 @@ export function parseScenarioText(text: string, file: string): LoadResult {
   });
   const errors = semantic.filter((issue) => issue.severity === 'error').map(toDiagnostic);
   const warnings = semantic.filter((issue) => issue.severity === 'warning').map(toDiagnostic);
-  if (errors.length > 0) return { ok: false, errors: sortDiagnostics(errors), warnings };
+  if (errors.length > 0)
+    return { ok: false, errors: capDiagnostics(sortDiagnostics(errors), errors.length, file), warnings };
   return { ok: true, scenario, warnings };
 }
 
@@ -214,6 +247,26 @@ function failure(file: string, message: string): LoadResult {
     errors: [{ severity: 'error', file, line: undefined, column: undefined, path: '', message }],
     warnings: [],
   };
+}
+
+/**
+ * The first {@link maxErrors} of `sorted`, and a last line saying how many more of `total`
+ * there are: a file with a hundred thousand mistakes gets a screenful, not a flood.
+ */
+function capDiagnostics(sorted: Diagnostic[], total: number, file: string): Diagnostic[] {
+  if (total <= maxErrors) return sorted;
+  const more = total - maxErrors;
+  return [
+    ...sorted.slice(0, maxErrors),
+    {
+      severity: 'error',
+      file,
+      line: undefined,
+      column: undefined,
+      path: '',
+      message: `and ${more} more error${more === 1 ? '' : 's'} (fix these first)`,
+    },
+  ];
 }
 
 function firstLine(message: string): string {

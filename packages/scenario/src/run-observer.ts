@@ -11,6 +11,7 @@
  */
 import {
   azurePlatformAddress,
+  compareCodePoints,
   decapsulateIpIp,
   formatIpv4Address,
   type Ipv4Packet,
@@ -174,7 +175,7 @@ export class RunObserver implements TraceSink {
   /** Drops by reason and node, most frequent first, ties by reason then node. */
   dropCounts(): DropCount[] {
     return [...this.drops.values()].sort(
-      (a, b) => b.count - a.count || a.reason.localeCompare(b.reason) || a.node.localeCompare(b.node),
+      (a, b) => b.count - a.count || compareCodePoints(a.reason, b.reason) || compareCodePoints(a.node, b.node),
     );
   }
 

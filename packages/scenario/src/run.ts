@@ -3,6 +3,8 @@
  * kernel to the scenario's end, and summarises what happened.
  */
 import {
+  compareCodePoints,
+  compareNaturalText,
   type ExchangeOutcome,
   exchangeOutcomes,
   formatIpv4Address,
@@ -17,6 +19,7 @@ import { buildWorld, type World } from './build.ts';
 import { evaluateExpectations } from './expectations.ts';
 import { explainRun } from './explain/explain-run.ts';
 import { judgeDips } from './guest-replies.ts';
+import { runLimitsFor } from './memory-budget.ts';
 import { RunObserver } from './run-observer.ts';
 import type {
   ConnectionSummary,
@@ -40,17 +43,26 @@ export interface RunOptions {
   readonly sinks?: readonly TraceSink[];
   /** Called now and then with virtual time and events run (for a progress bar). */
   readonly onProgress?: (nowNs: number, eventsRun: number) => void;
+  /**
+   * Heap the process may use, in bytes (V8's `heap_size_limit`, read by the caller: nothing
+   * here reads the process). It bounds the connections and pending events of the run
+   * (memory-budget.ts); a run that would exceed them stops with `state-limit-reached`.
+   * Default: 4 GiB.
+   */
+  readonly heapLimitBytes?: number;
 }
 
 /**
  * Runs a validated scenario to its end.
  *
  * Deterministic: the same scenario and seed give the same result and the same trace, event
- * for event. A run that exhausts its event budget stops early; `status` says so.
+ * for event. A run that exhausts its event budget, or would hold more connections or pending
+ * events than the heap allows, stops early; `status` says so.
  */
 export function runScenario(scenario: Scenario, options: RunOptions = {}): RunResult {
   const seed = options.seed ?? scenario.seed;
-  const world = buildWorld(scenario, { seed });
+  const limits = runLimitsFor(options.heapLimitBytes);
+  const world = buildWorld(scenario, { seed, maxPendingEvents: limits.maxPendingEvents });
   const observer = new RunObserver(
     world.muxes.map((mux) => mux.name),
     { isLoadBalanced: ruleEndpointTest(world), guests: world.vms.keys() },
@@ -58,7 +70,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
   world.tracer.subscribe(observer);
   for (const sink of options.sinks ?? []) world.tracer.subscribe(sink);
   scheduleEvents(world);
-  const started = scheduleTraffic(world);
+  const started = scheduleTraffic(world, limits.maxConnections);
   const status = world.kernel.runUntil(scenario.duration, options.onProgress);
 
   const dropsByConnection = new Map<number, readonly DropCount[]>();
@@ -71,7 +83,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
     const path = observer.pathOfConnection(connection.id);
     const own = sourceAddresses[connection.traffic] ?? new Set<string>();
     const dropCounts = [...(path.dropsByReason?.values() ?? [])].sort(
-      (a, b) => b.count - a.count || a.reason.localeCompare(b.reason) || a.node.localeCompare(b.node),
+      (a, b) => b.count - a.count || compareCodePoints(a.reason, b.reason) || compareCodePoints(a.node, b.node),
     );
     dropsByConnection.set(connection.id, dropCounts);
     const item = scenario.traffic[connection.traffic];
@@ -229,7 +241,7 @@ function summarizeDipListChanges(muxes: readonly Mux[]): DipListChange[] {
       onRemovedDips: (previous?.onRemovedDips ?? 0) + report.onRemovedDips,
     });
   }
-  return [...changes.values()].sort((a, b) => a.atNs - b.atNs || a.rule.localeCompare(b.rule));
+  return [...changes.values()].sort((a, b) => a.atNs - b.atNs || compareCodePoints(a.rule, b.rule));
 }
 
 function summarizeTraffic(
@@ -278,9 +290,9 @@ function summarizeTraffic(
       dips: sortedByAddress(dips),
       dipsRefused: sortedByAddress(dipsRefused),
       dipsUnanswered: sortedByAddress(dipsUnanswered),
-      muxes: [...muxes].sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true })),
+      muxes: [...muxes].sort(([a], [b]) => compareNaturalText(a, b)),
       drops: [...drops.values()].sort(
-        (a, b) => b.count - a.count || a.reason.localeCompare(b.reason) || a.node.localeCompare(b.node),
+        (a, b) => b.count - a.count || compareCodePoints(a.reason, b.reason) || compareCodePoints(a.node, b.node),
       ),
       mappedToSource: {
         count: mine.filter((connection) => connection.mappedToSource).length,

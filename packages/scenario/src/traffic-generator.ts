@@ -60,8 +60,12 @@ class StartedConnectionRecord implements StartedConnection {
   }
 }
 
-/** Schedules all traffic of the world's scenario; returns the list connections are added to. */
-export function scheduleTraffic(world: World): StartedConnection[] {
+/**
+ * Schedules all traffic of the world's scenario; returns the list connections are added to.
+ * Starting more than `maxConnections` stops the run instead (the kernel's `stopForLimit`): each
+ * connection is kept for the summary, and memory-budget.ts says how many fit in the heap.
+ */
+export function scheduleTraffic(world: World, maxConnections = Number.POSITIVE_INFINITY): StartedConnection[] {
   const started: StartedConnection[] = [];
   let nextConnectionId = 1;
   const { kernel, scenario } = world;
@@ -103,6 +107,10 @@ export function scheduleTraffic(world: World): StartedConnection[] {
       const atNs = item.startAt + k * item.every;
       if (k >= item.connections || atNs > scenario.duration) return;
       kernel.at(atNs, () => {
+        if (started.length >= maxConnections) {
+          kernel.stopForLimit('connections', maxConnections);
+          return;
+        }
         schedule(k + 1);
         start();
       });

@@ -174,10 +174,11 @@ describe('loading scenarios', () => {
     expect(errorLines('name: t\n1: a\n"1": b\n')).not.toContain('YAML: Map keys must be unique');
   });
 
-  it('reports every one of a hundred thousand unknown keys at its line (in linear time: it took minutes)', () => {
+  it('reports the first 100 of a hundred thousand unknown keys at their lines and counts the rest (in linear time: it took minutes)', () => {
     const lines = errorLines(Array.from({ length: 100_000 }, (_, i) => `k${i}: ${i}`).join('\n'));
-    expect(lines).toHaveLength(100_002);
-    expect(lines.filter((line) => line.startsWith('x.yaml:77777:1  k77776  unknown key "k77776"'))).toHaveLength(1);
+    expect(lines).toHaveLength(101);
+    expect(lines.filter((line) => line.startsWith('x.yaml:77:1  k76  unknown key "k76"'))).toHaveLength(1);
+    expect(lines[100]).toBe('x.yaml  and 99902 more errors (fix these first)');
   });
 
   it('refuses nesting deeper than 64 levels with one message at the first level too deep', () => {

@@ -4,6 +4,8 @@ import { scheduleTraffic } from '../src/traffic-generator.ts';
 
 const text = `name: t
 duration: 1000h
+# The loader refuses ten million connections a heap cannot hold; the budget bounds them here.
+eventBudget: 1000000
 hosts:
   - name: host-a
     vms: [{ name: web-1, nics: [{ ip: 10.1.0.4 }], listeners: [{ port: 80 }] }]

@@ -7,6 +7,7 @@
  * still written), and the exit code is 0 unless something failed (2). The verdict (1, an
  * expectation not met) is not reported to a reader that stopped reading.
  */
+import { getHeapStatistics } from 'node:v8';
 import { processIo } from './io.ts';
 import { main } from './main.ts';
 
@@ -16,7 +17,7 @@ process.on('exit', () => {
   if (process.exitCode === 1 && stdoutClosed()) process.exitCode = 0;
 });
 try {
-  process.exitCode = await main(process.argv.slice(2), io);
+  process.exitCode = await main(process.argv.slice(2), { ...io, heapLimitBytes: getHeapStatistics().heap_size_limit });
 } catch (error) {
   process.stderr.write(`lbsim: internal error: ${(error as Error).message}\n`);
   if (process.env['LBSIM_DEBUG'] !== undefined) process.stderr.write(`${(error as Error).stack}\n`);

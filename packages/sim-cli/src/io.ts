@@ -21,6 +21,12 @@ export interface CliIo {
    * {@link outputWidthOf}).
    */
   readonly stdoutColumns?: number | undefined;
+  /**
+   * V8's heap size limit in bytes (`v8.getHeapStatistics().heap_size_limit`), read by bin.ts:
+   * scenarios that cannot fit are refused and runs stop before they exhaust it
+   * (@lbsim/scenario's memory-budget.ts). Absent in tests: the loader's default heap.
+   */
+  readonly heapLimitBytes?: number;
   /** The wall clock in ms, for the progress bar's delay (default `performance.now`). */
   readonly nowMs?: () => number;
   /**

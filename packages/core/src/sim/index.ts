@@ -9,5 +9,6 @@ export * from './kernel.ts';
 export * from './packet-meta.ts';
 export * from './random.ts';
 export * from './router.ts';
+export * from './text-order.ts';
 export * from './time.ts';
 export * from './trace.ts';

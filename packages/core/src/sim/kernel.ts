@@ -2,9 +2,9 @@
  * The discrete-event kernel: virtual clock, event queue and named random streams.
  *
  * Nothing in the simulation reads the wall clock or global randomness: time is `nowNs` here
- * and randomness comes from {@link Kernel.random}. Runs are bounded by an end time and an event
- * budget, so a routing loop or retransmission storm stops with a clear status instead of
- * hanging.
+ * and randomness comes from {@link Kernel.random}. Runs are bounded by an end time, an event
+ * budget and a bound on pending events, so a routing loop, a retransmission storm or a flood
+ * of timers stops with a clear status instead of hanging or exhausting the heap.
  */
 import { EventQueue, type ScheduledEvent } from './event-queue.ts';
 import { type RandomStream, randomStream } from './random.ts';
@@ -17,6 +17,21 @@ export type RunStatus =
       /** Virtual time of the last event run. */
       readonly atNs: number;
       readonly eventsRun: number;
+    }
+  | {
+      /**
+       * The run held more state than the memory it was given allows, and stopped there rather
+       * than exhaust the process's heap: too many events pending at once, or more connections
+       * than the run may keep (a stop requested through {@link Kernel.stopForLimit}).
+       */
+      readonly kind: 'state-limit-reached';
+      /** Virtual time of the last event run. */
+      readonly atNs: number;
+      readonly eventsRun: number;
+      /** What grew too large. */
+      readonly what: 'pending-events' | 'connections';
+      /** The bound it reached. */
+      readonly limit: number;
     };
 
 /** Options of a {@link Kernel}. */
@@ -25,7 +40,16 @@ export interface KernelOptions {
   readonly seed: number;
   /** Most events a run may process before it stops (default 50,000,000). */
   readonly eventBudget?: number;
+  /**
+   * Most events that may be pending at once (default {@link defaultMaxPendingEvents}); beyond
+   * it the run stops with `state-limit-reached` instead of growing the queue until the heap
+   * is exhausted.
+   */
+  readonly maxPendingEvents?: number;
 }
+
+/** Default bound on pending events: a 4 GB heap's worth at about 200 bytes an event and its closure. */
+export const defaultMaxPendingEvents = 20_000_000;
 
 /** Default event budget: far above any catalogue scenario, low enough to stop a loop in seconds. */
 export const defaultEventBudget = 50_000_000;
@@ -37,12 +61,24 @@ export class Kernel {
   /** Most events a run may process. */
   readonly eventBudget: number;
   private readonly queue = new EventQueue();
+  /** Most events pending at once. */
+  readonly maxPendingEvents: number;
   private currentNs = 0;
   private eventsRunCount = 0;
+  private stopRequest: { readonly what: 'connections'; readonly limit: number } | undefined;
 
   constructor(options: KernelOptions) {
     this.seed = options.seed | 0;
     this.eventBudget = options.eventBudget ?? defaultEventBudget;
+    this.maxPendingEvents = options.maxPendingEvents ?? defaultMaxPendingEvents;
+  }
+
+  /**
+   * Asks the run to stop after the current event because state outside the kernel (the run's
+   * connections) reached `limit`; {@link runUntil} then returns `state-limit-reached`.
+   */
+  stopForLimit(what: 'connections', limit: number): void {
+    this.stopRequest ??= { what, limit };
   }
 
   /** Current virtual time in ns. */
@@ -88,7 +124,9 @@ export class Kernel {
 
   /**
    * Runs events in (time, sequence) order until the next one would be after `endNs`, the queue
-   * is empty, or the event budget is spent. On completion the clock stands at `endNs`.
+   * is empty, the event budget is spent, or a state limit is reached (more than
+   * `maxPendingEvents` pending, or a {@link stopForLimit}). On completion the clock stands at
+   * `endNs`.
    *
    * @param onProgress called every `progressEvery` events with the current time (for progress
    *   bars; it must not schedule events)
@@ -104,11 +142,22 @@ export class Kernel {
       this.currentNs = event.atNs;
       this.eventsRunCount++;
       event.action();
+      const stop = this.limitReached();
+      if (stop !== undefined) {
+        return { kind: 'state-limit-reached', atNs: this.currentNs, eventsRun: this.eventsRunCount, ...stop };
+      }
       if (onProgress !== undefined && this.eventsRunCount % progressEvery === 0) {
         onProgress(this.currentNs, this.eventsRunCount);
       }
     }
     this.currentNs = Math.max(this.currentNs, endNs);
     return { kind: 'completed', endNs: this.currentNs, eventsRun: this.eventsRunCount };
+  }
+
+  /** The bound the run has reached, if any: a requested stop, or too many pending events. */
+  private limitReached(): { readonly what: 'pending-events' | 'connections'; readonly limit: number } | undefined {
+    if (this.stopRequest !== undefined) return this.stopRequest;
+    if (this.queue.size > this.maxPendingEvents) return { what: 'pending-events', limit: this.maxPendingEvents };
+    return undefined;
   }
 }

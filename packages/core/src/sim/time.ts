@@ -8,6 +8,8 @@ export const nsPerUs = 1_000;
 export const nsPerMs = 1_000_000;
 export const nsPerSecond = 1_000_000_000;
 export const nsPerMinute = 60 * nsPerSecond;
+/** Nanoseconds per hour. */
+export const nsPerHour = 60 * nsPerMinute;
 
 /** Whole nanoseconds in `seconds` (rounded to the nearest nanosecond). */
 export function secondsToNs(seconds: number): number {
@@ -30,9 +32,11 @@ export function formatTimeNs(timeNs: number): string {
 }
 
 /**
- * Formats a duration for people with the largest fitting unit: `30s`, `1.5ms`, `240s`, `4min`.
+ * Formats a duration for people with the largest unit that divides it, or seconds and below
+ * with up to three decimals: `1000h`, `4min`, `90s`, `30s`, `1.5ms`.
  */
 export function formatDurationNs(durationNs: number): string {
+  if (durationNs !== 0 && durationNs % nsPerHour === 0) return `${durationNs / nsPerHour}h`;
   if (durationNs !== 0 && durationNs % nsPerMinute === 0) return `${durationNs / nsPerMinute}min`;
   if (durationNs >= nsPerSecond) return `${trim(durationNs / nsPerSecond)}s`;
   if (durationNs >= nsPerMs) return `${trim(durationNs / nsPerMs)}ms`;

@@ -4,7 +4,7 @@
  * failure mode and the configuration change that fixes it (docs/architecture.md#what-a-run-produces).
  */
 import { formatTimeNs } from '@lbsim/core';
-import { loadScenarioFile, runScenario } from '@lbsim/scenario';
+import { loadScenarioFile, runScenario, shortStopReason } from '@lbsim/scenario';
 import { resolveScenario } from '../catalogue/resolve-scenario.ts';
 import { formatDiagnostics } from '../format/diagnostics.ts';
 import { formatExplanations } from '../format/explanations.ts';
@@ -32,17 +32,20 @@ export function explainCommand(options: ExplainCommandOptions, io: CliIo): ExitC
     io.stderr(`lbsim: ${resolved.error}\n`);
     return 2;
   }
-  const loaded = loadScenarioFile(resolved.path);
+  const loaded = loadScenarioFile(resolved.path, { heapLimitBytes: io.heapLimitBytes });
   if (!loaded.ok) {
     io.stderr(formatDiagnostics(loaded.errors, loaded.warnings));
     return 2;
   }
   io.stderr(formatDiagnostics([], loaded.warnings));
-  const result = runScenario(loaded.scenario, options.seed === undefined ? {} : { seed: options.seed });
+  const result = runScenario(loaded.scenario, {
+    ...(options.seed === undefined ? {} : { seed: options.seed }),
+    ...(io.heapLimitBytes === undefined ? {} : { heapLimitBytes: io.heapLimitBytes }),
+  });
   io.stdout(terminalText(formatExplanations(result, resolved.path), io.stdoutColumns));
-  if (result.status.kind === 'event-budget-exhausted') {
+  if (result.status.kind !== 'completed') {
     io.stderr(
-      `${resolved.path}: the run stopped at ${formatTimeNs(result.status.atNs)} s after ${result.status.eventsRun} events (the event budget), so these explanations cover only that part\n`,
+      `${resolved.path}: the run stopped at ${formatTimeNs(result.status.atNs)} s after ${result.status.eventsRun} events (${shortStopReason(result.status)}), so these explanations cover only that part\n`,
     );
     return 2;
   }

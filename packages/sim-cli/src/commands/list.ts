@@ -2,7 +2,7 @@
  * `lbsim list [dir]`: the catalogue at a glance — each scenario's id, variant, name and the
  * first line of its description.
  */
-import { loadScenarioFile, printable } from '@lbsim/scenario';
+import { errorCount, loadScenarioFile, printable } from '@lbsim/scenario';
 import { findScenarios } from '../catalogue/find-scenarios.ts';
 import { formatColumns } from '../format/columns.ts';
 import { neutralizeControls } from '../format/terminal-text.ts';
@@ -38,7 +38,7 @@ export function listCommand(directory: string, io: CliIo): ExitCode {
     const loaded = loadScenarioFile(entry.path);
     if (!loaded.ok) {
       invalid++;
-      const count = loaded.errors.length;
+      const count = errorCount(loaded.errors);
       return [
         entry.id,
         entry.variant || '-',

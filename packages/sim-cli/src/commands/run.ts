@@ -7,7 +7,14 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { type CaptureFormat, formatTimeNs, type TraceSink } from '@lbsim/core';
-import { describeTopology, loadScenarioFile, type RunResult, runScenario, type Scenario } from '@lbsim/scenario';
+import {
+  describeStop,
+  describeTopology,
+  loadScenarioFile,
+  type RunResult,
+  runScenario,
+  type Scenario,
+} from '@lbsim/scenario';
 import { CaptureDirectory, type CaptureRunInfo, capturePaths } from '../capture/capture-directory.ts';
 import { CaptureTap } from '../capture/capture-tap.ts';
 import { vantagePointsOf } from '../capture/vantage-points.ts';
@@ -100,7 +107,7 @@ const nothingWritten = 'nothing was written: the files already there are as they
  * is invalid, an output cannot be written, or the run hit its event budget.
  */
 export async function runCommand(options: RunCommandOptions, io: CliIo): Promise<ExitCode> {
-  const loaded = loadScenarioFile(options.file);
+  const loaded = loadScenarioFile(options.file, { heapLimitBytes: io.heapLimitBytes });
   if (!loaded.ok) {
     io.stderr(formatDiagnostics(loaded.errors, loaded.warnings));
     return 2;
@@ -171,6 +178,7 @@ export async function runCommand(options: RunCommandOptions, io: CliIo): Promise
       ...(options.seed === undefined ? {} : { seed: options.seed }),
       sinks,
       onProgress: bar.onProgress,
+      ...(io.heapLimitBytes === undefined ? {} : { heapLimitBytes: io.heapLimitBytes }),
     });
     tap?.finish();
   } catch (error) {
@@ -210,9 +218,10 @@ export async function runCommand(options: RunCommandOptions, io: CliIo): Promise
     io.stderr(`lbsim: ${unknownConnections}\n`);
     return 2;
   }
-  if (result.status.kind === 'event-budget-exhausted') {
+  const stop = describeStop(result.status);
+  if (stop !== undefined && result.status.kind !== 'completed') {
     io.stderr(
-      `${options.file}: the run stopped at ${formatTimeNs(result.status.atNs)} s after ${result.status.eventsRun} events (the event budget): is something looping? Raise eventBudget if the scenario is just big.\n`,
+      `${options.file}: the run stopped at ${formatTimeNs(result.status.atNs)} s after ${result.status.eventsRun} events${stop}\n`,
     );
     return 2;
   }
@@ -243,6 +252,7 @@ async function writeReport(
       connections: options.connections,
       recorded: recorder,
       onProgress: bar.onProgress,
+      ...(io.heapLimitBytes === undefined ? {} : { heapLimitBytes: io.heapLimitBytes }),
     });
   } catch (error) {
     file.discard();

@@ -8,7 +8,7 @@
  * given is itself a scale folder or inside one. Entries that cannot be read (a dangling link
  * such as an editor's lock file, a link loop) are listed as skipped too, and the rest run.
  */
-import { loadScenarioFile, type RunResult, runScenario } from '@lbsim/scenario';
+import { errorCount, loadScenarioFile, type RunResult, runScenario, shortStopReason } from '@lbsim/scenario';
 import { type CatalogueEntry, findScenarios } from '../catalogue/find-scenarios.ts';
 import { terminalText } from '../format/terminal-text.ts';
 import type { CliIo, ExitCode } from '../io.ts';
@@ -20,8 +20,11 @@ export type ScenarioVerdict =
   | { readonly kind: 'invalid'; readonly detail: string };
 
 function verdictOfRun(result: RunResult): ScenarioVerdict {
-  if (result.status.kind === 'event-budget-exhausted') {
-    return { kind: 'invalid', detail: `the run stopped at its event budget after ${result.status.eventsRun} events` };
+  if (result.status.kind !== 'completed') {
+    return {
+      kind: 'invalid',
+      detail: `the run stopped after ${result.status.eventsRun} events: ${shortStopReason(result.status)}`,
+    };
   }
   const total = result.expectations.length;
   const failed = result.expectations.filter((expectation) => !expectation.met);
@@ -35,18 +38,18 @@ function verdictOfRun(result: RunResult): ScenarioVerdict {
   };
 }
 
-/** Loads and runs one scenario file. */
-export function judgeScenario(entry: CatalogueEntry): ScenarioVerdict {
-  const loaded = loadScenarioFile(entry.path);
+/** Loads and runs one scenario file; `heapLimitBytes` as in {@link CliIo}. */
+export function judgeScenario(entry: CatalogueEntry, heapLimitBytes?: number): ScenarioVerdict {
+  const loaded = loadScenarioFile(entry.path, { heapLimitBytes });
   if (!loaded.ok) {
-    const count = loaded.errors.length;
+    const count = errorCount(loaded.errors);
     const first = loaded.errors[0];
     return {
       kind: 'invalid',
       detail: `${count} problem${count === 1 ? '' : 's'}${first === undefined ? '' : `; first: ${first.message}`}`,
     };
   }
-  return verdictOfRun(runScenario(loaded.scenario));
+  return verdictOfRun(runScenario(loaded.scenario, heapLimitBytes === undefined ? {} : { heapLimitBytes }));
 }
 
 const labels: Readonly<Record<ScenarioVerdict['kind'], string>> = {
@@ -81,7 +84,7 @@ export function testCommand(directory: string, io: CliIo): ExitCode {
   for (const entry of skipped) print(`skipped  ${entry.path.padEnd(width)}  ${entry.reason}\n`);
   const judged = found.entries.filter((entry) => !isScaleRun(entry));
   for (const entry of judged) {
-    const verdict = judgeScenario(entry);
+    const verdict = judgeScenario(entry, io.heapLimitBytes);
     tally[verdict.kind]++;
     print(`${labels[verdict.kind]}  ${entry.path.padEnd(width)}  ${verdict.detail}\n`);
   }

@@ -4,17 +4,18 @@
  * > problems.txt` captures them. (`run` and `explain` print the same diagnostics on standard
  * error, apart from their results.)
  */
-import { loadScenarioFile } from '@lbsim/scenario';
+import { errorCount, loadScenarioFile } from '@lbsim/scenario';
 import { formatDiagnostics } from '../format/diagnostics.ts';
 import { neutralizeControls } from '../format/terminal-text.ts';
 import type { CliIo, ExitCode } from '../io.ts';
 
 /** Validates `file`; prints problems and warnings on standard output. Exit 0 when valid, 2 when not. */
 export function validateCommand(file: string, io: CliIo): ExitCode {
-  const loaded = loadScenarioFile(file);
+  const loaded = loadScenarioFile(file, { heapLimitBytes: io.heapLimitBytes });
   if (!loaded.ok) {
     io.stdout(formatDiagnostics(loaded.errors, loaded.warnings));
-    io.stdout(neutralizeControls(`${file}: ${loaded.errors.length} problem${loaded.errors.length === 1 ? '' : 's'}\n`));
+    const count = errorCount(loaded.errors);
+    io.stdout(neutralizeControls(`${file}: ${count} problem${count === 1 ? '' : 's'}\n`));
     return 2;
   }
   io.stdout(formatDiagnostics([], loaded.warnings));

@@ -5,7 +5,13 @@
  * verdict on each expectation.
  */
 import { describeDropReason, formatDurationNs, formatTimeNs } from '@lbsim/core';
-import { type ConnectionSummary, printable, type RunResult, type TrafficSummary } from '@lbsim/scenario';
+import {
+  type ConnectionSummary,
+  printable,
+  type RunResult,
+  shortStopReason,
+  type TrafficSummary,
+} from '@lbsim/scenario';
 import { formatColumns } from './columns.ts';
 import { formatExplanationLines } from './explanations.ts';
 import { formatSnat } from './snat-summary.ts';
@@ -105,7 +111,7 @@ export function formatSummary(result: RunResult): string {
   const status =
     result.status.kind === 'completed'
       ? `${result.status.eventsRun} events`
-      : `STOPPED after ${result.status.eventsRun} events: event budget exhausted`;
+      : `STOPPED after ${result.status.eventsRun} events: ${shortStopReason(result.status)}`;
   out.push(`${result.name}: seed ${result.seed}, ${formatDurationNs(result.durationNs)} of virtual time, ${status}`);
   out.push('');
   out.push('Traffic');

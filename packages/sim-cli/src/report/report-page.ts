@@ -10,7 +10,7 @@
  * so the same scenario and seed give the same bytes.
  */
 import { describeDropReason, formatDurationNs, formatTimeNs, type TraceKind } from '@lbsim/core';
-import { type Explanation, failureModes, type RunResult } from '@lbsim/scenario';
+import { type Explanation, failureModes, type RunResult, shortStopReason } from '@lbsim/scenario';
 import { describeFailure } from '../format/summary.ts';
 import { traceEventNames } from '../format/trace-event-names.ts';
 import { reportGeneratorMark } from '../output/overwrite-guard.ts';
@@ -73,8 +73,11 @@ function percent(count: number, of: number): string {
 
 /** The expectations' verdict: whether the run showed what the scenario says it shows. */
 function expectationsVerdictOf(result: RunResult): { readonly className: string; readonly words: string } {
-  if (result.status.kind === 'event-budget-exhausted') {
-    return { className: 'not-met', words: `Stopped after ${result.status.eventsRun} events: event budget exhausted` };
+  if (result.status.kind !== 'completed') {
+    return {
+      className: 'not-met',
+      words: `Stopped after ${result.status.eventsRun} events: ${shortStopReason(result.status)}`,
+    };
   }
   if (result.expectations.length === 0) return { className: 'none', words: 'No expectations' };
   const failed = result.expectations.filter((expectation) => !expectation.met).length;
