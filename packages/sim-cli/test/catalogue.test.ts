@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../src/index.ts';
+import { lbsim } from './in-process.ts';
 
 const root = join(import.meta.dirname, '../../..');
 
@@ -31,13 +31,6 @@ networkSecurityGroups:
 traffic:
   - { name: web, from: client-1, to: 52.170.10.20:80, connections: 4 }
 `;
-
-async function lbsim(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), stderrIsTty: false });
-  return { code, stdout, stderr };
-}
 
 /** A scenario named `name` whose connections all time out, expecting `outcome`. */
 function scenario(name: string, description: string, outcome: string): string {

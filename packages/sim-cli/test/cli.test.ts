@@ -2,17 +2,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../src/index.ts';
+import { lbsim } from './in-process.ts';
 
 const root = join(import.meta.dirname, '../../..');
 const basic = join(root, 'scenarios/basic-public-lb.yaml');
-
-async function lbsim(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), stderrIsTty: false });
-  return { code, stdout, stderr };
-}
 
 function scenarioFile(text: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'lbsim-cli-'));

@@ -6,17 +6,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultCatalogueDirectory } from '../src/catalogue/default-catalogue.ts';
-import { main } from '../src/index.ts';
 import { colourAllowed } from '../src/io.ts';
+import { lbsim, lbsimWith } from './in-process.ts';
 
 const root = join(import.meta.dirname, '../../..');
-
-async function lbsim(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), stderrIsTty: false });
-  return { code, stdout, stderr };
-}
 
 describe('lbsim --version', () => {
   it("prints the lbsim package's version", async () => {
@@ -73,16 +66,8 @@ describe('catalogue ids and the bundled catalogue', () => {
 });
 
 describe('colour', () => {
-  const colourLbsim = async (colour: boolean | undefined, ...argv: string[]) => {
-    let stdout = '';
-    const code = await main(argv, {
-      stdout: (t) => (stdout += t),
-      stderr: () => {},
-      stderrIsTty: false,
-      ...(colour === undefined ? {} : { colour }),
-    });
-    return { code, stdout };
-  };
+  const colourLbsim = (colour: boolean | undefined, ...argv: string[]) =>
+    lbsimWith(argv, colour === undefined ? {} : { colour });
   const csi = '\u001b[';
 
   it('colours the summary only where the environment allows it', async () => {

@@ -9,17 +9,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { resolveScenario } from '../src/catalogue/resolve-scenario.ts';
-import { checkArguments, main } from '../src/index.ts';
+import { checkArguments } from '../src/index.ts';
+import { lbsim } from './in-process.ts';
 
 const root = join(import.meta.dirname, '../../..');
 const catalogue = join(root, 'scenarios');
-
-async function lbsim(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), stderrIsTty: false });
-  return { code, stdout, stderr };
-}
 
 describe('resolving a scenario argument', () => {
   it('takes a file, an id (its broken variant), an id/variant, or a top-level scenario', () => {

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../src/index.ts';
+import { lbsim } from './in-process.ts';
 
 const root = join(import.meta.dirname, '../../..');
 const files = [
@@ -15,13 +15,6 @@ const files = [
   join(root, 'scenarios/floating-ip-no-loopback/broken.yaml'),
   join(root, 'scenarios/snat-exhaustion/broken.yaml'),
 ];
-
-async function lbsim(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), stderrIsTty: false });
-  return { code, stdout, stderr };
-}
 
 type Line = Record<string, unknown>;
 

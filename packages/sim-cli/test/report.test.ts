@@ -7,24 +7,17 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../src/index.ts';
 import { renderProbeTimelineSvg, stateIntervals } from '../src/report/probe-timeline-svg.ts';
 import { selectConnections } from '../src/report/select-connections.ts';
 import { renderSnatChartSvg } from '../src/report/snat-chart-svg.ts';
 import { crosses } from './geometry.ts';
+import { lbsim } from './in-process.ts';
 
 const root = join(import.meta.dirname, '../../..');
 const floating = join(root, 'scenarios/floating-ip-no-loopback/broken.yaml');
 const quickstart = join(root, 'scenarios/azure-quickstart-internal-lb.yaml');
 const muxFailure = join(root, 'scenarios/mux-failure/broken.yaml');
 const allProbedDown = join(root, 'scenarios/all-probed-down/broken.yaml');
-
-async function lbsim(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), stderrIsTty: false });
-  return { code, stdout, stderr };
-}
 
 function scratch(): string {
   return mkdtempSync(join(tmpdir(), 'lbsim-report-'));

@@ -7,16 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { scenarioJsonSchemaText } from '@lbsim/scenario';
 import { describe, expect, it } from 'vitest';
-import { main } from '../src/index.ts';
+import { lbsim } from './in-process.ts';
 
 const root = join(import.meta.dirname, '../../..');
-
-async function lbsim(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), stderrIsTty: false });
-  return { code, stdout, stderr };
-}
 
 describe('lbsim schema --write', () => {
   it('writes scenario.schema.json into the directory, and replaces an older lbsim schema', async () => {

@@ -9,7 +9,7 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { main } from '../src/index.ts';
+import { lbsim } from './in-process.ts';
 
 const injected: { code: string | undefined; failAfterBytes: number; written: number } = {
   code: undefined,
@@ -35,13 +35,6 @@ vi.mock('node:fs', async (original) => {
 
 const root = join(import.meta.dirname, '../../..');
 const basic = join(root, 'scenarios/basic-public-lb.yaml');
-
-async function lbsim(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), stderrIsTty: false });
-  return { code, stdout, stderr };
-}
 
 /** Every file in `directory` with the SHA-256 of its bytes, hidden ones included. */
 function contents(directory: string): Map<string, string> {
