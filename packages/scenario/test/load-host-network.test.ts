@@ -150,3 +150,26 @@ describe('loading host and guest network settings', () => {
     );
   });
 });
+
+describe('a long value in a message', () => {
+  // The hostile-input soak found an NSG prefix of 1,200 characters echoed whole in its error.
+  it('is cut to a readable quote in every message that echoes what it got', () => {
+    const long = 'x'.repeat(1200);
+    const variants = [
+      base.replace('destinationPortRange: 80 }', `destinationPortRange: 80, sourceAddressPrefix: ${long} }`),
+      base.replace('destinationPortRange: 80 }', `destinationPortRange: ${long} }`),
+      base.replace('routes: [{ source: 10.1.0.5, nic: eth1 }]', `routes: [{ source: ${long}, nic: eth1 }]`),
+    ];
+    for (const text of variants) {
+      const result = parseScenarioText(text, 'x.yaml');
+      expect(result.ok).toBe(false);
+      if (result.ok) continue;
+      const lines = result.errors.map(formatDiagnostic);
+      expect(lines.length).toBeGreaterThan(0);
+      for (const line of lines) {
+        expect(line).toContain('…');
+        expect(line.length).toBeLessThan(400);
+      }
+    }
+  });
+});

@@ -3,12 +3,13 @@
  */
 import { parseIpv4Prefix } from '@lbsim/core';
 import { z } from 'zod';
+import { describeValue } from '../issue-messages.ts';
 import { durationSchema, ipAddressSchema, nameSchema, nonZeroPortSchema } from './primitives.ts';
 
 /** An address (a /32) or a prefix with no host bits set, as a route takes it. */
 const routePrefixSchema = z.string().refine((text) => parseIpv4Prefix(text) !== undefined, {
   error: (issue) =>
-    `expected an IPv4 address or prefix such as 10.1.1.4 or 10.1.1.0/24 (no host bits set), got ${JSON.stringify(issue.input)}`,
+    `expected an IPv4 address or prefix such as 10.1.1.4 or 10.1.1.0/24 (no host bits set), got ${describeValue(issue.input)}`,
 });
 
 /** A NIC. Its IP is a DIP when the NIC is in a backend pool. */

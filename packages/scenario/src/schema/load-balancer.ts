@@ -277,7 +277,7 @@ export const outboundRuleSchema = z.strictObject({
     .max(64000, { error: 'allocatedOutboundPorts is 0..64000' })
     .refine((ports) => ports % 8 === 0, {
       error: (issue) =>
-        `allocatedOutboundPorts must be a multiple of 8 (ports are given in ranges of 8), got ${JSON.stringify(issue.input)}`,
+        `allocatedOutboundPorts must be a multiple of 8 (ports are given in ranges of 8), got ${describeValue(issue.input)}`,
     })
     .optional()
     .describe(

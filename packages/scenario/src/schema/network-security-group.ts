@@ -10,6 +10,7 @@
  */
 import { parseIpv4Prefix } from '@lbsim/core';
 import { z } from 'zod';
+import { describeValue } from '../issue-messages.ts';
 import { nameSchema } from './primitives.ts';
 
 /** Service tags an address prefix may name (see host-agent `address-space.ts`). */
@@ -23,7 +24,7 @@ function isAddressPrefix(text: string): boolean {
 /** An address prefix: `*`, a service tag, an address or a CIDR prefix. */
 export const nsgAddressPrefixSchema = z.string().refine(isAddressPrefix, {
   error: (issue) =>
-    `expected *, a service tag (${nsgServiceTags.join(', ')}), an IPv4 address or a prefix such as 10.0.0.0/24 (no host bits set), got ${JSON.stringify(issue.input)}`,
+    `expected *, a service tag (${nsgServiceTags.join(', ')}), an IPv4 address or a prefix such as 10.0.0.0/24 (no host bits set), got ${describeValue(issue.input)}`,
 });
 
 /** Parses a port range as Azure writes it: `*`, `80`, `1000-2000`; `undefined` if invalid. */
@@ -42,7 +43,7 @@ export function parsePortRange(value: string | number): { first: number; last: n
 export const nsgPortRangeSchema = z
   .union([z.string(), z.number().int().min(0).max(65535)])
   .refine((value) => parsePortRange(value) !== undefined, {
-    error: (issue) => `expected *, a port 0..65535 or a range such as 1000-2000, got ${JSON.stringify(issue.input)}`,
+    error: (issue) => `expected *, a port 0..65535 or a range such as 1000-2000, got ${describeValue(issue.input)}`,
   });
 
 const ruleShape = {
