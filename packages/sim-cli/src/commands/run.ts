@@ -31,7 +31,6 @@ import { JsonTraceSink } from '../json/json-trace-sink.ts';
 import { sameFile } from '../output/overwrite-guard.ts';
 import { OutputWriteError, StagedFile } from '../output/staged-file.ts';
 import { createProgress, type Progress } from '../progress/progress-bar.ts';
-import { buildReport, describeMissingConnections } from '../report/build-report.ts';
 import { NodeCounters } from '../report/node-counters.ts';
 import { SequenceRecorder } from '../report/sequence-recorder.ts';
 import { lbsimVersion } from '../version.ts';
@@ -239,6 +238,8 @@ async function writeReport(
   progress: (label: string) => Progress,
   io: CliIo,
 ): Promise<ExitCode | undefined> {
+  // The report's builder (with its layout library, elkjs) loads only when a report is asked for.
+  const { buildReport, describeMissingConnections } = await import('../report/build-report.ts');
   const missing = describeMissingConnections(result, options.connections);
   if (missing !== undefined) io.stderr(`lbsim: report: ${missing}\n`);
   const bar = progress('report');
