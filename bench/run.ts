@@ -60,7 +60,7 @@ if (values.record === true) {
     '',
     `Recorded by \`pnpm bench --record\` on ${date}${quick ? ' (quick mode)' : ''}. Machine: ${machine.cpu}, ` +
       `${machine.cores} cores (the simulator uses one), ${machine.memoryGiB} GiB, Node ${machine.node}, ${machine.platform}.`,
-    "Targets are issue 11's; what limits each figure and what changed is in docs/performance.md.",
+    "Targets are issue 11's, and issue 18's for start-up (the bundle in packages/lbsim, wall and CPU time of the whole process); what limits each figure and what changed is in docs/performance.md.",
     '',
   ].join('\n');
   writeFileSync(join(root, 'bench/RESULTS.md'), `${header}\n${table}\n`);
