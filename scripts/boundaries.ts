@@ -64,7 +64,7 @@ const folderPackages: Readonly<Record<string, Readonly<Record<string, readonly s
 };
 
 /** Files allowed to touch the file system (the loader reads the scenario file). */
-const fileSystemAllowed = new Set(['packages/scenario/src/read-scenario-bytes.ts']);
+const fileSystemAllowed = new Set(['packages/scenario/src/load/read-scenario-bytes.ts']);
 
 const bannedMembers = new Map<string, string>([
   ['Math.random', 'global randomness: draw from a named stream (kernel.random(name))'],

@@ -2,23 +2,23 @@
  * @lbsim/scenario: scenario files (schema, loader, validation), the builder, the runner,
  * expectations and explanations. `runScenario()` is the library API.
  */
-export * from './build.ts';
-export * from './describe-packet.ts';
-export * from './diagnostic.ts';
-export * from './did-you-mean.ts';
-export * from './expectations.ts';
+export * from './build/build.ts';
+export * from './build/topology.ts';
+export * from './expect/expectations.ts';
 export * from './explain/explain-run.ts';
-export * from './explain/explanation.ts';
-export * from './explain/failure-modes.ts';
-export * from './json-schema.ts';
-export * from './load.ts';
-export * from './memory-budget.ts';
-export * from './run.ts';
-export * from './run-result.ts';
-export * from './run-stop.ts';
+export * from './load/load.ts';
+export * from './model/memory-budget.ts';
+export * from './model/topology-names.ts';
+export * from './run/describe-packet.ts';
+export * from './run/run-stop.ts';
 // Building blocks of runScenario(), for driving a world step by step (invariant checks mid-run).
-export { scheduleEvents } from './scenario-events.ts';
+export { scheduleEvents } from './run/scenario-events.ts';
+export { type StartedConnection, scheduleTraffic } from './run/traffic-generator.ts';
+export * from './run-scenario.ts';
+export * from './schema/json-schema.ts';
 export * from './schema/scenario.ts';
-export * from './topology.ts';
-export * from './topology-names.ts';
-export { type StartedConnection, scheduleTraffic } from './traffic-generator.ts';
+export * from './shared/diagnostic.ts';
+export * from './shared/did-you-mean.ts';
+export * from './shared/explanation.ts';
+export * from './shared/failure-modes.ts';
+export * from './shared/run-result.ts';

@@ -1,6 +1,6 @@
 import { IcmpType, IcmpUnreachableCode, type Ipv4Packet, ipv4, TcpFlags } from '@lbsim/core';
 import { describe, expect, it } from 'vitest';
-import { type GuestReply, guestReplyOf, judgeDips } from '../src/guest-replies.ts';
+import { type GuestReply, guestReplyOf, judgeDips } from '../src/run/guest-replies.ts';
 
 function tcp(src: string, srcPort: number, flags: number): Ipv4Packet {
   return packetOf(src, {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildWorld, parseScenarioText } from '../src/index.ts';
-import { scheduleTraffic } from '../src/traffic-generator.ts';
+import { scheduleTraffic } from '../src/run/traffic-generator.ts';
 
 const text = `name: t
 duration: 1000h

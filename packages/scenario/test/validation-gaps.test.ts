@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { type Diagnostic, formatDiagnostic, parseScenarioText } from '../src/index.ts';
-import { scenarioIssueMessage } from '../src/issue-messages.ts';
+import { scenarioIssueMessage } from '../src/schema/issue-messages.ts';
 
 const base = `name: t
 virtualNetwork:

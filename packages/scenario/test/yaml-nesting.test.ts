@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { firstTooDeep } from '../src/yaml-nesting.ts';
+import { firstTooDeep } from '../src/load/yaml-nesting.ts';
 
 describe('firstTooDeep', () => {
   it('counts block and flow collections, keys included, and finds the first one too deep', () => {

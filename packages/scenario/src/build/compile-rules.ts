@@ -3,8 +3,8 @@
  * HA-ports rules and inbound NAT rules, over the pool members as they stand.
  */
 import { type BackendConfig, IpProtocol, ipv4, type LoadBalancingRuleConfig, nsPerMinute } from '@lbsim/core';
+import { indexVms, resolveMember, type VmRef } from '../model/topology-names.ts';
 import type { Scenario } from '../schema/scenario.ts';
-import { indexVms, resolveMember, type VmRef } from '../topology-names.ts';
 import type { PoolMember, PoolMembership } from './pool-membership.ts';
 
 const protocolNumbers = { Tcp: IpProtocol.Tcp, Udp: IpProtocol.Udp } as const;

@@ -20,9 +20,9 @@ import {
   type SnatConfiguration,
   type SnatPolicy,
 } from '@lbsim/core';
+import { defaultOutboundIdleTimeoutNs, defaultOutboundPorts, defaultSnatPorts } from '../model/snat-budget.ts';
+import { indexVms, resolveMember, type VmRef } from '../model/topology-names.ts';
 import type { Scenario } from '../schema/scenario.ts';
-import { defaultOutboundIdleTimeoutNs, defaultOutboundPorts, defaultSnatPorts } from '../snat-budget.ts';
-import { indexVms, resolveMember, type VmRef } from '../topology-names.ts';
 import type { PoolMembership } from './pool-membership.ts';
 
 type LoadBalancer = Scenario['loadBalancers'][number];

@@ -4,8 +4,8 @@
  */
 import { type Fabric, ipv4, nsPerSecond, parseIpv4Prefix } from '@lbsim/core';
 import { type AddressSpace, GuestVm, type LocalVm, type NetworkSecurityGroup } from '@lbsim/host-agent';
+import { subnetOfNic } from '../model/virtual-network-space.ts';
 import type { Scenario } from '../schema/scenario.ts';
-import { subnetOfNic } from '../virtual-network-space.ts';
 import { nicSecurityOf } from './network-security.ts';
 import { tcpConfigFor } from './tcp-config.ts';
 

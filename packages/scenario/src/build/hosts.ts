@@ -14,10 +14,10 @@ import {
   UdpEchoServer,
 } from '@lbsim/core';
 import { clampedMssBytes, type GuestVm, HostAgent, type NetworkSecurityGroup } from '@lbsim/host-agent';
+import { hostAgentName, indexVms } from '../model/topology-names.ts';
+import { virtualNetworkSpace } from '../model/virtual-network-space.ts';
 import { listenerApp } from '../schema/host.ts';
 import type { Scenario } from '../schema/scenario.ts';
-import { hostAgentName, indexVms } from '../topology-names.ts';
-import { virtualNetworkSpace } from '../virtual-network-space.ts';
 import { buildGuestVm, localVmOf } from './guest.ts';
 import { buildSecurityGroups } from './network-security.ts';
 

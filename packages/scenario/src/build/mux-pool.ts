@@ -5,8 +5,8 @@
  */
 import { type Fabric, hashString, ipv4, type Router } from '@lbsim/core';
 import { BackendSelectorCache, defaultMaglevPermutation, type MaglevPermutationFunction, Mux } from '@lbsim/mux';
+import { muxName } from '../model/topology-names.ts';
 import type { Scenario } from '../schema/scenario.ts';
-import { muxName } from '../topology-names.ts';
 
 /** First of the Muxes' own addresses (100.127.0.1, 100.127.0.2, …). */
 export const muxAddressBase = ipv4('100.127.0.1');

@@ -13,9 +13,9 @@ import {
   type SecurityRule,
   type ServiceTag,
 } from '@lbsim/host-agent';
+import { subnetOfNic } from '../model/virtual-network-space.ts';
 import { nsgServiceTags, parsePortRange, type SecurityRuleInput } from '../schema/network-security-group.ts';
 import type { Scenario } from '../schema/scenario.ts';
-import { subnetOfNic } from '../virtual-network-space.ts';
 
 type Nic = Scenario['hosts'][number]['vms'][number]['nics'][number];
 

@@ -4,9 +4,10 @@
  * established connections where they are; a Mux that loses its state sends them to VMs that
  * reset them (dip-removal; docs/mechanics.md §7.9 item 13, Maglev §3.4, §5.3).
  */
-import type { DipListChange } from '../run-result.ts';
+
 import type { Scenario } from '../schema/scenario.ts';
-import type { Diagnosis } from './explanation.ts';
+import type { Diagnosis } from '../shared/explanation.ts';
+import type { DipListChange } from '../shared/run-result.ts';
 import { atTime } from './words.ts';
 
 /** Share of tracked flows a change may move beyond the removed DIPs' own before it is a risk worth explaining. */

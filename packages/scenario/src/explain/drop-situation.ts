@@ -2,8 +2,9 @@
  * Everything a diagnosis of one dropped packet may look at: the drop itself, whether it was a
  * health probe's packet or a connection's, the scenario and the run.
  */
-import type { ConnectionDrop, ConnectionSummary, UnexplainedRun } from '../run-result.ts';
-import type { Diagnosis } from './explanation.ts';
+
+import type { Diagnosis } from '../shared/explanation.ts';
+import type { ConnectionDrop, ConnectionSummary, UnexplainedRun } from '../shared/run-result.ts';
 import type { RuleFacts, ScenarioIndex } from './scenario-index.ts';
 
 /** The probe a dropped probe packet belonged to. */

@@ -10,13 +10,14 @@
  * order (connections by traffic item and first connection, then probes by first change, then
  * DIP-list changes by time), numbered `E1`, `E2`, …
  */
-import type { ConnectionSummary, HealthChangeRecord, UnexplainedRun } from '../run-result.ts';
+
 import type { Scenario } from '../schema/scenario.ts';
+import type { Evidence, Explanation } from '../shared/explanation.ts';
+import type { ConnectionSummary, HealthChangeRecord, UnexplainedRun } from '../shared/run-result.ts';
 import { describeClientSymptom, isFailedConnection } from './client-symptom.ts';
 import { collectConnectionEvidence, diagnoseConnection } from './diagnose-connection.ts';
 import { describeDipListRisk, isRiskyDipListChange } from './dip-list-risk.ts';
 import type { DownDip } from './drop-situation.ts';
-import type { Evidence, Explanation } from './explanation.ts';
 import { diagnoseHealthChanges, type HealthFinding } from './health-causes.ts';
 import { indexScenario, type RuleFacts } from './scenario-index.ts';
 import { atTime, distinct, listWords } from './words.ts';

@@ -7,11 +7,11 @@
  * application's answer to the probed path.
  */
 
-import type { ConnectionDrop, HealthChangeRecord, ProbeDropRun, UnexplainedRun } from '../run-result.ts';
-import { proberName } from '../topology-names.ts';
+import { proberName } from '../model/topology-names.ts';
+import type { Diagnosis, Evidence } from '../shared/explanation.ts';
+import type { ConnectionDrop, HealthChangeRecord, ProbeDropRun, UnexplainedRun } from '../shared/run-result.ts';
 import { diagnoseDrop } from './drop-diagnoses.ts';
 import type { DropSituation, Finding, ProbeContext } from './drop-situation.ts';
-import type { Diagnosis, Evidence } from './explanation.ts';
 import { diagnoseVmStopped } from './guest-drop-causes.ts';
 import { diagnoseProbeRefused } from './refusal-causes.ts';
 import type { ScenarioIndex } from './scenario-index.ts';

@@ -3,10 +3,11 @@
  * VM and NIC own a DIP, which load-balancing rule a packet to a frontend meets, and what a VM
  * listens on. Pure lookups over the validated scenario; nothing is built or run.
  */
+
+import { indexVms, muxName, proberName, resolveMember, routerName, type VmRef } from '../model/topology-names.ts';
 import { memberName } from '../schema/load-balancer.ts';
 import type { Scenario } from '../schema/scenario.ts';
 import { splitTarget } from '../schema/traffic.ts';
-import { indexVms, muxName, proberName, resolveMember, routerName, type VmRef } from '../topology-names.ts';
 
 type LoadBalancer = Scenario['loadBalancers'][number];
 type Rule = LoadBalancer['rules'][number];

@@ -3,7 +3,7 @@
  */
 import { parseIpv4Prefix } from '@lbsim/core';
 import { z } from 'zod';
-import { describeValue } from '../issue-messages.ts';
+import { describeValue } from './issue-messages.ts';
 import { durationSchema, ipAddressSchema, nameSchema, nonZeroPortSchema } from './primitives.ts';
 
 /** An address (a /32) or a prefix with no host bits set, as a route takes it. */

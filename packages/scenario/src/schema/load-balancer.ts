@@ -3,7 +3,7 @@
  * frontends, backend pools, probes, load-balancing rules, inbound NAT rules, outbound rules.
  */
 import { z } from 'zod';
-import { describeValue } from '../issue-messages.ts';
+import { describeValue } from './issue-messages.ts';
 import { ipAddressSchema, nameSchema, portSchema } from './primitives.ts';
 
 /**

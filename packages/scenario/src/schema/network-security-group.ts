@@ -10,7 +10,7 @@
  */
 import { parseIpv4Prefix } from '@lbsim/core';
 import { z } from 'zod';
-import { describeValue } from '../issue-messages.ts';
+import { describeValue } from './issue-messages.ts';
 import { nameSchema } from './primitives.ts';
 
 /** Service tags an address prefix may name (see host-agent `address-space.ts`). */

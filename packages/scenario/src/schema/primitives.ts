@@ -2,7 +2,7 @@
  * Building blocks of the scenario schema: names, addresses, ports, durations.
  */
 import { z } from 'zod';
-import { describeValue, unlessMissing } from '../issue-messages.ts';
+import { describeValue, unlessMissing } from './issue-messages.ts';
 
 /** A name of a host, VM, load balancer, rule…: letters, digits, `.`, `_`, `-`; up to 80. */
 export const nameSchema = z

@@ -8,7 +8,7 @@
  * is how the Host Agent tells the two kinds of frontend apart.
  */
 import { type Ipv4Prefix, parseIpv4Address, parseIpv4Prefix, prefixContains } from '@lbsim/core';
-import type { Scenario } from './schema/scenario.ts';
+import type { Scenario } from '../schema/scenario.ts';
 
 type Nic = Scenario['hosts'][number]['vms'][number]['nics'][number];
 type Subnet = NonNullable<Scenario['virtualNetwork']>['subnets'][number];

@@ -15,12 +15,15 @@ import {
   vipEndpointKey,
 } from '@lbsim/core';
 import type { Mux } from '@lbsim/mux';
-import { buildWorld, type World } from './build.ts';
-import { evaluateExpectations } from './expectations.ts';
+import { buildWorld, type World } from './build/build.ts';
+import { evaluateExpectations } from './expect/expectations.ts';
 import { explainRun } from './explain/explain-run.ts';
-import { judgeDips } from './guest-replies.ts';
-import { runLimitsFor } from './memory-budget.ts';
-import { RunObserver } from './run-observer.ts';
+import { runLimitsFor } from './model/memory-budget.ts';
+import { judgeDips } from './run/guest-replies.ts';
+import { RunObserver } from './run/run-observer.ts';
+import { scheduleEvents } from './run/scenario-events.ts';
+import { scheduleTraffic } from './run/traffic-generator.ts';
+import type { Scenario } from './schema/scenario.ts';
 import type {
   ConnectionSummary,
   DipListChange,
@@ -30,10 +33,7 @@ import type {
   SnatSummary,
   TrafficSummary,
   UnexplainedRun,
-} from './run-result.ts';
-import { scheduleEvents } from './scenario-events.ts';
-import type { Scenario } from './schema/scenario.ts';
-import { scheduleTraffic } from './traffic-generator.ts';
+} from './shared/run-result.ts';
 
 /** Options of {@link runScenario}. */
 export interface RunOptions {

@@ -10,16 +10,16 @@
  */
 import { type Document, isMap, isScalar, LineCounter, parseDocument, type Scalar, type YAMLMap } from 'yaml';
 import type { z } from 'zod';
+import { heapBytesPerScenarioByte } from '../model/memory-budget.ts';
+import { dropLooserBounds, requiredKeyMessage, scenarioIssueMessage } from '../schema/issue-messages.ts';
+import { type Scenario, scenarioSchema } from '../schema/scenario.ts';
+import { allowedKeysAt, unknownKeyHint } from '../schema/schema-keys.ts';
+import { type Diagnostic, type DocumentPath, formatDocumentPath, printable, quoted } from '../shared/diagnostic.ts';
+import { notModelledWarnings } from '../validate/not-modelled.ts';
+import { validateReferences } from '../validate/references.ts';
+import { validateWork, type WorkLimits } from '../validate/work.ts';
 import { decodeScenarioText } from './decode-scenario-text.ts';
-import { type Diagnostic, type DocumentPath, formatDocumentPath, printable, quoted } from './diagnostic.ts';
-import { dropLooserBounds, requiredKeyMessage, scenarioIssueMessage } from './issue-messages.ts';
-import { heapBytesPerScenarioByte } from './memory-budget.ts';
-import { notModelledWarnings } from './not-modelled.ts';
 import { readScenarioBytes } from './read-scenario-bytes.ts';
-import { type Scenario, scenarioSchema } from './schema/scenario.ts';
-import { allowedKeysAt, unknownKeyHint } from './schema-keys.ts';
-import { validateReferences } from './validate-references.ts';
-import { validateWork, type WorkLimits } from './validate-work.ts';
 import { duplicateKeyOffsets } from './yaml-duplicate-keys.ts';
 import { yamlFeatureIssues } from './yaml-features.ts';
 import { firstTooDeep, maxNestingDepth } from './yaml-nesting.ts';

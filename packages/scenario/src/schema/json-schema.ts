@@ -5,7 +5,7 @@
  * (`cidrv4`, `starts_with`) are dropped in favour of the `pattern` zod writes beside them.
  */
 import { z } from 'zod';
-import { scenarioSchema } from './schema/scenario.ts';
+import { scenarioSchema } from './scenario.ts';
 
 /** The `$id` of the exported schema; also how `lbsim schema --write` knows a file is one of its own. */
 export const scenarioSchemaId = 'https://lbsim.dev/scenario.schema.json';

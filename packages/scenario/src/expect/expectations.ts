@@ -1,8 +1,8 @@
 /**
  * Expectations: turning the scenario's `expect` list into verdicts.
  */
-import { describeRange, within } from './expectation-range.ts';
-import { evaluateHealthExpectation, type ProbedDip } from './health-expectation.ts';
+
+import type { Scenario } from '../schema/scenario.ts';
 import type {
   ConnectionSummary,
   DipListChange,
@@ -10,8 +10,9 @@ import type {
   ExpectationResult,
   HealthChangeRecord,
   TrafficSummary,
-} from './run-result.ts';
-import type { Scenario } from './schema/scenario.ts';
+} from '../shared/run-result.ts';
+import { describeRange, within } from './expectation-range.ts';
+import { evaluateHealthExpectation, type ProbedDip } from './health-expectation.ts';
 
 type Expectation = Scenario['expect'][number];
 

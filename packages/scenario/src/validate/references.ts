@@ -13,20 +13,20 @@ import {
   parseIpv4Prefix,
   prefixContains,
 } from '@lbsim/core';
-import { type DocumentPath, quoted } from './diagnostic.ts';
-import { didYouMean } from './did-you-mean.ts';
-import type { PathIssue } from './load.ts';
-import { listenerApp } from './schema/host.ts';
-import { memberName } from './schema/load-balancer.ts';
-import type { Scenario } from './schema/scenario.ts';
-import { splitTarget } from './schema/traffic.ts';
-import { indexVms, infrastructurePrefix, muxName, resolveMember, routerName } from './topology-names.ts';
-import { validateAddressPlacement } from './validate-address-placement.ts';
-import { validateAzureAddresses } from './validate-azure-addresses.ts';
-import { validateEvents } from './validate-events.ts';
-import { validateGuests } from './validate-guests.ts';
-import { validateOutbound } from './validate-outbound.ts';
-import { validateSecurityGroups } from './validate-security-groups.ts';
+import type { PathIssue } from '../load/load.ts';
+import { indexVms, infrastructurePrefix, muxName, resolveMember, routerName } from '../model/topology-names.ts';
+import { listenerApp } from '../schema/host.ts';
+import { memberName } from '../schema/load-balancer.ts';
+import type { Scenario } from '../schema/scenario.ts';
+import { splitTarget } from '../schema/traffic.ts';
+import { type DocumentPath, quoted } from '../shared/diagnostic.ts';
+import { didYouMean } from '../shared/did-you-mean.ts';
+import { validateAddressPlacement } from './address-placement.ts';
+import { validateAzureAddresses } from './azure-addresses.ts';
+import { validateEvents } from './events.ts';
+import { validateGuests } from './guests.ts';
+import { validateOutbound } from './outbound.ts';
+import { validateSecurityGroups } from './security-groups.ts';
 
 /** The address of Azure's platform services and probe source, dotted (docs/mechanics.md §2.3). */
 const platformAddressText = formatIpv4Address(azurePlatformAddress);

@@ -5,9 +5,9 @@
  * the report's topology picture) without reaching into the built world.
  */
 import { formatIpv4Address } from '@lbsim/core';
-import { muxAddressBase } from './build/mux-pool.ts';
-import type { Scenario } from './schema/scenario.ts';
-import { hostAgentName, indexVms, muxName, routerName } from './topology-names.ts';
+import { hostAgentName, indexVms, muxName, routerName } from '../model/topology-names.ts';
+import type { Scenario } from '../schema/scenario.ts';
+import { muxAddressBase } from './mux-pool.ts';
 
 /** A node with one address: an Internet client or a Mux. */
 export interface TopologyEndpoint {

@@ -4,10 +4,11 @@
  * priority (Azure rejects that), associations name groups that exist, and the rule changes of
  * `events` keep all of this true at every step.
  */
-import type { DocumentPath } from './diagnostic.ts';
-import { didYouMean } from './did-you-mean.ts';
-import type { PathIssue } from './load.ts';
-import type { Scenario } from './schema/scenario.ts';
+
+import type { PathIssue } from '../load/load.ts';
+import type { Scenario } from '../schema/scenario.ts';
+import type { DocumentPath } from '../shared/diagnostic.ts';
+import { didYouMean } from '../shared/did-you-mean.ts';
 
 interface RuleKey {
   readonly name: string;

@@ -2,10 +2,11 @@
  * Checks of the `events` section: every event names a VM, listener, load balancer, pool,
  * member or Mux that exists.
  */
-import type { DocumentPath } from './diagnostic.ts';
-import type { PathIssue } from './load.ts';
-import type { Scenario } from './schema/scenario.ts';
-import { muxName, resolveMember, type VmRef } from './topology-names.ts';
+
+import type { PathIssue } from '../load/load.ts';
+import { muxName, resolveMember, type VmRef } from '../model/topology-names.ts';
+import type { Scenario } from '../schema/scenario.ts';
+import type { DocumentPath } from '../shared/diagnostic.ts';
 
 /** Problems with the scenario's events. */
 export function validateEvents(

@@ -2,8 +2,9 @@
  * Names the builder gives to nodes that a scenario does not name itself, and how NICs are
  * named and pool members refer to them.
  */
-import { quoted } from './diagnostic.ts';
-import type { Scenario } from './schema/scenario.ts';
+
+import type { Scenario } from '../schema/scenario.ts';
+import { quoted } from '../shared/diagnostic.ts';
 
 /**
  * The addresses lbsim gives its own infrastructure: the Muxes (100.127.0.1 up) and the edge

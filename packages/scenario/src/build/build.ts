@@ -17,21 +17,21 @@ import {
 import type { GuestVm, HostAgent, NetworkSecurityGroup } from '@lbsim/host-agent';
 import { AnantaManager, type SnatManagerOptions } from '@lbsim/manager';
 import type { Mux } from '@lbsim/mux';
-import { buildClients } from './build/clients.ts';
-import { compileRules } from './build/compile-rules.ts';
-import { compileSnat } from './build/compile-snat.ts';
-import { buildHosts, type DipOwner } from './build/hosts.ts';
-import { muxFactory } from './build/mux-pool.ts';
-import { PoolMembership } from './build/pool-membership.ts';
-import { buildProbing, type Probing } from './build/probing.ts';
-import type { Scenario } from './schema/scenario.ts';
-import { routerName } from './topology-names.ts';
+import { routerName } from '../model/topology-names.ts';
+import type { Scenario } from '../schema/scenario.ts';
+import { buildClients } from './clients.ts';
+import { compileRules } from './compile-rules.ts';
+import { compileSnat } from './compile-snat.ts';
+import { buildHosts, type DipOwner } from './hosts.ts';
+import { muxFactory } from './mux-pool.ts';
+import { PoolMembership } from './pool-membership.ts';
+import { buildProbing, type Probing } from './probing.ts';
 
-export { compileRules } from './build/compile-rules.ts';
-export { compileSnat } from './build/compile-snat.ts';
-export type { DipOwner } from './build/hosts.ts';
-export { PoolMembership } from './build/pool-membership.ts';
-export type { Probing } from './build/probing.ts';
+export { compileRules } from './compile-rules.ts';
+export { compileSnat } from './compile-snat.ts';
+export type { DipOwner } from './hosts.ts';
+export { PoolMembership } from './pool-membership.ts';
+export type { Probing } from './probing.ts';
 
 /** The edge router's own address: the source of the ICMP errors it sends. */
 export const routerAddress = ipv4('100.127.255.254');

@@ -2,9 +2,9 @@
  * The scenario's `events`: changes applied at virtual times.
  */
 
-import { toSecurityRule } from './build/network-security.ts';
-import type { World } from './build.ts';
-import type { Scenario } from './schema/scenario.ts';
+import type { World } from '../build/build.ts';
+import { toSecurityRule } from '../build/network-security.ts';
+import type { Scenario } from '../schema/scenario.ts';
 
 type ScenarioEvent = Scenario['events'][number];
 

@@ -3,11 +3,12 @@
  * listeners bind to addresses the VM has, weak host settings are Windows settings (Linux always
  * uses the weak host model), and `tcp_tw_recycle` is a Linux setting.
  */
-import type { DocumentPath } from './diagnostic.ts';
-import { didYouMean } from './did-you-mean.ts';
-import type { PathIssue } from './load.ts';
-import type { Scenario } from './schema/scenario.ts';
-import { defaultNicName } from './topology-names.ts';
+
+import type { PathIssue } from '../load/load.ts';
+import { defaultNicName } from '../model/topology-names.ts';
+import type { Scenario } from '../schema/scenario.ts';
+import type { DocumentPath } from '../shared/diagnostic.ts';
+import { didYouMean } from '../shared/did-you-mean.ts';
 
 /** Runs the checks; returns errors with document paths. */
 export function validateGuests(scenario: Scenario): PathIssue[] {

@@ -19,9 +19,9 @@ import {
   type TraceEvent,
   type TraceSink,
 } from '@lbsim/core';
+import type { ConnectionDrop, ConnectionReset, DropCount, ProbeDropRun } from '../shared/run-result.ts';
 import { describePacket, destinationPortOf, isConnectionAttempt } from './describe-packet.ts';
 import { type GuestReply, guestReplyOf } from './guest-replies.ts';
-import type { ConnectionDrop, ConnectionReset, DropCount, ProbeDropRun } from './run-result.ts';
 
 /** Most drops remembered per connection: enough to say where it went wrong. */
 export const dropsKeptPerConnection = 3;

@@ -3,7 +3,7 @@
  * (summary text, JSON, report) is made from.
  */
 import type { DropReason, ExchangeOutcome, RunStatus } from '@lbsim/core';
-import type { Explanation } from './explain/explanation.ts';
+import type { Explanation } from './explanation.ts';
 
 /** A drop of one of a connection's packets. */
 export interface ConnectionDrop {

@@ -15,8 +15,8 @@ import {
   startTcpExchange,
   startUdpExchange,
 } from '@lbsim/core';
-import type { World } from './build.ts';
-import { splitTarget } from './schema/traffic.ts';
+import type { World } from '../build/build.ts';
+import { splitTarget } from '../schema/traffic.ts';
 
 /** A started connection and a way to read its result. */
 export interface StartedConnection {
