@@ -1,12 +1,13 @@
 /**
- * Loading a scenario: YAML text → validated {@link Scenario}, or every problem at once.
+ * The load stage: scenario file bytes or YAML text → a {@link Scenario} that fits the schema,
+ * with a way to place any later issue at its line and column; or every problem at once.
  *
  * Steps: parse YAML (syntax errors with line:col; duplicate keys are errors; aliases are
  * limited so a "billion laughs" document cannot expand without bound, and nesting so a deep
  * one cannot overflow the stack, see yaml-nesting.ts); validate against the
  * schema (each issue mapped back to the line:col of the offending key or value, misspelt keys
- * get a suggestion); then check references between sections and note settings lbsim accepts
- * but does not model yet. Nothing here executes anything from the file.
+ * get a suggestion). The semantic checks (validate/) come after, in ../load-scenario.ts, which
+ * hands their issues back to {@link placeIssues}. Nothing here executes anything from the file.
  */
 import { type Document, isMap, isScalar, LineCounter, parseDocument, type Scalar, type YAMLMap } from 'yaml';
 import type { z } from 'zod';
@@ -15,9 +16,7 @@ import { dropLooserBounds, requiredKeyMessage, scenarioIssueMessage } from '../s
 import { type Scenario, scenarioSchema } from '../schema/scenario.ts';
 import { allowedKeysAt, unknownKeyHint } from '../schema/schema-keys.ts';
 import { type Diagnostic, type DocumentPath, formatDocumentPath, printable, quoted } from '../shared/diagnostic.ts';
-import { notModelledWarnings } from '../validate/not-modelled.ts';
-import { validateReferences } from '../validate/references.ts';
-import { validateWork, type WorkLimits } from '../validate/work.ts';
+import type { PathIssue } from '../shared/path-issue.ts';
 import { decodeScenarioText } from './decode-scenario-text.ts';
 import { readScenarioBytes } from './read-scenario-bytes.ts';
 import { duplicateKeyOffsets } from './yaml-duplicate-keys.ts';
@@ -49,19 +48,41 @@ export const maxErrors = 100;
 /** Largest scenario file accepted, in bytes; catalogue files are a few kilobytes. */
 export const maxScenarioBytes = 4 * 1024 * 1024;
 
-/** A problem the semantic checks found, before it is placed in the file. */
-export interface PathIssue {
-  readonly severity: 'error' | 'warning';
-  readonly path: DocumentPath;
-  readonly message: string;
+/** What the loader knows of the process that will run the scenario. */
+export interface WorkLimits {
+  /**
+   * V8's heap size limit in bytes, read by the CLI (`v8.getHeapStatistics().heap_size_limit`);
+   * the default heap of memory-budget.ts when absent.
+   */
+  readonly heapLimitBytes?: number | undefined;
+}
+
+/** Line and column (1-based) of a place in the file; `undefined` when it has none. */
+export interface FilePosition {
+  readonly line: number | undefined;
+  readonly column: number | undefined;
 }
 
 /**
- * Reads and loads a scenario file.
- * @param file path as the user gave it (used in messages)
- * @param limits the heap the run will have, so that a scenario that cannot fit is refused
+ * A scenario that fits the schema, and `place`, which finds the line and column of a path
+ * into its document (or of the nearest ancestor that exists).
  */
-export function loadScenarioFile(file: string, limits: WorkLimits = {}): LoadResult {
+export interface LoadedDocument {
+  readonly scenario: Scenario;
+  readonly place: (path: DocumentPath) => FilePosition;
+}
+
+/** The load stage's result: the document, or the errors that stopped it (no warnings yet). */
+export type DocumentResult =
+  | { readonly ok: true; readonly document: LoadedDocument }
+  | Extract<LoadResult, { ok: false }>;
+
+/**
+ * Reads a scenario file and loads it up to the schema.
+ * @param file path as the user gave it (used in messages)
+ * @param limits the heap the run will have, so that a file too large to load is refused
+ */
+export function readScenarioDocument(file: string, limits: WorkLimits = {}): DocumentResult {
   const read = readScenarioBytes(file, maxScenarioBytes);
   if (!read.ok) return failure(file, read.reason);
   const heapLimitBytes = limits.heapLimitBytes;
@@ -82,13 +103,13 @@ export function loadScenarioFile(file: string, limits: WorkLimits = {}): LoadRes
       warnings: [],
     };
   }
-  return parseScenarioText(decoded.text, file, limits);
+  return parseScenarioDocument(decoded.text, file);
 }
 
-/** Loads a scenario from text; `file` names it in messages; `limits` as for {@link loadScenarioFile}. */
-export function parseScenarioText(text: string, file: string, limits: WorkLimits = {}): LoadResult {
+/** Loads a scenario from text up to the schema; `file` names it in messages. */
+export function parseScenarioDocument(text: string, file: string): DocumentResult {
   try {
-    return parseWithinStack(text, file, limits);
+    return parseWithinStack(text, file);
   } catch (error) {
     // yaml's parser recurses on some nestings its own explicit stack does not cover
     // (`a: "{: "{: "{: …`, found by the soak): the stack overflows before the depth check.
@@ -97,7 +118,7 @@ export function parseScenarioText(text: string, file: string, limits: WorkLimits
   }
 }
 
-function parseWithinStack(text: string, file: string, limits: WorkLimits): LoadResult {
+function parseWithinStack(text: string, file: string): DocumentResult {
   if (text.includes('\u0000')) return failure(file, 'is not a text file (it contains NUL bytes)');
   const tooDeep = firstTooDeep(text);
   if (tooDeep !== undefined) {
@@ -145,27 +166,29 @@ function parseWithinStack(text: string, file: string, limits: WorkLimits): LoadR
     const errors = dropLooserBounds(parsed.error.issues).flatMap((issue) => issueDiagnostics(issue, [], file, place));
     return { ok: false, errors: capDiagnostics(sortDiagnostics(errors), errors.length, file), warnings: [] };
   }
-  const scenario = parsed.data;
-  const semantic = [
-    ...validateReferences(scenario),
-    ...validateWork(scenario, limits),
-    ...notModelledWarnings(scenario),
-  ];
+  return { ok: true, document: { scenario: parsed.data, place: (path) => place(path) } };
+}
+
+/**
+ * The load's result once the semantic checks have had their say: `issues` placed in the file,
+ * errors sorted by place and capped at {@link maxErrors}; the scenario when none is an error.
+ */
+export function placeIssues(document: LoadedDocument, issues: readonly PathIssue[], file: string): LoadResult {
   const toDiagnostic = (issue: PathIssue): Diagnostic => ({
     severity: issue.severity,
     file,
-    ...place(issue.path),
+    ...document.place(issue.path),
     path: formatDocumentPath(issue.path),
     message: issue.message,
   });
-  const errors = semantic.filter((issue) => issue.severity === 'error').map(toDiagnostic);
-  const warnings = semantic.filter((issue) => issue.severity === 'warning').map(toDiagnostic);
+  const errors = issues.filter((issue) => issue.severity === 'error').map(toDiagnostic);
+  const warnings = issues.filter((issue) => issue.severity === 'warning').map(toDiagnostic);
   if (errors.length > 0)
     return { ok: false, errors: capDiagnostics(sortDiagnostics(errors), errors.length, file), warnings };
-  return { ok: true, scenario, warnings };
+  return { ok: true, scenario: document.scenario, warnings };
 }
 
-type Locate = (path: DocumentPath, keyOfLast?: boolean) => { line: number | undefined; column: number | undefined };
+type Locate = (path: DocumentPath, keyOfLast?: boolean) => FilePosition;
 
 function issueDiagnostics(issue: z.core.$ZodIssue, prefix: DocumentPath, file: string, place: Locate): Diagnostic[] {
   const path = [...prefix, ...(issue.path as (string | number)[])];
@@ -241,7 +264,7 @@ function keyIndexOf(map: YAMLMap, keyIndexes: WeakMap<YAMLMap, Map<unknown, Scal
   return index;
 }
 
-function failure(file: string, message: string): LoadResult {
+function failure(file: string, message: string): Extract<LoadResult, { ok: false }> {
   return {
     ok: false,
     errors: [{ severity: 'error', file, line: undefined, column: undefined, path: '', message }],

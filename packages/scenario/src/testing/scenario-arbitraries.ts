@@ -17,7 +17,7 @@
  */
 import fc from 'fast-check';
 import { stringify } from 'yaml';
-import { parseScenarioText } from '../load/load.ts';
+import { parseScenarioText } from '../load-scenario.ts';
 import type { Scenario, ScenarioInput } from '../schema/scenario.ts';
 
 type LoadDistributionName = 'Default' | 'SourceIPProtocol' | 'SourceIP';

@@ -2,8 +2,9 @@
  * Settings lbsim accepts but does not simulate yet. The loader keeps them and says so, rather
  * than dropping them silently; each note disappears as the behaviour lands.
  */
-import type { PathIssue } from '../load/load.ts';
+
 import type { Scenario } from '../schema/scenario.ts';
+import type { PathIssue } from '../shared/path-issue.ts';
 
 /** Warnings for settings present in `scenario` that the simulation does not model yet. */
 export function notModelledWarnings(scenario: Scenario): PathIssue[] {

@@ -13,7 +13,6 @@ import {
   parseIpv4Prefix,
   prefixContains,
 } from '@lbsim/core';
-import type { PathIssue } from '../load/load.ts';
 import { indexVms, infrastructurePrefix, muxName, resolveMember, routerName } from '../model/topology-names.ts';
 import { listenerApp } from '../schema/host.ts';
 import { memberName } from '../schema/load-balancer.ts';
@@ -21,6 +20,7 @@ import type { Scenario } from '../schema/scenario.ts';
 import { splitTarget } from '../schema/traffic.ts';
 import { type DocumentPath, quoted } from '../shared/diagnostic.ts';
 import { didYouMean } from '../shared/did-you-mean.ts';
+import type { PathIssue } from '../shared/path-issue.ts';
 import { validateAddressPlacement } from './address-placement.ts';
 import { validateAzureAddresses } from './azure-addresses.ts';
 import { validateEvents } from './events.ts';

@@ -12,9 +12,10 @@
  *   Node heap, and the event budget (one event can start one) does not stop them in time.
  */
 import { defaultEventBudget } from '@lbsim/core';
-import type { PathIssue } from '../load/load.ts';
+import type { WorkLimits } from '../load/load.ts';
 import { bytesPerConnection, runLimitsFor } from '../model/memory-budget.ts';
 import type { Scenario } from '../schema/scenario.ts';
+import type { PathIssue } from '../shared/path-issue.ts';
 
 /** Most Maglev table slots a run may fill: 2^27, about ten seconds of building. */
 export const maglevSlotLimit = 2 ** 27;
@@ -27,15 +28,6 @@ const poolChanges: ReadonlySet<string> = new Set([
   'drain-backend',
   'set-backend-weight',
 ]);
-
-/** What the loader knows of the process that will run the scenario. */
-export interface WorkLimits {
-  /**
-   * V8's heap size limit in bytes, read by the CLI (`v8.getHeapStatistics().heap_size_limit`);
-   * the default heap of memory-budget.ts when absent.
-   */
-  readonly heapLimitBytes?: number | undefined;
-}
 
 /** Errors for backend tables or connections beyond what a run can build or hold. */
 export function validateWork(scenario: Scenario, limits: WorkLimits = {}): PathIssue[] {
