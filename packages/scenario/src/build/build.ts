@@ -2,6 +2,9 @@
  * The builder: a validated scenario → a simulated world (kernel, fabric, router, Muxes, Host
  * Agents, VMs, Internet clients, manager), wired and configured, with no traffic yet. Each
  * part is built in its own file under build/.
+ *
+ * The folder build/ takes a valid scenario (schema/, model/) and gives a {@link World}; it
+ * runs nothing. topology.ts describes the same world for drawings.
  */
 import {
   ControlChannel,

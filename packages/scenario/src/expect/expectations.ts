@@ -1,5 +1,8 @@
 /**
  * Expectations: turning the scenario's `expect` list into verdicts.
+ *
+ * The folder expect/ takes a run's facts (shared/run-result.ts) and the scenario's `expect`
+ * list and gives met / not met with what was measured; it never looks at the world.
  */
 
 import type { Scenario } from '../schema/scenario.ts';

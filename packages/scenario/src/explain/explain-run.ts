@@ -9,6 +9,10 @@
  * Pure and deterministic: the same run and scenario give the same explanations, in the same
  * order (connections by traffic item and first connection, then probes by first change, then
  * DIP-list changes by time), numbered `E1`, `E2`, …
+ *
+ * The folder explain/ is the last stage: it takes a run's facts and the scenario and gives
+ * explanations (shapes in shared/explanation.ts); nothing in the package imports it but
+ * ../run-scenario.ts and the package index.
  */
 
 import type { Scenario } from '../schema/scenario.ts';

@@ -1,6 +1,10 @@
 /**
  * Names the builder gives to nodes that a scenario does not name itself, and how NICs are
  * named and pool members refer to them.
+ *
+ * The folder model/ takes schema/ and gives facts about a scenario that several stages share:
+ * node names (this file), the virtual network's address space, Azure's SNAT port table and the
+ * memory a run needs per connection. validate/ checks with them what build/ then builds.
  */
 
 import type { Scenario } from '../schema/scenario.ts';

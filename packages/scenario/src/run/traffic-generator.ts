@@ -6,6 +6,11 @@
  * Connections are scheduled one at a time: each start schedules the next of its item. A
  * traffic item may ask for ten million connections; scheduling them all up front held ten
  * million events in memory before the first ran, beyond the reach of the event budget.
+ *
+ * The folder run/ takes a built world and gives what happened: the traffic generator (this
+ * file), the scheduled scenario events (scenario-events.ts) and the run's trace sink
+ * (run-observer.ts, with guest-replies.ts and describe-packet.ts). ../run-scenario.ts composes
+ * build/, run/, expect/ and explain/ into runScenario().
  */
 import {
   type Endpoint,

@@ -2,6 +2,10 @@
  * The scenario file: one YAML document. This schema is the single source of truth for the
  * format; `lbsim schema` exports it as JSON Schema for editors, and docs/scenario-format.md
  * describes it for people.
+ *
+ * The folder schema/ takes shared/ and gives the format: the zod schema and its types, its
+ * messages (issue-messages.ts), the keys allowed at a path (schema-keys.ts) and the JSON Schema
+ * (json-schema.ts). Every stage after it reads scenarios through these types.
  */
 import { z } from 'zod';
 import { eventSchema } from './event.ts';

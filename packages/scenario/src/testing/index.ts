@@ -4,6 +4,9 @@
  * flows as both ends saw them, packet accounting and a trace digest, and each of those as a
  * trace sink of its own. Needs fast-check (a peer dependency: bring your own). Packet- and
  * Mux-level arbitraries are in `@lbsim/core/testing`. docs/testing.md shows them at work.
+ *
+ * The folder testing/ stands above the pipeline: it may import any stage and the entry points
+ * (../load-scenario.ts, ../run-scenario.ts), and nothing in src/ imports it.
  */
 export * from './flow-observer.ts';
 export * from './packet-accounting.ts';
