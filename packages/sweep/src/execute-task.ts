@@ -3,7 +3,7 @@
  * task's seed, take the measures. The same task gives the same record in any thread, process
  * or machine: the run is deterministic and the record holds nothing of where it ran.
  */
-import { parseScenarioText, type Scenario, runScenario } from '@lbsim/scenario';
+import { parseScenarioText, runScenario, type Scenario } from '@lbsim/scenario';
 import { measureRun } from './measure-run.ts';
 import type { RunRecord, RunTask } from './run-task.ts';
 

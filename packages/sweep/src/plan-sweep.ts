@@ -5,10 +5,11 @@
  * order. A run's index is `point × seeds + seed's place`, whatever engine runs it.
  */
 import { parseScenarioText } from '@lbsim/scenario';
+import { parse } from 'yaml';
+import { parsePath, valueAtPath, withValueAtPath } from './parameter-path.ts';
 import type { RunTask } from './run-task.ts';
 import type { Parameter, SweepFile } from './schema/sweep-file.ts';
 import { expandSeeds } from './seed-range.ts';
-import { parsePath, valueAtPath, withValueAtPath } from './parameter-path.ts';
 
 /** One combination of parameter values, and the scenario it gives. */
 export interface GridPoint {
@@ -43,10 +44,17 @@ interface ParameterSteps {
 }
 
 /**
- * Plans `sweep` over `baseDocument` (the scenario file's YAML as plain data; `scenarioFile`
- * names it in messages). Each grid point's scenario is validated as a scenario file is.
+ * Plans `sweep` over the scenario `scenarioText` (YAML; `scenarioFile` names it in messages,
+ * and it should have been loaded as a scenario file first, for errors with line numbers).
+ * Each grid point's scenario is validated as a scenario file is.
  */
-export function planSweep(sweep: SweepFile, baseDocument: unknown, scenarioFile: string): PlanResult {
+export function planSweep(sweep: SweepFile, scenarioText: string, scenarioFile: string): PlanResult {
+  let baseDocument: unknown;
+  try {
+    baseDocument = parse(scenarioText, { maxAliasCount: 100, logLevel: 'error' });
+  } catch (error) {
+    return { ok: false, errors: [`${scenarioFile}: YAML: ${(error as Error).message.split('\n')[0]}`] };
+  }
   const seeds = expandSeeds(sweep.seeds);
   if (!seeds.ok) return { ok: false, errors: [`seeds: ${seeds.error}`] };
   const errors: string[] = [];
@@ -129,7 +137,8 @@ function stepsOf(
   const first = parameter.first;
   if (first !== undefined) {
     const list = valueAtPath(baseDocument, path.steps);
-    if (!Array.isArray(list)) return { ok: false, error: `first needs a list at ${parameter.path}; the scenario has none there` };
+    if (!Array.isArray(list))
+      return { ok: false, error: `first needs a list at ${parameter.path}; the scenario has none there` };
     const tooMany = first.find((count) => count > list.length);
     if (tooMany !== undefined) {
       return { ok: false, error: `first: ${tooMany} asks for more items than the ${list.length} at ${parameter.path}` };

@@ -23,5 +23,5 @@ export type SweepEngine = (
 
 /** An error as one line of text. */
 export function describeFailure(error: unknown): string {
-  return error instanceof Error ? error.message.split('\n')[0] ?? error.name : String(error);
+  return error instanceof Error ? (error.message.split('\n')[0] ?? error.name) : String(error);
 }
