@@ -53,10 +53,7 @@ const piscinaWorkerPath: Plugin = {
       const source = readFileSync(args.path, 'utf8');
       const original = "(0, node_path_1.resolve)(__dirname, 'worker.js')";
       if (!source.includes(original)) throw new Error(`piscina changed: ${original} not found in ${args.path}`);
-      const replaced = source.replace(
-        original,
-        "require.resolve(['.', 'piscina-worker.js'].join('/'))",
-      );
+      const replaced = source.replace(original, "require.resolve(['.', 'piscina-worker.js'].join('/'))");
       return { contents: replaced, loader: 'js', resolveDir: dirname(args.path) };
     });
   },
