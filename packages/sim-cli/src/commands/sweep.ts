@@ -146,6 +146,7 @@ export async function sweepCommand(options: SweepOptions, io: CliIo): Promise<Ex
     if (linesFile !== undefined) closeSync(linesFile);
   }
 
+  if (outcome.engine.kind === 'failed') return fail(`the sweep failed: ${outcome.engine.error}`);
   const parameterNames = sweep.parameters.map((parameter) => parameter.name);
   const measureNames = sweep.measures.map((measure) => measure.name);
   const table = formatSummaryTable(parameterNames, measureNames, outcome.summaries);
@@ -156,7 +157,6 @@ export async function sweepCommand(options: SweepOptions, io: CliIo): Promise<Ex
     writeFileSync(options.report, buildSweepReport(plan, outcome));
   }
   const say = options.out === '-' ? io.stderr : io.stdout;
-  if (outcome.engine.kind === 'failed') return fail(`the sweep failed: ${outcome.engine.error}`);
   if (outcome.engine.kind === 'stopped' || outcome.records.length < plan.runCount) {
     say(`stopped after ${outcome.records.length} of ${plan.runCount} runs: expectations not judged\n`);
     return 1;

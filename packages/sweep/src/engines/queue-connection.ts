@@ -5,6 +5,8 @@
  * (`maxRetriesPerRequest: null`) — its workers block on the queue.
  */
 
+import { exportOf } from './module-export.ts';
+
 /** The queue both `lbsim sweep --queue` and `lbsim worker --queue` use unless told otherwise. */
 export const defaultQueueName = 'lbsim-sweep';
 
@@ -31,6 +33,6 @@ export function queueUrlProblem(url: string): string | undefined {
 
 /** A new ioredis connection for BullMQ to `url`, loaded only when a queue is used. */
 export async function connectToQueue(url: string): Promise<import('ioredis').Redis> {
-  const { Redis } = await import('ioredis');
-  return new Redis(url, { maxRetriesPerRequest: null, lazyConnect: false });
+  const Redis = exportOf(await import('ioredis'), 'Redis');
+  return new Redis(url, { maxRetriesPerRequest: null });
 }

@@ -14,6 +14,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { SweepPlan } from '../plan-sweep.ts';
 import type { RunRecord, RunTask } from '../run-task.ts';
+import { exportOf } from './module-export.ts';
 import { connectToQueue, type QueueAddress } from './queue-connection.ts';
 import { describeFailure, type SweepEngine } from './sweep-engine.ts';
 
@@ -34,11 +35,12 @@ function sweepIdOf(plan: SweepPlan): string {
 /** An engine sending the runs to the queue at `address`. */
 export function queueEngine(address: QueueAddress): SweepEngine {
   return async (plan, onRecord, signal) => {
-    const { Queue } = await import('bullmq');
+    const Queue = exportOf(await import('bullmq'), 'Queue');
     const connection = await connectToQueue(address.url);
     const queue = new Queue<RunTask, RunRecord>(address.name, { connection });
     const sweepId = sweepIdOf(plan);
-    const jobId = (run: number) => `${sweepId}:${run}`;
+    const prefix = `${sweepId}-run-`;
+    const jobId = (run: number) => `${prefix}${run}`;
     const received = new Set<number>();
     try {
       for (let first = 0; first < plan.runCount && !signal.aborted; first += jobsPerBatch) {
@@ -52,12 +54,12 @@ export function queueEngine(address: QueueAddress): SweepEngine {
         );
       }
       while (received.size < plan.runCount && !signal.aborted) {
-        const failed = (await queue.getFailed(0, 999)).find((job) => job.id?.startsWith(`${sweepId}:`));
+        const failed = (await queue.getFailed(0, 999)).find((job) => job.id?.startsWith(prefix));
         if (failed !== undefined) {
           return { kind: 'failed', error: `run ${failed.data.run}: ${failed.failedReason}` };
         }
         for (const job of await queue.getCompleted(0, 999)) {
-          if (!job.id?.startsWith(`${sweepId}:`)) continue;
+          if (!job.id?.startsWith(prefix)) continue;
           const record = job.returnvalue;
           if (!received.has(record.run)) {
             received.add(record.run);

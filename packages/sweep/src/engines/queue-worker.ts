@@ -9,6 +9,7 @@
  */
 import { executeTask } from '../execute-task.ts';
 import type { RunRecord, RunTask } from '../run-task.ts';
+import { exportOf } from './module-export.ts';
 import { connectToQueue, type QueueAddress } from './queue-connection.ts';
 
 /** How the worker holds jobs, ms. */
@@ -36,7 +37,7 @@ export async function startQueueWorker(
   timing: QueueWorkerTiming,
   onRun: (record: RunRecord) => void = () => {},
 ): Promise<RunningQueueWorker> {
-  const { Worker } = await import('bullmq');
+  const Worker = exportOf(await import('bullmq'), 'Worker');
   const connection = await connectToQueue(address.url);
   let done = 0;
   const worker = new Worker<RunTask, RunRecord>(
