@@ -71,7 +71,8 @@ export function renderMeasureChart(
   const py = (y: number) => margin.top + plotHeight - ((y - yMin) / (yMax - yMin)) * plotHeight;
   const fixed = (value: number) => value.toFixed(1);
 
-  const parts: string[] = [];
+  // A white ground, so the chart reads the same on a dark page (the README on a dark theme).
+  const parts: string[] = [`<rect width="${width}" height="${height}" fill="#ffffff"/>`];
   for (const tick of niceTicks(yMin, yMax)) {
     parts.push(
       `<line x1="${margin.left}" x2="${margin.left + plotWidth}" y1="${fixed(py(tick))}" y2="${fixed(py(tick))}" stroke="#e1e4e8"/>`,
