@@ -59,6 +59,34 @@ describe('sweep engines', () => {
   }, 240_000);
 });
 
+describe('Ctrl-C during a sweep', () => {
+  it('stops it and keeps the runs that finished, in order, with exit 1', async () => {
+    const out = join(directory, 'interrupted.jsonl');
+    const child = spawn(
+      process.execPath,
+      [bundle, 'sweep', sweepFile, '--seeds', seeds, '--out', out, '--workers', '1'],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let stdout = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const linesWritten = () => (existsSync(out) ? readFileSync(out, 'utf8').split('\n').length - 1 : 0);
+    await waitFor(() => linesWritten() >= 3, 60_000, 'the first runs of the sweep');
+    child.kill('SIGINT');
+    expect(await exited).toBe(1);
+    const kept = readFileSync(out, 'utf8');
+    const count = kept.split('\n').length - 1;
+    expect(count).toBeGreaterThanOrEqual(3);
+    expect(count).toBeLessThan(runCount);
+    expect(inProcess.lines.startsWith(kept)).toBe(true);
+    expect(stdout).toContain(`stopped after ${count} of ${runCount} runs: expectations not judged`);
+  }, 120_000);
+});
+
 /** A TCP port free on 127.0.0.1 now. */
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

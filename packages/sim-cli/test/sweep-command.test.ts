@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { lbsim } from './in-process.ts';
+import { lbsim, lbsimWith } from './in-process.ts';
 
 const root = join(import.meta.dirname, '../../..');
 const sweepFile = join(root, 'scenarios/sweeps/ilb-self-mapping.sweep.yaml');
@@ -50,6 +50,14 @@ describe('lbsim sweep', () => {
     expect(page).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org)/);
     expect(page).toContain('<polygon points=');
   }, 120_000);
+
+  it('shows a progress bar of runs on a terminal', async () => {
+    const result = await lbsimWith(['sweep', sweepFile, '--workers', '0', '--seeds', '1..1'], {
+      stderrIsTty: true,
+      stderrColumns: 100,
+    });
+    expect(result.stderr).toMatch(/sweeping \[.*\] \d+% \| \d+ of 7 runs/);
+  }, 60_000);
 
   it('refuses bad input with one message and exit 2', async () => {
     const directory = mkdtempSync(join(tmpdir(), 'lbsim-sweep-bad-'));
