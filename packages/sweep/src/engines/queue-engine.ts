@@ -20,6 +20,8 @@ import { describeFailure, type SweepEngine } from './sweep-engine.ts';
 
 /** Jobs added to Redis in one call. */
 const jobsPerBatch = 500;
+/** How long BullMQ keeps a finished job that no producer read (its sweep was killed), s. */
+const oneDayS = 24 * 60 * 60;
 /** How often the completed list is read, ms. */
 const pollIntervalMs = 200;
 
@@ -49,7 +51,13 @@ export function queueEngine(address: QueueAddress): SweepEngine {
           runs.map((run) => ({
             name: 'run',
             data: plan.taskAt(run),
-            opts: { jobId: jobId(run), removeOnComplete: false, removeOnFail: false, attempts: 1 },
+            // Read back and removed by this producer; a day's grace for those of a sweep that died.
+            opts: {
+              jobId: jobId(run),
+              removeOnComplete: { age: oneDayS },
+              removeOnFail: { age: oneDayS },
+              attempts: 1,
+            },
           })),
         );
       }
