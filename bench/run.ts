@@ -20,6 +20,7 @@ import { type Figure, formatNumber, formatTarget, meetsTarget } from './suites/f
 import { measureFlowHash } from './suites/flow-hash.ts';
 import { measureFlowTable } from './suites/flow-table.ts';
 import { measureMaglevBuild } from './suites/maglev.ts';
+import { measureSweep } from './suites/sweep.ts';
 
 const { values } = parseArgs({
   options: { quick: { type: 'boolean', default: false }, record: { type: 'boolean', default: false } },
@@ -42,6 +43,8 @@ for (const connections of quick ? [100, 1_000] : [1_000, 10_000]) {
   await section(`end to end, ${connections} connections`, () => measureEndToEnd(connections));
 }
 await section('lbsim start-up', () => measureCli('scenarios/basic-public-lb.yaml', quick ? 2 : 5));
+// After the start-up section, which builds the bundle the sweep runs.
+await section('sweep, 1 worker vs 2', () => (quick ? measureSweep(100, 1) : measureSweep(1000, 3)));
 
 const machine = {
   cpu: cpus()[0]?.model ?? 'unknown',
@@ -59,7 +62,7 @@ if (values.record === true) {
     '# Benchmark results',
     '',
     `Recorded by \`pnpm bench --record\` on ${date}${quick ? ' (quick mode)' : ''}. Machine: ${machine.cpu}, ` +
-      `${machine.cores} cores (the simulator uses one), ${machine.memoryGiB} GiB, Node ${machine.node}, ${machine.platform}.`,
+      `${machine.cores} cores (a run uses one; a sweep one per worker), ${machine.memoryGiB} GiB, Node ${machine.node}, ${machine.platform}.`,
     "Targets are issue 11's, and issue 18's for start-up (the bundle in packages/lbsim, wall and CPU time of the whole process); what limits each figure and what changed is in docs/performance.md.",
     '',
   ].join('\n');

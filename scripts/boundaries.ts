@@ -3,10 +3,10 @@
  * - `mux`, `host-agent`, `probe` and `manager` import only `@lbsim/core` (and their own files);
  * - inside core, `net` imports nothing, `wire` only `net`, `sim` only `net`, `stack` `net`,
  *   `wire` and `sim`, `control` `net` and `sim`;
- * - `scenario` imports the domain packages and its parsing libraries, `sim-cli` `scenario`
- *   and `core`; fast-check only in the `testing` folders of core and scenario (arbitraries);
+ * - `scenario` imports the domain packages and its parsing libraries, `sweep` `scenario`,
+ *   `core` and its pool and queue libraries, `sim-cli` `sweep`, `scenario` and `core`; fast-check only in the `testing` folders of core and scenario (arbitraries);
  * - simulation code never reads the wall clock, timers, global randomness, the environment or
- *   the file system (only `sim-cli`, and the scenario loader's file reading, may).
+ *   the file system (only `sim-cli` and `sweep`, and the scenario loader's file reading, may).
  *
  * Imports and calls are found in the TypeScript syntax tree, so comments and strings that
  * mention `Date.now` do not count.
@@ -41,7 +41,18 @@ const allowedPackageImports: Readonly<Record<string, readonly string[]>> = {
     'zod',
     'fastest-levenshtein',
   ],
-  'sim-cli': ['@lbsim/core', '@lbsim/scenario', 'yargs', 'cli-progress', 'elkjs', 'picocolors', 'wrap-ansi'],
+  // Sweeps run scenarios on threads and queues: the platform is theirs, as it is the CLI's.
+  sweep: ['@lbsim/core', '@lbsim/scenario', 'yaml', 'zod', 'piscina', 'bullmq', 'ioredis'],
+  'sim-cli': [
+    '@lbsim/core',
+    '@lbsim/scenario',
+    '@lbsim/sweep',
+    'yargs',
+    'cli-progress',
+    'elkjs',
+    'picocolors',
+    'wrap-ansi',
+  ],
 };
 
 /** Inside core: which folders each folder may import. */
@@ -122,7 +133,7 @@ export function checkFile(file: string, source: string, packageName: string, ins
     const { line } = sourceFile.getLineAndCharacterOfPosition(node.getStart(sourceFile));
     violations.push({ file, line: line + 1, message });
   };
-  const isSimulationCode = packageName !== 'sim-cli';
+  const isSimulationCode = packageName !== 'sim-cli' && packageName !== 'sweep';
   const folder = inside.length > 1 ? (inside[0] as string) : undefined;
   const layer = packageName === 'core' ? folder : undefined;
 

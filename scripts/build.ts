@@ -15,9 +15,10 @@
  */
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { build } from 'esbuild';
+import { build, type Plugin } from 'esbuild';
 
 const root = join(import.meta.dirname, '..');
 const { values } = parseArgs({ options: { out: { type: 'string' } } });
@@ -37,8 +38,38 @@ function currentCommit(): string | null {
 
 const { version } = JSON.parse(readFileSync(join(root, 'packages/lbsim/package.json'), 'utf8')) as { version: string };
 rmSync(dist, { recursive: true, force: true });
+/**
+ * piscina starts each thread on its own worker.js, found beside its index.js through
+ * `__dirname`, which an ES module bundle does not have. The thread file is built as another
+ * entry, dist/chunks/piscina-worker.js, and piscina's code (always in a chunk, as only
+ * `lbsim sweep` imports it) is pointed at it, beside itself, through the `require` the banner
+ * makes for each chunk (import.meta itself would turn piscina's CommonJS into an ES module). The sweep's own thread file,
+ * dist/chunks/sweep-worker.js, is found the same way (packages/sweep's thread-pool-engine.ts).
+ */
+const piscinaWorkerPath: Plugin = {
+  name: 'piscina-worker-path',
+  setup(builder) {
+    builder.onLoad({ filter: /[\\/]piscina[\\/]dist[\\/]index\.js$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      const original = "(0, node_path_1.resolve)(__dirname, 'worker.js')";
+      if (!source.includes(original)) throw new Error(`piscina changed: ${original} not found in ${args.path}`);
+      const replaced = source.replace(original, "require.resolve(['.', 'piscina-worker.js'].join('/'))");
+      return { contents: replaced, loader: 'js', resolveDir: dirname(args.path) };
+    });
+  },
+};
+
+const require = createRequire(join(root, 'packages/sweep/package.json'));
 const result = await build({
-  entryPoints: { lbsim: join(root, 'packages/sim-cli/src/bin.ts') },
+  entryPoints: {
+    lbsim: join(root, 'packages/sim-cli/src/bin.ts'),
+    'chunks/sweep-worker': join(root, 'packages/sweep/src/sweep-worker.ts'),
+    'chunks/piscina-worker': join(dirname(require.resolve('piscina')), 'worker.js'),
+  },
+  plugins: [piscinaWorkerPath],
+  // Optional native add-ons their users load in a try: piscina's thread priority, msgpackr's
+  // (BullMQ's) faster decoding. Without them both fall back to plain JavaScript.
+  external: ['@napi-rs/nice', 'msgpackr-extract'],
   outdir: dist,
   bundle: true,
   splitting: true,

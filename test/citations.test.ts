@@ -26,8 +26,13 @@ const lockfile = /(?:^|\/)pnpm-lock\.yaml$/;
 
 /** Paths of the text files git tracks, relative to the repository root. */
 function trackedTextFiles(): readonly string[] {
+  return trackedFiles().filter((path) => textFile.test(path) && !lockfile.test(path));
+}
+
+/** Paths of every file git tracks (pictures too: a link may lead to one). */
+function trackedFiles(): readonly string[] {
   const listing = execFileSync('git', ['ls-files', '-z'], { cwd: repositoryRoot, encoding: 'utf8' });
-  return listing.split('\0').filter((path) => textFile.test(path) && !lockfile.test(path));
+  return listing.split('\0').filter((path) => path !== '');
 }
 
 /** Every tracked path and every folder that holds one, for resolving references. */
@@ -403,7 +408,7 @@ function sourceKeyProblems(file: string, text: string, defined: ReadonlySet<stri
 /** Every problem in the repository, as `file:line  message` lines. */
 function citationProblems(): string[] {
   const paths = trackedTextFiles();
-  const index = repositoryIndex(paths);
+  const index = repositoryIndex(trackedFiles());
   const anchorsOf = anchorReader();
   const mechanics = readFileSync(join(repositoryRoot, 'docs/mechanics.md'), 'utf8');
   const outline = mechanicsOutline(mechanics);

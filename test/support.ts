@@ -22,11 +22,17 @@ export function catalogueFile(name: string): string {
  */
 export const scaleFolder = 'scale';
 
+/**
+ * The folder of catalogue sweeps (`*.sweep.yaml`, run by `lbsim sweep`) and their base
+ * scenarios: not a failure mode; the base scenarios are catalogue scenarios all the same.
+ */
+export const sweepsFolder = 'sweeps';
+
 /** The failure-mode folders under scenarios/, sorted (top-level files are plain demos). */
 export function failureModeFolders(): string[] {
   const directory = join(repositoryRoot, 'scenarios');
   return readdirSync(directory)
-    .filter((name) => name !== scaleFolder && statSync(join(directory, name)).isDirectory())
+    .filter((name) => name !== scaleFolder && name !== sweepsFolder && statSync(join(directory, name)).isDirectory())
     .sort();
 }
 
@@ -38,7 +44,7 @@ export function catalogueScenarios(): string[] {
       const path = join(directory, entry);
       if (statSync(path).isDirectory()) {
         if (path !== join(repositoryRoot, 'scenarios', scaleFolder)) walk(path);
-      } else if (entry.endsWith('.yaml'))
+      } else if (entry.endsWith('.yaml') && !entry.endsWith('.sweep.yaml'))
         found.push(relative(join(repositoryRoot, 'scenarios'), path).replace(/\.yaml$/, ''));
     }
   };

@@ -6,6 +6,7 @@
 
 import { existsSync } from 'node:fs';
 import { type CaptureFormat, captureFormats } from '@lbsim/core';
+import { queueUrlProblem } from '@lbsim/sweep/queue-connection';
 import yargs from 'yargs';
 import { defaultCatalogueDirectory } from './catalogue/default-catalogue.ts';
 import type { CliIo, ExitCode } from './io.ts';
@@ -277,7 +278,114 @@ async function parseArguments(argv: readonly string[], io: CliIo): Promise<Parse
         command = async () => (await import('./commands/schema.ts')).schemaCommand(directory, io);
       },
     )
-    .demandCommand(1, 'name a command: run, explain, validate, list, test or schema')
+    .command(
+      'sweep <sweep>',
+      'run a scenario over many seeds and parameter values (a sweep file, docs/sweeps.md) on every core, or on a Redis queue for lbsim worker processes; print mean, 95% confidence interval, min and max per grid point and measure; exit 0 when its expectations are met, 1 when not or stopped, 2 on bad input',
+      (y) =>
+        y
+          .positional('sweep', {
+            type: 'string',
+            demandOption: true,
+            describe: 'a sweep file (YAML), or a catalogue sweep id such as ilb-self-mapping',
+          })
+          .option('catalogue', catalogueOption)
+          .option('workers', {
+            type: 'number',
+            describe: 'worker threads; 0 runs in this process',
+            defaultDescription: 'one per core',
+          })
+          .option('seeds', {
+            type: 'string',
+            describe: "run these seeds instead of the file's: first..last, e.g. 1..100",
+          })
+          .option('out', {
+            type: 'string',
+            describe:
+              'write one JSON line per run, in run order, to this file (- for standard output, then the table goes to standard error); only an earlier sweep output is replaced',
+          })
+          .option('report', {
+            type: 'string',
+            describe:
+              'write a self-contained HTML page charting each measure against the varied parameter with its 95% confidence band; only an earlier lbsim report is replaced',
+          })
+          .option('queue', {
+            type: 'string',
+            describe:
+              'run on a BullMQ queue at this Redis URL (redis://host:port) for lbsim worker processes to take, instead of on threads here',
+          })
+          .option('queue-name', {
+            type: 'string',
+            default: 'lbsim-sweep',
+            describe: 'with --queue: the BullMQ queue name the workers use',
+          }),
+      (args) => {
+        if (typeof args.sweep !== 'string') return;
+        const workers = args.workers;
+        if (workers !== undefined && !(Number.isInteger(workers) && workers >= 0 && workers <= 256)) {
+          failure = `--workers takes an integer 0..256, got ${workers}`;
+          return;
+        }
+        const queueProblem = args.queue === undefined ? undefined : queueUrlProblem(args.queue);
+        if (queueProblem !== undefined || args.out === '' || args.report === '') {
+          failure = queueProblem ?? `--${args.out === '' ? 'out' : 'report'} needs a path`;
+          return;
+        }
+        const options = {
+          file: args.sweep,
+          catalogue: args.catalogue ?? defaultCatalogueDirectory(),
+          workers,
+          seeds: args.seeds,
+          out: args.out,
+          report: args.report,
+          queue: args.queue,
+          queueName: args['queue-name'],
+        };
+        command = async () => (await import('./commands/sweep.ts')).sweepCommand(options, io);
+      },
+    )
+    .command(
+      'worker',
+      'take sweep runs from a BullMQ queue on Redis (put there by lbsim sweep --queue) and run them until Ctrl-C; start one per core on any number of machines',
+      (y) =>
+        y
+          .option('queue', {
+            type: 'string',
+            demandOption: true,
+            describe: 'the Redis URL of the queue, e.g. redis://10.0.0.5:6379',
+          })
+          .option('queue-name', {
+            type: 'string',
+            default: 'lbsim-sweep',
+            describe: 'the BullMQ queue name, as given to lbsim sweep',
+          })
+          .option('lock-duration', {
+            type: 'number',
+            default: 30000,
+            describe:
+              'ms a job stays locked to this worker without renewal; after a crash, its jobs run elsewhere this long after (BullMQ lockDuration)',
+          })
+          .option('stalled-interval', {
+            type: 'number',
+            default: 30000,
+            describe: 'ms between checks for jobs whose worker died (BullMQ stalledInterval)',
+          }),
+      (args) => {
+        const problem = queueUrlProblem(args.queue);
+        const lockDurationMs = args['lock-duration'];
+        const stalledIntervalMs = args['stalled-interval'];
+        if (problem !== undefined || !(lockDurationMs >= 100 && stalledIntervalMs >= 100)) {
+          failure = problem ?? '--lock-duration and --stalled-interval take at least 100 ms';
+          return;
+        }
+        const options = {
+          queue: args.queue,
+          queueName: args['queue-name'],
+          timing: { lockDurationMs, stalledIntervalMs },
+        };
+        command = async () => (await import('./commands/worker.ts')).workerCommand(options, io);
+      },
+    )
+    .demandCommand(1, 'name a command: run, explain, validate, list, test, schema, sweep or worker')
     .strict()
     .recommendCommands()
     .help()

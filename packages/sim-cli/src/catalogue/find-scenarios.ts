@@ -87,9 +87,14 @@ function walkYamlFiles(directory: string, ancestors: ReadonlySet<string>, skippe
       continue;
     }
     if (stat.stats.isDirectory()) files.push(...walkFolder(path, ancestors, skipped));
-    else if (stat.stats.isFile() && /\.ya?ml$/.test(name)) files.push(path);
+    else if (stat.stats.isFile() && /\.ya?ml$/.test(name) && !isSweepFile(name)) files.push(path);
   }
   return files;
+}
+
+/** Whether a file is a sweep file (`lbsim sweep`, `*.sweep.yaml`) rather than a scenario. */
+function isSweepFile(name: string): boolean {
+  return /\.sweep\.ya?ml$/.test(name);
 }
 
 /** A folder below the directory: walked unless a link leads back to a folder above it, or it cannot be read. */
