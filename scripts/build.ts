@@ -17,7 +17,7 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { build } from 'esbuild';
+import { build, type Plugin } from 'esbuild';
 
 const root = join(import.meta.dirname, '..');
 const { values } = parseArgs({ options: { out: { type: 'string' } } });
@@ -34,6 +34,18 @@ function currentCommit(): string | null {
     return null;
   }
 }
+
+/**
+ * Sends every `string-width` import of the bundle (yargs, cliui, wrap-ansi) to a version that
+ * loads string-width only for text that is not plain ASCII: see scripts/bundle/lazy-string-width.ts.
+ */
+const lazyStringWidth: Plugin = {
+  name: 'lazy-string-width',
+  setup(bundler) {
+    const shim = join(root, 'scripts/bundle/lazy-string-width.ts');
+    bundler.onResolve({ filter: /^string-width$/ }, (args) => (args.importer === shim ? undefined : { path: shim }));
+  },
+};
 
 const { version } = JSON.parse(readFileSync(join(root, 'packages/lbsim/package.json'), 'utf8')) as { version: string };
 rmSync(dist, { recursive: true, force: true });
@@ -54,6 +66,7 @@ const result = await build({
   chunkNames: 'chunks/[name]-[hash]',
   legalComments: 'linked',
   logLevel: 'warning',
+  plugins: [lazyStringWidth],
 }).catch(() => undefined);
 if (result === undefined || result.errors.length > 0) process.exit(1);
 
