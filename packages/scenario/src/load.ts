@@ -9,7 +9,7 @@
  * but does not model yet. Nothing here executes anything from the file.
  */
 import { type Document, isMap, isScalar, LineCounter, parseDocument, type Scalar, type YAMLMap } from 'yaml';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { decodeScenarioText } from './decode-scenario-text.ts';
 import { type Diagnostic, type DocumentPath, formatDocumentPath, printable, quoted } from './diagnostic.ts';
 import { dropLooserBounds, requiredKeyMessage, scenarioIssueMessage } from './issue-messages.ts';

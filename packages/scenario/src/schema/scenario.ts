@@ -3,7 +3,7 @@
  * format; `lbsim schema` exports it as JSON Schema for editors, and docs/scenario-format.md
  * describes it for people.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { eventSchema } from './event.ts';
 import { expectationSchema } from './expectation.ts';
 import { clientSchema, hostSchema } from './host.ts';
