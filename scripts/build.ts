@@ -58,6 +58,10 @@ const result = await build({
   platform: 'node',
   target: 'node20',
   sourcemap: true,
+  // Whitespace and syntax only: Node parses every byte of a chunk it loads, and the bundle is
+  // about a third smaller; names stay, so messages that print a class's name read the same.
+  minifyWhitespace: true,
+  minifySyntax: true,
   define: { LBSIM_BUILD: JSON.stringify({ version, commit: currentCommit() }) },
   // CommonJS dependencies bundled into an ES module still call require() for Node built-ins.
   banner: {
