@@ -41,7 +41,7 @@ const allowedPackageImports: Readonly<Record<string, readonly string[]>> = {
     'zod',
     'fastest-levenshtein',
   ],
-  'sim-cli': ['@lbsim/core', '@lbsim/scenario', 'yargs', 'cli-progress', 'elkjs', 'picocolors', 'wrap-ansi'],
+  'sim-cli': ['@lbsim/core', '@lbsim/scenario', 'cli-progress', 'elkjs', 'picocolors', 'wrap-ansi'],
 };
 
 /** Inside core: which folders each folder may import. */
