@@ -41,7 +41,7 @@ for (const entries of quick ? [10_000, 100_000] : [100_000, 1_000_000]) {
 for (const connections of quick ? [100, 1_000] : [1_000, 10_000]) {
   await section(`end to end, ${connections} connections`, () => measureEndToEnd(connections));
 }
-await section('lbsim start-up', () => measureCli('scenarios/basic-public-lb.yaml', quick ? 2 : 5));
+await section('lbsim start-up', () => measureCli('scenarios/basic-public-lb.yaml', quick ? 2 : 11));
 
 const machine = {
   cpu: cpus()[0]?.model ?? 'unknown',
