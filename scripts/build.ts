@@ -36,7 +36,7 @@ function currentCommit(): string | null {
 }
 
 /**
- * Sends every `string-width` import of the bundle (yargs, cliui, wrap-ansi) to a version that
+ * Sends every `string-width` import of the bundle (wrap-ansi's) to a version that
  * loads string-width only for text that is not plain ASCII: see scripts/bundle/lazy-string-width.ts.
  */
 const lazyStringWidth: Plugin = {

@@ -3,9 +3,8 @@
  * of a string in terminal columns, exactly as string-width 8 gives it, but without its cost at
  * start-up. string-width builds an `Intl.Segmenter` (ICU's grapheme data, 15–25 ms) and its
  * Unicode-property regular expressions when its module loads, and string-width 7 (which
- * wrap-ansi 9, and through it yargs' cliui, depends on) tests each character against the whole
- * emoji regular expression: together about 60 ms of every `lbsim` start, since yargs lays out its
- * help text, measuring every column, even for a command that never prints it.
+ * wrap-ansi 9 depends on; `lbsim run` wraps its text with wrap-ansi) tests each character
+ * against the whole emoji regular expression.
  *
  * A string of printable ASCII is as wide as it is long (string-width's own first test);
  * anything else loads string-width on first use. `require` rather than `import`: esbuild then
