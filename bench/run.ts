@@ -42,7 +42,7 @@ for (const entries of quick ? [10_000, 100_000] : [100_000, 1_000_000]) {
 for (const connections of quick ? [100, 1_000] : [1_000, 10_000]) {
   await section(`end to end, ${connections} connections`, () => measureEndToEnd(connections));
 }
-await section('lbsim start-up', () => measureCli('scenarios/basic-public-lb.yaml', quick ? 2 : 5));
+await section('lbsim start-up', () => measureCli('scenarios/basic-public-lb.yaml', quick ? 2 : 11));
 // After the start-up section, which builds the bundle the sweep runs.
 await section('sweep, 1 worker vs 2', () => (quick ? measureSweep(100, 1) : measureSweep(1000, 3)));
 

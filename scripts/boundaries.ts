@@ -47,7 +47,6 @@ const allowedPackageImports: Readonly<Record<string, readonly string[]>> = {
     '@lbsim/core',
     '@lbsim/scenario',
     '@lbsim/sweep',
-    'yargs',
     'cli-progress',
     'elkjs',
     'picocolors',

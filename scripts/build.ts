@@ -36,6 +36,18 @@ function currentCommit(): string | null {
   }
 }
 
+/**
+ * Sends every `string-width` import of the bundle (wrap-ansi's) to a version that
+ * loads string-width only for text that is not plain ASCII: see scripts/bundle/lazy-string-width.ts.
+ */
+const lazyStringWidth: Plugin = {
+  name: 'lazy-string-width',
+  setup(bundler) {
+    const shim = join(root, 'scripts/bundle/lazy-string-width.ts');
+    bundler.onResolve({ filter: /^string-width$/ }, (args) => (args.importer === shim ? undefined : { path: shim }));
+  },
+};
+
 const { version } = JSON.parse(readFileSync(join(root, 'packages/lbsim/package.json'), 'utf8')) as { version: string };
 rmSync(dist, { recursive: true, force: true });
 /**
@@ -77,6 +89,10 @@ const result = await build({
   platform: 'node',
   target: 'node20',
   sourcemap: true,
+  // Whitespace and syntax only: Node parses every byte of a chunk it loads, and the bundle is
+  // about a third smaller; names stay, so messages that print a class's name read the same.
+  minifyWhitespace: true,
+  minifySyntax: true,
   define: { LBSIM_BUILD: JSON.stringify({ version, commit: currentCommit() }) },
   // CommonJS dependencies bundled into an ES module still call require() for Node built-ins.
   banner: {
@@ -85,6 +101,7 @@ const result = await build({
   chunkNames: 'chunks/[name]-[hash]',
   legalComments: 'linked',
   logLevel: 'warning',
+  plugins: [lazyStringWidth],
 }).catch(() => undefined);
 if (result === undefined || result.errors.length > 0) process.exit(1);
 

@@ -1,26 +1,43 @@
 /**
- * The `lbsim` command line: parses arguments with yargs, then runs the command they name — only
- * when they are valid. Returns the exit code instead of exiting, so tests can run it in-process,
- * and {@link checkArguments} parses without running, so docs can be checked command by command.
+ * The `lbsim` command line: the table of commands ({@link commands}), each with its argument,
+ * options, help text and handler, parsed by command-line.ts; a command runs only when its
+ * arguments are valid. Returns the exit code instead of exiting, so tests can run it
+ * in-process, and {@link checkArguments} parses without running, so docs can be checked
+ * command by command.
  */
 
 import { existsSync } from 'node:fs';
 import { type CaptureFormat, captureFormats } from '@lbsim/core';
 import { queueUrlProblem } from '@lbsim/sweep/queue-connection';
-import yargs from 'yargs';
 import { defaultCatalogueDirectory } from './catalogue/default-catalogue.ts';
+import {
+  type CommandSpec,
+  type OptionSpec,
+  type ParsedValues,
+  type ProgramSpec,
+  parseCommandLine,
+} from './command-line.ts';
 import type { CliIo, ExitCode } from './io.ts';
 import { formatVersion, lbsimVersion } from './version.ts';
 
-/** The flag the completion script passes, with the words typed so far. */
-const completionRequest = '--get-yargs-completions';
+/**
+ * What a valid command line runs, given the process. Each command's module is imported only
+ * when it runs, so `--help` and a bad argument load none of the simulation.
+ */
+type Run = (io: CliIo) => Promise<ExitCode>;
 
 /** Help text of `--catalogue`, shared by the commands that look ids up. */
-const catalogueOption = {
+const catalogueOption: OptionSpec = {
   type: 'string',
   describe: 'the catalogue directory catalogue ids are looked up in',
   defaultDescription: 'the catalogue bundled with lbsim',
-} as const;
+};
+
+/** Help text of `--seed`, shared by run and explain. */
+const seedOption: OptionSpec = {
+  type: 'number',
+  describe: "override the scenario's seed (an integer 0..4294967295): same seed, same run",
+};
 
 /** Why `seed` is no valid `--seed`, or `undefined` when it is (or absent). */
 function seedProblem(seed: number | undefined): string | undefined {
@@ -28,397 +45,352 @@ function seedProblem(seed: number | undefined): string | undefined {
   return `--seed must be an integer 0..4294967295, got ${seed}`;
 }
 
-/**
- * The completions yargs offers for `words` (the command line typed so far, program name first),
- * one per line. yargs answers words after a command by parsing again with that command's options
- * and printing them with console.log, without settling getCompletion's promise; so the printed
- * lines are collected, and the promise is not waited for beyond the current turn of the loop.
- */
-async function completeWords(parser: ReturnType<typeof yargs>, words: readonly string[]): Promise<string> {
-  const printed: string[] = [];
-  const log = console.log;
-  console.log = (...parts: unknown[]) => {
-    printed.push(parts.join(' '));
-  };
-  try {
-    const answered = await Promise.race([
-      parser.getCompletion([...words]).catch(() => [] as string[]),
-      new Promise<undefined>((resolve) => setImmediate(() => resolve(undefined))),
-    ]);
-    return [...(answered ?? []), ...printed].join('\n');
-  } finally {
-    console.log = log;
-  }
-}
+/** A string option's value (command-line.ts gives each option the type its spec names). */
+const textOf = (values: ParsedValues, name: string) => values.options[name] as string | undefined;
+/** A number option's value. */
+const numberOf = (values: ParsedValues, name: string) => values.options[name] as number | undefined;
+/** A boolean option's value. */
+const flagOf = (values: ParsedValues, name: string) => values.options[name] as boolean | undefined;
+/** A repeatable option's values. */
+const listOf = <T extends string | number>(values: ParsedValues, name: string) => values.options[name] as readonly T[];
 
-/** What parsing an `lbsim` command line gave: the command to run, help text, or a failure. */
-interface ParsedArguments {
-  /**
-   * Runs the command the arguments name; `undefined` for help or on failure. Each command's
-   * module is imported only when it runs, so `--help` and a bad argument load none of the
-   * simulation.
-   */
-  readonly command: (() => Promise<ExitCode>) | undefined;
-  /** Help text, or yargs' usage text on a failure. */
-  readonly output: string;
-  /** What is wrong with the arguments, in one line. */
-  readonly failure: string | undefined;
-}
-
-/** Parses `argv` into the command it names, without running it. */
-async function parseArguments(argv: readonly string[], io: CliIo): Promise<ParsedArguments> {
-  let command: (() => Promise<ExitCode>) | undefined;
-  let failure: string | undefined;
-  const parser = yargs([...argv])
-    .scriptName('lbsim')
-    .usage('$0 <command> [options]\n\nA deterministic packet-level simulator of an Ananta-style cloud load balancer.')
-    .option('color', {
+/** `lbsim run <scenario>`. */
+const runCommand: CommandSpec<Run> = {
+  name: 'run',
+  describe: 'run a scenario and print what happened; exit 0 when its expectations are met, 1 when not, 2 on bad input',
+  positional: {
+    name: 'scenario',
+    required: true,
+    describe:
+      'a scenario file (YAML, read from the current directory), or a catalogue id such as nsg-blocks-probe or nsg-blocks-probe/fixed',
+  },
+  options: {
+    catalogue: catalogueOption,
+    seed: seedOption,
+    trace: {
       type: 'boolean',
+      default: false,
       describe:
-        "colour the run summary's verdicts; by default only on a terminal and without NO_COLOR; --no-color turns it off",
-    })
-    .command(
-      'run <scenario>',
-      'run a scenario and print what happened; exit 0 when its expectations are met, 1 when not, 2 on bad input',
-      (y) =>
-        y
-          .positional('scenario', {
-            type: 'string',
-            demandOption: true,
-            describe:
-              'a scenario file (YAML, read from the current directory), or a catalogue id such as nsg-blocks-probe or nsg-blocks-probe/fixed',
-          })
-          .option('catalogue', catalogueOption)
-          .option('seed', {
-            type: 'number',
-            describe: "override the scenario's seed (an integer 0..4294967295): same seed, same run",
-          })
-          .option('trace', {
-            type: 'boolean',
-            default: false,
-            describe:
-              'print the packet trace as a capture-style table (time, vantage, event, addresses, protocol, info, length, note)',
-          })
-          .option('connection', {
-            type: 'number',
-            array: true,
-            default: [] as number[],
-            describe:
-              'with --trace or --json: only these connection ids (an id the run never started is an error, exit 2); with --report: draw these (repeatable)',
-          })
-          .option('at', {
-            type: 'string',
-            array: true,
-            default: [] as string[],
-            describe:
-              'with --trace or --json: only these vantage points, e.g. client-1, router, mux-2, host-a, web-1 (a name the scenario does not have is an error, exit 2; repeatable)',
-          })
-          .option('probes', {
-            type: 'boolean',
-            default: true,
-            describe:
-              'with --trace or --json: show health-probe packets (to and from 168.63.129.16); --no-probes hides them',
-          })
-          .option('pcap', {
-            type: 'string',
-            describe:
-              'write one capture per vantage point (client, Mux, Host Agent wire side, VM) into this directory as <node>.pcapng; it is created if missing, and only earlier lbsim captures in it are replaced',
-          })
-          .option('pcap-format', {
-            choices: captureFormats,
-            default: 'pcapng' as CaptureFormat,
-            describe:
-              'with --pcap: pcapng (interface names, per-packet decision comments) or classic pcap (nanosecond)',
-          })
-          .option('json', {
-            type: 'boolean',
-            default: false,
-            describe:
-              'print the trace and the summary as JSON lines instead of text, one object per event (docs/json-output.md)',
-          })
-          .option('report', {
-            type: 'string',
-            describe:
-              'write a self-contained HTML report (topology, sequence diagrams, probe states, SNAT ports, counters) to this file; only an earlier lbsim report is replaced',
-          }),
-      (args) => {
-        // yargs may call the handler before it reports a missing positional.
-        if (typeof args.scenario !== 'string') return;
-        const seed = args.seed;
-        const badSeed = seedProblem(seed);
-        if (badSeed !== undefined) {
-          failure = badSeed;
-          return;
-        }
-        const connections = args.connection;
-        if (connections.some((id) => !Number.isInteger(id) || id < 1)) {
-          failure = '--connection takes connection ids: positive integers';
-          return;
-        }
-        if (args.pcap === '' || args.report === '') {
-          failure = `--${args.pcap === '' ? 'pcap' : 'report'} needs a path`;
-          return;
-        }
-        const scenario = args.scenario;
-        const catalogue = args.catalogue ?? defaultCatalogueDirectory();
-        command = async () => {
-          // A name that is no file and no YAML path is a catalogue id, as with explain.
-          let file = scenario;
-          if (!existsSync(scenario) && !/\.ya?ml$/i.test(scenario)) {
-            const resolved = (await import('./catalogue/resolve-scenario.ts')).resolveScenario(scenario, catalogue);
-            if (!resolved.ok) {
-              io.stderr(`lbsim: ${resolved.error}\n`);
-              return 2;
-            }
-            file = resolved.path;
+        'print the packet trace as a capture-style table (time, vantage, event, addresses, protocol, info, length, note)',
+    },
+    connection: {
+      type: 'number',
+      array: true,
+      describe:
+        'with --trace or --json: only these connection ids (an id the run never started is an error, exit 2); with --report: draw these (repeatable)',
+    },
+    at: {
+      type: 'string',
+      array: true,
+      describe:
+        'with --trace or --json: only these vantage points, e.g. client-1, router, mux-2, host-a, web-1 (a name the scenario does not have is an error, exit 2; repeatable)',
+    },
+    probes: {
+      type: 'boolean',
+      default: true,
+      describe: 'with --trace or --json: show health-probe packets (to and from 168.63.129.16); --no-probes hides them',
+    },
+    pcap: {
+      type: 'string',
+      describe:
+        'write one capture per vantage point (client, Mux, Host Agent wire side, VM) into this directory as <node>.pcapng; it is created if missing, and only earlier lbsim captures in it are replaced',
+    },
+    'pcap-format': {
+      type: 'string',
+      choices: captureFormats,
+      default: 'pcapng',
+      describe: 'with --pcap: pcapng (interface names, per-packet decision comments) or classic pcap (nanosecond)',
+    },
+    json: {
+      type: 'boolean',
+      default: false,
+      describe:
+        'print the trace and the summary as JSON lines instead of text, one object per event (docs/json-output.md)',
+    },
+    report: {
+      type: 'string',
+      describe:
+        'write a self-contained HTML report (topology, sequence diagrams, probe states, SNAT ports, counters) to this file; only an earlier lbsim report is replaced',
+    },
+  },
+  start: (values) => {
+    const seed = numberOf(values, 'seed');
+    const badSeed = seedProblem(seed);
+    if (badSeed !== undefined) return { failure: badSeed };
+    const connections = listOf<number>(values, 'connection');
+    if (connections.some((id) => !Number.isInteger(id) || id < 1)) {
+      return { failure: '--connection takes connection ids: positive integers' };
+    }
+    const pcap = textOf(values, 'pcap');
+    const report = textOf(values, 'report');
+    if (pcap === '' || report === '') return { failure: `--${pcap === '' ? 'pcap' : 'report'} needs a path` };
+    const scenario = values.positional ?? '';
+    const catalogue = textOf(values, 'catalogue') ?? defaultCatalogueDirectory();
+    return {
+      run: async (io) => {
+        // A name that is no file and no YAML path is a catalogue id, as with explain.
+        let file = scenario;
+        if (!existsSync(scenario) && !/\.ya?ml$/i.test(scenario)) {
+          const resolved = (await import('./catalogue/resolve-scenario.ts')).resolveScenario(scenario, catalogue);
+          if (!resolved.ok) {
+            io.stderr(`lbsim: ${resolved.error}\n`);
+            return 2;
           }
-          return (await import('./commands/run.ts')).runCommand(
-            {
-              file,
-              seed,
-              trace: args.trace,
-              connections,
-              nodes: args.at,
-              probes: args.probes,
-              pcapDirectory: args.pcap,
-              pcapFormat: args['pcap-format'],
-              json: args.json,
-              reportFile: args.report,
-              colour: args.color ?? io.colour ?? false,
-            },
-            io,
-          );
-        };
-      },
-    )
-    .command(
-      'explain <scenario>',
-      'run a scenario and explain every failure in full: what the client saw, the packet and node where it went wrong, the failure mode of the catalogue and the configuration change that fixes it; exit 0 when it ran, 2 on bad input',
-      (y) =>
-        y
-          .positional('scenario', {
-            type: 'string',
-            demandOption: true,
-            describe:
-              'a scenario file, or a catalogue id: tw-recycle means scenarios/tw-recycle/broken.yaml, tw-recycle/fixed a variant (scenarios/tw-recycle/fixed.yaml), basic-public-lb a top-level scenario (scenarios/basic-public-lb.yaml); lbsim list shows them',
-          })
-          .option('seed', {
-            type: 'number',
-            describe: "override the scenario's seed (an integer 0..4294967295): same seed, same run",
-          })
-          .option('catalogue', catalogueOption)
-          .example('$0 explain tw-recycle', 'why scenarios/tw-recycle/broken.yaml fails, and the fix')
-          .example('$0 explain tw-recycle/fixed', 'the fixed variant: nothing (or little) left to explain')
-          .example('$0 explain my-scenario.yaml --seed 42', 'any scenario file, with another seed'),
-      (args) => {
-        if (typeof args.scenario !== 'string') return;
-        const badSeed = seedProblem(args.seed);
-        if (badSeed !== undefined) {
-          failure = badSeed;
-          return;
+          file = resolved.path;
         }
-        const options = {
-          scenario: args.scenario,
-          catalogue: args.catalogue ?? defaultCatalogueDirectory(),
-          seed: args.seed,
-        };
-        command = async () => (await import('./commands/explain.ts')).explainCommand(options, io);
+        return (await import('./commands/run.ts')).runCommand(
+          {
+            file,
+            seed,
+            trace: flagOf(values, 'trace') ?? false,
+            connections,
+            nodes: listOf<string>(values, 'at'),
+            probes: flagOf(values, 'probes') ?? true,
+            pcapDirectory: pcap,
+            pcapFormat: textOf(values, 'pcap-format') as CaptureFormat,
+            json: flagOf(values, 'json') ?? false,
+            reportFile: report,
+            colour: flagOf(values, 'color') ?? io.colour ?? false,
+          },
+          io,
+        );
       },
-    )
-    .command(
-      'validate <file>',
-      'check a scenario file and report every problem with its line and column; exit 0 when valid, 2 when not',
-      (y) => y.positional('file', { type: 'string', demandOption: true, describe: 'scenario file (YAML)' }),
-      (args) => {
-        const file = args.file;
-        if (typeof file !== 'string') return;
-        command = async () => (await import('./commands/validate.ts')).validateCommand(file, io);
-      },
-    )
-    .command(
-      'list [dir]',
-      'show the scenarios under a directory (default: the catalogue bundled with lbsim): id (folder), variant, name, first line of the description',
-      (y) =>
-        y.positional('dir', {
-          type: 'string',
-          describe: 'directory of scenario files',
-          defaultDescription: 'the catalogue bundled with lbsim',
-        }),
-      (args) => {
-        const dir = args.dir ?? defaultCatalogueDirectory();
-        command = async () => (await import('./commands/list.ts')).listCommand(dir, io);
-      },
-    )
-    .command(
-      'test <dir>',
-      'run every scenario under a directory against its expectations and report each; exit 0 only when all are met, 1 when one is not, 2 when one is invalid',
-      (y) =>
-        y.positional('dir', {
-          type: 'string',
-          demandOption: true,
-          describe: 'directory of scenario files (or one file)',
-        }),
-      (args) => {
-        const dir = args.dir;
-        if (typeof dir !== 'string') return;
-        command = async () => (await import('./commands/test.ts')).testCommand(dir, io);
-      },
-    )
-    .command(
-      'schema',
-      'print the JSON Schema (draft-07) of scenario files, for editor completion and checking',
-      (y) =>
-        y.option('write', {
-          type: 'string',
-          describe:
-            'write it as <dir>/scenario.schema.json instead (the directory must exist; only an lbsim schema is overwritten)',
-        }),
-      (args) => {
-        const directory = args.write as string | readonly string[] | undefined;
-        command = async () => (await import('./commands/schema.ts')).schemaCommand(directory, io);
-      },
-    )
-    .command(
-      'sweep <sweep>',
-      'run a scenario over many seeds and parameter values (a sweep file, docs/sweeps.md) on every core, or on a Redis queue for lbsim worker processes; print mean, 95% confidence interval, min and max per grid point and measure; exit 0 when its expectations are met, 1 when not or stopped, 2 on bad input',
-      (y) =>
-        y
-          .positional('sweep', {
-            type: 'string',
-            demandOption: true,
-            describe: 'a sweep file (YAML), or a catalogue sweep id such as ilb-self-mapping',
-          })
-          .option('catalogue', catalogueOption)
-          .option('workers', {
-            type: 'number',
-            describe: 'worker threads; 0 runs in this process',
-            defaultDescription: 'one per core',
-          })
-          .option('seeds', {
-            type: 'string',
-            describe: "run these seeds instead of the file's: first..last, e.g. 1..100",
-          })
-          .option('out', {
-            type: 'string',
-            describe:
-              'write one JSON line per run, in run order, to this file (- for standard output, then the table goes to standard error); only an earlier sweep output is replaced',
-          })
-          .option('report', {
-            type: 'string',
-            describe:
-              'write a self-contained HTML page charting each measure against the varied parameter with its 95% confidence band; only an earlier lbsim report is replaced',
-          })
-          .option('queue', {
-            type: 'string',
-            describe:
-              'run on a BullMQ queue at this Redis URL (redis://host:port) for lbsim worker processes to take, instead of on threads here',
-          })
-          .option('queue-name', {
-            type: 'string',
-            default: 'lbsim-sweep',
-            describe: 'with --queue: the BullMQ queue name the workers use',
-          }),
-      (args) => {
-        if (typeof args.sweep !== 'string') return;
-        const workers = args.workers;
-        if (workers !== undefined && !(Number.isInteger(workers) && workers >= 0 && workers <= 256)) {
-          failure = `--workers takes an integer 0..256, got ${workers}`;
-          return;
-        }
-        const queueProblem = args.queue === undefined ? undefined : queueUrlProblem(args.queue);
-        if (queueProblem !== undefined || args.out === '' || args.report === '') {
-          failure = queueProblem ?? `--${args.out === '' ? 'out' : 'report'} needs a path`;
-          return;
-        }
-        const options = {
-          file: args.sweep,
-          catalogue: args.catalogue ?? defaultCatalogueDirectory(),
-          workers,
-          seeds: args.seeds,
-          out: args.out,
-          report: args.report,
-          queue: args.queue,
-          queueName: args['queue-name'],
-        };
-        command = async () => (await import('./commands/sweep.ts')).sweepCommand(options, io);
-      },
-    )
-    .command(
-      'worker',
-      'take sweep runs from a BullMQ queue on Redis (put there by lbsim sweep --queue) and run them until Ctrl-C; start one per core on any number of machines',
-      (y) =>
-        y
-          .option('queue', {
-            type: 'string',
-            demandOption: true,
-            describe: 'the Redis URL of the queue, e.g. redis://10.0.0.5:6379',
-          })
-          .option('queue-name', {
-            type: 'string',
-            default: 'lbsim-sweep',
-            describe: 'the BullMQ queue name, as given to lbsim sweep',
-          })
-          .option('lock-duration', {
-            type: 'number',
-            default: 30000,
-            describe:
-              'ms a job stays locked to this worker without renewal; after a crash, its jobs run elsewhere this long after (BullMQ lockDuration)',
-          })
-          .option('stalled-interval', {
-            type: 'number',
-            default: 30000,
-            describe: 'ms between checks for jobs whose worker died (BullMQ stalledInterval)',
-          }),
-      (args) => {
-        const problem = queueUrlProblem(args.queue);
-        const lockDurationMs = args['lock-duration'];
-        const stalledIntervalMs = args['stalled-interval'];
-        if (problem !== undefined || !(lockDurationMs >= 100 && stalledIntervalMs >= 100)) {
-          failure = problem ?? '--lock-duration and --stalled-interval take at least 100 ms';
-          return;
-        }
-        const options = {
-          queue: args.queue,
-          queueName: args['queue-name'],
-          timing: { lockDurationMs, stalledIntervalMs },
-        };
-        command = async () => (await import('./commands/worker.ts')).workerCommand(options, io);
-      },
-    )
-    .demandCommand(1, 'name a command: run, explain, validate, list, test, schema, sweep or worker')
-    .strict()
-    .recommendCommands()
-    .help()
-    .alias('help', 'h')
-    .version('version', "print lbsim's version and the commit it was built from", formatVersion(lbsimVersion()))
-    .completion(
-      'completion',
-      'print a bash/zsh completion script for lbsim; install it with: lbsim completion >> ~/.bashrc',
-    )
-    .wrap(Math.min(100, process.stdout.columns ?? 100))
-    .exitProcess(false)
-    .fail((message, error) => {
-      failure = message ?? error?.message ?? 'invalid arguments';
-    });
+    };
+  },
+};
 
-  // The completion script asks `lbsim --get-yargs-completions lbsim <words…>`; yargs answers it
-  // only through getCompletion when the parse is ours rather than its own process handling.
-  if (argv[0] === completionRequest) {
-    return { command: undefined, output: await completeWords(parser, argv.slice(1)), failure: undefined };
-  }
-  const output = await new Promise<string>((resolve) => {
-    parser.parse([...argv], {}, (_error, _args, text) => resolve(text ?? ''));
-  });
-  return failure === undefined ? { command, output, failure } : { command: undefined, output, failure };
+/** `lbsim explain <scenario>`. */
+const explainCommand: CommandSpec<Run> = {
+  name: 'explain',
+  describe:
+    'run a scenario and explain every failure in full: what the client saw, the packet and node where it went wrong, the failure mode of the catalogue and the configuration change that fixes it; exit 0 when it ran, 2 on bad input',
+  positional: {
+    name: 'scenario',
+    required: true,
+    describe:
+      'a scenario file, or a catalogue id: tw-recycle means scenarios/tw-recycle/broken.yaml, tw-recycle/fixed a variant (scenarios/tw-recycle/fixed.yaml), basic-public-lb a top-level scenario (scenarios/basic-public-lb.yaml); lbsim list shows them',
+  },
+  options: { seed: seedOption, catalogue: catalogueOption },
+  examples: [
+    ['$0 explain tw-recycle', 'why scenarios/tw-recycle/broken.yaml fails, and the fix'],
+    ['$0 explain tw-recycle/fixed', 'the fixed variant: nothing (or little) left to explain'],
+    ['$0 explain my-scenario.yaml --seed 42', 'any scenario file, with another seed'],
+  ],
+  start: (values) => {
+    const seed = numberOf(values, 'seed');
+    const badSeed = seedProblem(seed);
+    if (badSeed !== undefined) return { failure: badSeed };
+    const options = {
+      scenario: values.positional ?? '',
+      catalogue: textOf(values, 'catalogue') ?? defaultCatalogueDirectory(),
+      seed,
+    };
+    return { run: async (io) => (await import('./commands/explain.ts')).explainCommand(options, io) };
+  },
+};
+
+/** `lbsim validate <file>`. */
+const validateCommand: CommandSpec<Run> = {
+  name: 'validate',
+  describe: 'check a scenario file and report every problem with its line and column; exit 0 when valid, 2 when not',
+  positional: { name: 'file', required: true, describe: 'scenario file (YAML)' },
+  start: (values) => {
+    const file = values.positional ?? '';
+    return { run: async (io) => (await import('./commands/validate.ts')).validateCommand(file, io) };
+  },
+};
+
+/** `lbsim list [dir]`. */
+const listCommand: CommandSpec<Run> = {
+  name: 'list',
+  describe:
+    'show the scenarios under a directory (default: the catalogue bundled with lbsim): id (folder), variant, name, first line of the description',
+  positional: {
+    name: 'dir',
+    required: false,
+    describe: 'directory of scenario files',
+    defaultDescription: 'the catalogue bundled with lbsim',
+  },
+  start: (values) => {
+    const dir = values.positional ?? defaultCatalogueDirectory();
+    return { run: async (io) => (await import('./commands/list.ts')).listCommand(dir, io) };
+  },
+};
+
+/** `lbsim test <dir>`. */
+const testCommand: CommandSpec<Run> = {
+  name: 'test',
+  describe:
+    'run every scenario under a directory against its expectations and report each; exit 0 only when all are met, 1 when one is not, 2 when one is invalid',
+  positional: { name: 'dir', required: true, describe: 'directory of scenario files (or one file)' },
+  start: (values) => {
+    const dir = values.positional ?? '';
+    return { run: async (io) => (await import('./commands/test.ts')).testCommand(dir, io) };
+  },
+};
+
+/** `lbsim schema`. */
+const schemaCommand: CommandSpec<Run> = {
+  name: 'schema',
+  describe: 'print the JSON Schema (draft-07) of scenario files, for editor completion and checking',
+  options: {
+    write: {
+      type: 'string',
+      describe:
+        'write it as <dir>/scenario.schema.json instead (the directory must exist; only an lbsim schema is overwritten)',
+    },
+  },
+  start: (values) => {
+    const directory = textOf(values, 'write');
+    return { run: async (io) => (await import('./commands/schema.ts')).schemaCommand(directory, io) };
+  },
+};
+
+/** `lbsim sweep <sweep>`. */
+const sweepCommand: CommandSpec<Run> = {
+  name: 'sweep',
+  describe:
+    'run a scenario over many seeds and parameter values (a sweep file, docs/sweeps.md) on every core, or on a Redis queue for lbsim worker processes; print mean, 95% confidence interval, min and max per grid point and measure; exit 0 when its expectations are met, 1 when not or stopped, 2 on bad input',
+  positional: {
+    name: 'sweep',
+    required: true,
+    describe: 'a sweep file (YAML), or a catalogue sweep id such as ilb-self-mapping',
+  },
+  options: {
+    catalogue: catalogueOption,
+    workers: { type: 'number', describe: 'worker threads; 0 runs in this process', defaultDescription: 'one per core' },
+    seeds: { type: 'string', describe: "run these seeds instead of the file's: first..last, e.g. 1..100" },
+    out: {
+      type: 'string',
+      describe:
+        'write one JSON line per run, in run order, to this file (- for standard output, then the table goes to standard error); only an earlier sweep output is replaced',
+    },
+    report: {
+      type: 'string',
+      describe:
+        'write a self-contained HTML page charting each measure against the varied parameter with its 95% confidence band; only an earlier lbsim report is replaced',
+    },
+    queue: {
+      type: 'string',
+      describe:
+        'run on a BullMQ queue at this Redis URL (redis://host:port) for lbsim worker processes to take, instead of on threads here',
+    },
+    'queue-name': { type: 'string', default: 'lbsim-sweep', describe: 'with --queue: the BullMQ queue name the workers use' },
+  },
+  start: (values) => {
+    const file = values.positional;
+    if (file === undefined) return { failure: 'Missing required argument: sweep' };
+    const workers = numberOf(values, 'workers');
+    if (workers !== undefined && !(Number.isInteger(workers) && workers >= 0 && workers <= 256)) {
+      return { failure: `--workers takes an integer 0..256, got ${workers}` };
+    }
+    const queue = textOf(values, 'queue');
+    const out = textOf(values, 'out');
+    const report = textOf(values, 'report');
+    const queueProblem = queue === undefined ? undefined : queueUrlProblem(queue);
+    if (queueProblem !== undefined) return { failure: queueProblem };
+    if (out === '' || report === '') return { failure: `--${out === '' ? 'out' : 'report'} needs a path` };
+    const options = {
+      file,
+      catalogue: textOf(values, 'catalogue') ?? defaultCatalogueDirectory(),
+      workers,
+      seeds: textOf(values, 'seeds'),
+      out,
+      report,
+      queue,
+      queueName: textOf(values, 'queue-name') ?? 'lbsim-sweep',
+    };
+    return { run: async (io) => (await import('./commands/sweep.ts')).sweepCommand(options, io) };
+  },
+};
+
+/** `lbsim worker`. */
+const workerCommand: CommandSpec<Run> = {
+  name: 'worker',
+  describe:
+    'take sweep runs from a BullMQ queue on Redis (put there by lbsim sweep --queue) and run them until Ctrl-C; start one per core on any number of machines',
+  options: {
+    queue: { type: 'string', describe: 'the Redis URL of the queue, e.g. redis://10.0.0.5:6379 (required)' },
+    'queue-name': { type: 'string', default: 'lbsim-sweep', describe: 'the BullMQ queue name, as given to lbsim sweep' },
+    'lock-duration': {
+      type: 'number',
+      default: 30000,
+      describe:
+        'ms a job stays locked to this worker without renewal; after a crash, its jobs run elsewhere this long after (BullMQ lockDuration)',
+    },
+    'stalled-interval': {
+      type: 'number',
+      default: 30000,
+      describe: 'ms between checks for jobs whose worker died (BullMQ stalledInterval)',
+    },
+  },
+  start: (values) => {
+    const queue = textOf(values, 'queue');
+    if (queue === undefined) return { failure: 'Missing required argument: queue' };
+    const problem = queueUrlProblem(queue);
+    const lockDurationMs = numberOf(values, 'lock-duration') ?? 30000;
+    const stalledIntervalMs = numberOf(values, 'stalled-interval') ?? 30000;
+    if (problem !== undefined) return { failure: problem };
+    if (!(lockDurationMs >= 100 && stalledIntervalMs >= 100)) {
+      return { failure: '--lock-duration and --stalled-interval take at least 100 ms' };
+    }
+    const options = {
+      queue,
+      queueName: textOf(values, 'queue-name') ?? 'lbsim-sweep',
+      timing: { lockDurationMs, stalledIntervalMs },
+    };
+    return { run: async (io) => (await import('./commands/worker.ts')).workerCommand(options, io) };
+  },
+};
+
+/**
+ * Every `lbsim` command, in the order `lbsim --help` lists them: the one place a command is
+ * registered. (`completion` is built in: command-line.ts prints the script and answers it.)
+ */
+const commands: readonly CommandSpec<Run>[] = [
+  runCommand,
+  explainCommand,
+  validateCommand,
+  listCommand,
+  testCommand,
+  schemaCommand,
+  sweepCommand,
+  workerCommand,
+];
+
+/** The `lbsim` program: usage, global options and commands. */
+function lbsimProgram(): ProgramSpec<Run> {
+  return {
+    name: 'lbsim',
+    usage: '$0 <command> [options]\n\nA deterministic packet-level simulator of an Ananta-style cloud load balancer.',
+    globalOptions: {
+      color: {
+        type: 'boolean',
+        describe:
+          "colour the run summary's verdicts; by default only on a terminal and without NO_COLOR; --no-color turns it off",
+      },
+    },
+    commands,
+    version: formatVersion(lbsimVersion()),
+    noCommand: `name a command: ${commands.map((command) => command.name).join(', ')}`.replace(/, (\w+)$/, ' or $1'),
+    completionDescribe: 'print a bash/zsh completion script for lbsim; install it with: lbsim completion >> ~/.bashrc',
+  };
+}
+
+/** Parses `argv` with the help text wrapped to the terminal (at most 100 columns). */
+function parseArguments(argv: readonly string[]) {
+  const width = Math.min(100, process.stdout.columns ?? 100);
+  const zsh = [process.env['SHELL'], process.env['ZSH_NAME']].some((name) => name?.includes('zsh') === true);
+  return parseCommandLine(lbsimProgram(), argv, width, zsh);
 }
 
 /**
- * Whether `argv` is a valid `lbsim` command line: the one-line problem yargs or lbsim's own
+ * Whether `argv` is a valid `lbsim` command line: the one-line problem the parser or lbsim's own
  * checks find, or `undefined`. Nothing is run and nothing is printed.
  */
 export async function checkArguments(argv: readonly string[]): Promise<string | undefined> {
-  const quiet: CliIo = { stdout: () => {}, stderr: () => {}, stderrIsTty: false };
-  return (await parseArguments(argv, quiet)).failure;
+  const parsed = parseArguments(argv);
+  return parsed.kind === 'failure' ? parsed.failure : undefined;
 }
 
 /**
@@ -426,13 +398,15 @@ export async function checkArguments(argv: readonly string[]): Promise<string | 
  * @returns 0 expectations met (or help shown), 1 expectations not met, 2 bad input.
  */
 export async function main(argv: readonly string[], io: CliIo): Promise<ExitCode> {
-  const { command, output, failure } = await parseArguments(argv, io);
-  if (failure !== undefined) {
-    if (output !== '') io.stderr(`${output.trimEnd()}\n\n`);
-    io.stderr(`lbsim: ${failure}\n`);
-    if (output === '') io.stderr('Run "lbsim --help" for the commands and their options.\n');
+  const parsed = parseArguments(argv);
+  if (parsed.kind === 'failure') {
+    io.stderr(`lbsim: ${parsed.failure}\n`);
+    io.stderr('Run "lbsim --help" for the commands and their options.\n');
     return 2;
   }
-  if (output !== '') io.stdout(`${output.trimEnd()}\n`);
-  return command === undefined ? 0 : command();
+  if (parsed.kind === 'print') {
+    if (parsed.text !== '') io.stdout(`${parsed.text.trimEnd()}\n`);
+    return 0;
+  }
+  return parsed.run(io);
 }

@@ -4,7 +4,7 @@
  * be unique and every expectation must name a measure and parameters the sweep has.
  */
 import { parse } from 'yaml';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { type SweepFile, sweepFileSchema } from './schema/sweep-file.ts';
 import { expandSeeds, maxSeeds } from './seed-range.ts';
 

@@ -1,7 +1,7 @@
 /**
  * `events`: changes at virtual times.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { securityRuleSchema } from './network-security-group.ts';
 import { durationSchema, ipAddressSchema, nameSchema, nonZeroPortSchema } from './primitives.ts';
 

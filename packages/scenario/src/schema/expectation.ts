@@ -2,7 +2,7 @@
  * `expect`: what a run must show; the exit code says whether it did.
  */
 import { dropReasons, type ExchangeOutcome, exchangeOutcomes } from '@lbsim/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import { nameSchema, rangeSchema } from './primitives.ts';
 
 const dropReasonNames = Object.keys(dropReasons) as [keyof typeof dropReasons, ...(keyof typeof dropReasons)[]];

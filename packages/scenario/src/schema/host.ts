@@ -2,7 +2,7 @@
  * `hosts`: physical hosts, their VMs, NICs, loopback addresses, listeners and OS settings.
  */
 import { parseIpv4Prefix } from '@lbsim/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import { describeValue } from './issue-messages.ts';
 import { durationSchema, ipAddressSchema, nameSchema, nonZeroPortSchema } from './primitives.ts';
 

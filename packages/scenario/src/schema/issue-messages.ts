@@ -2,7 +2,7 @@
  * Plain-language messages for schema problems zod reports without a message of ours.
  * Passed per parse (never set globally), so other users of zod in the process are unaffected.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { quoted } from '../shared/diagnostic.ts';
 import { didYouMean } from '../shared/did-you-mean.ts';
 

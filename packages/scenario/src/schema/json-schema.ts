@@ -4,7 +4,7 @@
  * compiles under Ajv's strict mode: only standard formats (`ipv4`) are kept, zod's own ones
  * (`cidrv4`, `starts_with`) are dropped in favour of the `pattern` zod writes beside them.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { scenarioSchema } from './scenario.ts';
 
 /** The `$id` of the exported schema; also how `lbsim schema --write` knows a file is one of its own. */

@@ -2,7 +2,7 @@
  * `loadBalancers`: Azure Load Balancer resources in Azure's own vocabulary (docs/mechanics.md §2):
  * frontends, backend pools, probes, load-balancing rules, inbound NAT rules, outbound rules.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { describeValue } from './issue-messages.ts';
 import { ipAddressSchema, nameSchema, portSchema } from './primitives.ts';
 

@@ -9,7 +9,7 @@
  * defaults are the same).
  */
 import { parseIpv4Prefix } from '@lbsim/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import { describeValue } from './issue-messages.ts';
 import { nameSchema } from './primitives.ts';
 

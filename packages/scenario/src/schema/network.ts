@@ -1,7 +1,7 @@
 /**
  * `network`: the Mux pool, links and the flow hash.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { durationSchema, ipAddressSchema } from './primitives.ts';
 
 /** Latencies of the three kinds of link. */

@@ -1,7 +1,7 @@
 /**
  * Building blocks of the scenario schema: names, addresses, ports, durations.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { describeValue, unlessMissing } from './issue-messages.ts';
 
 /** A name of a host, VM, load balancer, rule…: letters, digits, `.`, `_`, `-`; up to 80. */

@@ -7,7 +7,7 @@
  * messages (issue-messages.ts), the keys allowed at a path (schema-keys.ts) and the JSON Schema
  * (json-schema.ts). Every stage after it reads scenarios through these types.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { eventSchema } from './event.ts';
 import { expectationSchema } from './expectation.ts';
 import { clientSchema, hostSchema } from './host.ts';

@@ -3,7 +3,7 @@
  * meant. Walks zod's definitions: objects, arrays, optional/default wrappers, pipes, unions.
  */
 import { closest, distance } from 'fastest-levenshtein';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { DocumentPath } from '../shared/diagnostic.ts';
 
 interface Definition {

@@ -1,7 +1,7 @@
 /**
  * `traffic`: who connects to what, how often.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { durationSchema, nameSchema } from './primitives.ts';
 
 const targetPattern = /^(\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}):(\d{1,5})$/;

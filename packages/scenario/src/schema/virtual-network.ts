@@ -1,7 +1,7 @@
 /**
  * `virtualNetwork`: address space and subnets, as in an Azure virtual network.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { nameSchema, prefixSchema } from './primitives.ts';
 
 /** A subnet. */

@@ -2,10 +2,8 @@
  * `lbsim run <file>`: run a scenario and print what happened; on request also write captures
  * (`--pcap`), JSON lines (`--json`) and an HTML report (`--report`).
  */
-import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { type CaptureFormat, formatTimeNs, type TraceSink } from '@lbsim/core';
 import {
   describeStop,
@@ -88,6 +86,8 @@ function stageReport(
  */
 function captureRunInfo(file: string, seed: number, format: string): CaptureRunInfo {
   const version = lbsimVersion().version;
+  // Loaded here, not imported: only --pcap needs it, and node:crypto costs every run's start.
+  const { createHash } = process.getBuiltinModule('node:crypto');
   const digest = createHash('sha256');
   digest.update(`${version}\0${seed}\0${format}\0`);
   try {

@@ -32,8 +32,8 @@ function existingFile(path: string): 'none' | 'lbsim-schema' | { readonly reason
 }
 
 /**
- * Prints the schema, or writes it into `directory` (which must exist; yargs gives an array
- * for a repeated `--write`). Exit 0 on success, 2 when the directory is missing or
+ * Prints the schema, or writes it into `directory` (which must exist; an array, from a caller
+ * that collects a repeated `--write`, is refused). Exit 0 on success, 2 when the directory is missing or
  * `scenario.schema.json` there is some other file (it is left as it was).
  */
 export function schemaCommand(directory: string | readonly string[] | undefined, io: CliIo): ExitCode {

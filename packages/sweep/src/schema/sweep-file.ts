@@ -4,7 +4,7 @@
  * converge to. This schema is the single source of truth for the format (docs/sweeps.md
  * describes it for people).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** A name used as a column heading and a JSON key: letters, digits, `-`, `_` and `.`. */
 const measureNameSchema = z
