@@ -43,15 +43,7 @@ const allowedPackageImports: Readonly<Record<string, readonly string[]>> = {
   ],
   // Sweeps run scenarios on threads and queues: the platform is theirs, as it is the CLI's.
   sweep: ['@lbsim/core', '@lbsim/scenario', 'yaml', 'zod', 'piscina', 'bullmq', 'ioredis'],
-  'sim-cli': [
-    '@lbsim/core',
-    '@lbsim/scenario',
-    '@lbsim/sweep',
-    'cli-progress',
-    'elkjs',
-    'picocolors',
-    'wrap-ansi',
-  ],
+  'sim-cli': ['@lbsim/core', '@lbsim/scenario', '@lbsim/sweep', 'cli-progress', 'elkjs', 'picocolors', 'wrap-ansi'],
 };
 
 /** Inside core: which folders each folder may import. */

@@ -78,7 +78,6 @@ const result = await build({
     'chunks/sweep-worker': join(root, 'packages/sweep/src/sweep-worker.ts'),
     'chunks/piscina-worker': join(dirname(require.resolve('piscina')), 'worker.js'),
   },
-  plugins: [piscinaWorkerPath],
   // Optional native add-ons their users load in a try: piscina's thread priority, msgpackr's
   // (BullMQ's) faster decoding. Without them both fall back to plain JavaScript.
   external: ['@napi-rs/nice', 'msgpackr-extract'],
@@ -101,7 +100,7 @@ const result = await build({
   chunkNames: 'chunks/[name]-[hash]',
   legalComments: 'linked',
   logLevel: 'warning',
-  plugins: [lazyStringWidth],
+  plugins: [piscinaWorkerPath, lazyStringWidth],
 }).catch(() => undefined);
 if (result === undefined || result.errors.length > 0) process.exit(1);
 

@@ -275,7 +275,11 @@ const sweepCommand: CommandSpec<Run> = {
       describe:
         'run on a BullMQ queue at this Redis URL (redis://host:port) for lbsim worker processes to take, instead of on threads here',
     },
-    'queue-name': { type: 'string', default: 'lbsim-sweep', describe: 'with --queue: the BullMQ queue name the workers use' },
+    'queue-name': {
+      type: 'string',
+      default: 'lbsim-sweep',
+      describe: 'with --queue: the BullMQ queue name the workers use',
+    },
   },
   start: (values) => {
     const file = values.positional;
@@ -311,7 +315,11 @@ const workerCommand: CommandSpec<Run> = {
     'take sweep runs from a BullMQ queue on Redis (put there by lbsim sweep --queue) and run them until Ctrl-C; start one per core on any number of machines',
   options: {
     queue: { type: 'string', describe: 'the Redis URL of the queue, e.g. redis://10.0.0.5:6379 (required)' },
-    'queue-name': { type: 'string', default: 'lbsim-sweep', describe: 'the BullMQ queue name, as given to lbsim sweep' },
+    'queue-name': {
+      type: 'string',
+      default: 'lbsim-sweep',
+      describe: 'the BullMQ queue name, as given to lbsim sweep',
+    },
     'lock-duration': {
       type: 'number',
       default: 30000,
