@@ -20,7 +20,7 @@ function scenarioFiles(directory: string): string[] {
     .flatMap((entry) => {
       const path = join(directory, entry);
       if (statSync(path).isDirectory()) return entry === 'scale' ? [] : scenarioFiles(path);
-      return entry.endsWith('.yaml') ? [path] : [];
+      return entry.endsWith('.yaml') && !entry.endsWith('.sweep.yaml') ? [path] : [];
     });
 }
 
