@@ -6,7 +6,7 @@
  * - `mux`, `host-agent`, `probe` and `manager` import only `@lbsim/core` (and their own files);
  * - inside core, `net` imports nothing, `wire` only `net`, `sim` only `net`, `stack` `net`,
  *   `wire` and `sim`, `control` `net` and `sim`;
- * - the folders of scenario/src are stages, each importing only earlier ones: shared < schema
+ * - the folders of scenario/src are stages, each importing only earlier ones: base < schema
  *   < model < load < validate < build < run < expect < explain < the entry files at the top of
  *   src/ (index.ts, load-scenario.ts, run-scenario.ts) < testing;
  * - `scenario` imports the domain packages and its parsing libraries, `sim-cli` `scenario`
@@ -49,7 +49,7 @@ const coreLayers = {
 };
 
 /** The stages of scenario/src in pipeline order; each may import only itself and earlier ones. */
-const scenarioStages = ['shared', 'schema', 'model', 'load', 'validate', 'build', 'run', 'expect', 'explain'];
+const scenarioStages = ['base', 'schema', 'model', 'load', 'validate', 'build', 'run', 'expect', 'explain'];
 
 const npmRules = Object.entries(allowedNpm).flatMap(([name, allowed]) => [
   {

@@ -36,7 +36,7 @@ const workspace: Readonly<Record<string, string>> = {
   'packages/scenario/src/index.ts': "export * from './run-scenario.ts';\n",
   'packages/scenario/src/run-scenario.ts': "export * from './testing/index.ts';\n",
   'packages/scenario/src/testing/index.ts': "import fc from 'fast-check';\nexport { fc };\n",
-  'packages/scenario/src/shared/diagnostic.ts':
+  'packages/scenario/src/base/diagnostic.ts':
     "import type { Scenario } from '../schema/scenario.ts';\nexport type D = Scenario;\n",
   'packages/scenario/src/schema/scenario.ts': 'export type Scenario = { name: string };\n',
   'packages/scenario/src/load/load.ts': "import { validate } from '../validate/validate.ts';\nexport { validate };\n",
@@ -162,8 +162,8 @@ describe('import boundaries (dependency-cruiser)', () => {
     expect(rulesBroken('scenario/src/validate/validate.ts', 'packages/scenario/src/run-scenario.ts')).toEqual([
       'scenario-validate-stage',
     ]);
-    expect(rulesBroken('scenario/src/shared/diagnostic.ts', 'packages/scenario/src/schema/scenario.ts')).toEqual([
-      'scenario-shared-stage',
+    expect(rulesBroken('scenario/src/base/diagnostic.ts', 'packages/scenario/src/schema/scenario.ts')).toEqual([
+      'scenario-base-stage',
     ]);
     expect(rulesBroken('scenario/src/run-scenario.ts', 'packages/scenario/src/testing/index.ts')).toEqual([
       'scenario-entry-not-to-testing',

@@ -10,7 +10,7 @@
  * error. Each is a located error here instead, with what to write.
  */
 import { type Document, isAlias, isCollection, isPair, isScalar, type Node, type Scalar, visit } from 'yaml';
-import { quoted } from '../shared/diagnostic.ts';
+import { quoted } from '../base/diagnostic.ts';
 
 /** A problem with its offset (UTF-16 code units) in the text. */
 export interface YamlFeatureIssue {

@@ -19,9 +19,9 @@ import {
   parseIpv4Prefix,
   prefixContains,
 } from '@lbsim/core';
+import type { DocumentPath } from '../base/diagnostic.ts';
+import type { PathIssue } from '../base/path-issue.ts';
 import type { Scenario } from '../schema/scenario.ts';
-import type { DocumentPath } from '../shared/diagnostic.ts';
-import type { PathIssue } from '../shared/path-issue.ts';
 import { prefixesOverlap, specialRangeOf, specialRanges } from './special-addresses.ts';
 
 type Subnet = NonNullable<Scenario['virtualNetwork']>['subnets'][number];
