@@ -25,7 +25,7 @@ export function validateAddressPlacement(scenario: Scenario): PathIssue[] {
     const address = parseIpv4Address(text);
     return address !== undefined && addressSpaceContains(space, address);
   };
-  // An address space with a malformed prefix is reported where it is (validate-references.ts);
+  // An address space with a malformed prefix is reported where it is (references.ts);
   // placing addresses against what is left of it would only add wrong errors.
   const declared =
     scenario.virtualNetwork !== undefined && space.length === scenario.virtualNetwork.addressSpace.length;

@@ -9,7 +9,7 @@
  * - subnets that overlap no other subnet and are at least a /29 (Azure's smallest);
  * - no NIC or internal frontend on the five addresses Azure keeps in each subnet: the network
  *   address, .1 (default gateway), .2 and .3 (Azure DNS) and the last (broadcast).
- * Malformed prefixes are reported by validate-references.ts and skipped here.
+ * Malformed prefixes are reported by references.ts and skipped here.
  */
 import {
   azurePlatformAddress,

@@ -52,7 +52,7 @@ export function validateEvents(
         return;
       case 'set-security-rule':
       case 'delete-security-rule':
-        // Checked with the security groups (validate-security-groups.ts).
+        // Checked with the security groups (security-groups.ts).
         return;
       case 'add-backend':
       case 'remove-backend':
