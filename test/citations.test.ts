@@ -24,15 +24,15 @@ interface Problem {
 const textFile = /\.(?:[cm]?ts|[cm]?js|md|json|ya?ml)$/;
 const lockfile = /(?:^|\/)pnpm-lock\.yaml$/;
 
-/** Paths of the text files git tracks, relative to the repository root. */
-function trackedTextFiles(): readonly string[] {
-  return trackedFiles().filter((path) => textFile.test(path) && !lockfile.test(path));
-}
-
-/** Paths of every file git tracks (pictures too: a link may lead to one). */
+/** Paths of every file git tracks (pictures too: docs link to them), relative to the repository root. */
 function trackedFiles(): readonly string[] {
   const listing = execFileSync('git', ['ls-files', '-z'], { cwd: repositoryRoot, encoding: 'utf8' });
   return listing.split('\0').filter((path) => path !== '');
+}
+
+/** The tracked files whose references are checked. */
+function textFiles(paths: readonly string[]): readonly string[] {
+  return paths.filter((path) => textFile.test(path) && !lockfile.test(path));
 }
 
 /** Every tracked path and every folder that holds one, for resolving references. */
@@ -407,8 +407,9 @@ function sourceKeyProblems(file: string, text: string, defined: ReadonlySet<stri
 
 /** Every problem in the repository, as `file:line  message` lines. */
 function citationProblems(): string[] {
-  const paths = trackedTextFiles();
-  const index = repositoryIndex(trackedFiles());
+  const tracked = trackedFiles();
+  const paths = textFiles(tracked);
+  const index = repositoryIndex(tracked);
   const anchorsOf = anchorReader();
   const mechanics = readFileSync(join(repositoryRoot, 'docs/mechanics.md'), 'utf8');
   const outline = mechanicsOutline(mechanics);

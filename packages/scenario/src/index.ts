@@ -2,6 +2,13 @@
  * @lbsim/scenario: scenario files (schema, loader, validation), the builder, the runner,
  * expectations and explanations. `runScenario()` is the library API.
  */
+
+export * from './base/diagnostic.ts';
+export * from './base/did-you-mean.ts';
+export * from './base/explanation.ts';
+export * from './base/failure-modes.ts';
+export type { PathIssue } from './base/path-issue.ts';
+export * from './base/run-result.ts';
 export * from './build/build.ts';
 export * from './build/topology.ts';
 export * from './expect/expectations.ts';
@@ -18,9 +25,3 @@ export { type StartedConnection, scheduleTraffic } from './run/traffic-generator
 export * from './run-scenario.ts';
 export * from './schema/json-schema.ts';
 export * from './schema/scenario.ts';
-export * from './shared/diagnostic.ts';
-export * from './shared/did-you-mean.ts';
-export * from './shared/explanation.ts';
-export * from './shared/failure-modes.ts';
-export type { PathIssue } from './shared/path-issue.ts';
-export * from './shared/run-result.ts';

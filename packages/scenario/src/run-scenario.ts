@@ -15,15 +15,6 @@ import {
   vipEndpointKey,
 } from '@lbsim/core';
 import type { Mux } from '@lbsim/mux';
-import { buildWorld, type World } from './build/build.ts';
-import { evaluateExpectations } from './expect/expectations.ts';
-import { explainRun } from './explain/explain-run.ts';
-import { runLimitsFor } from './model/memory-budget.ts';
-import { judgeDips } from './run/guest-replies.ts';
-import { RunObserver } from './run/run-observer.ts';
-import { scheduleEvents } from './run/scenario-events.ts';
-import { scheduleTraffic } from './run/traffic-generator.ts';
-import type { Scenario } from './schema/scenario.ts';
 import type {
   ConnectionSummary,
   DipListChange,
@@ -33,7 +24,16 @@ import type {
   SnatSummary,
   TrafficSummary,
   UnexplainedRun,
-} from './shared/run-result.ts';
+} from './base/run-result.ts';
+import { buildWorld, type World } from './build/build.ts';
+import { evaluateExpectations } from './expect/expectations.ts';
+import { explainRun } from './explain/explain-run.ts';
+import { runLimitsFor } from './model/memory-budget.ts';
+import { judgeDips } from './run/guest-replies.ts';
+import { RunObserver } from './run/run-observer.ts';
+import { scheduleEvents } from './run/scenario-events.ts';
+import { scheduleTraffic } from './run/traffic-generator.ts';
+import type { Scenario } from './schema/scenario.ts';
 
 /** Options of {@link runScenario}. */
 export interface RunOptions {

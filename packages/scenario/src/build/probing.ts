@@ -24,9 +24,9 @@ import {
   type ProbeTarget,
   probeSourceAddress,
 } from '@lbsim/probe';
+import type { HealthChangeRecord } from '../base/run-result.ts';
 import { proberName } from '../model/topology-names.ts';
 import type { Scenario } from '../schema/scenario.ts';
-import type { HealthChangeRecord } from '../shared/run-result.ts';
 import { reassemblyTimeoutNs } from './guest.ts';
 
 /** The probing part of the world. */

@@ -1,11 +1,10 @@
 /**
  * Expectations: turning the scenario's `expect` list into verdicts.
  *
- * The folder expect/ takes a run's facts (shared/run-result.ts) and the scenario's `expect`
+ * The folder expect/ takes a run's facts (base/run-result.ts) and the scenario's `expect`
  * list and gives met / not met with what was measured; it never looks at the world.
  */
 
-import type { Scenario } from '../schema/scenario.ts';
 import type {
   ConnectionSummary,
   DipListChange,
@@ -13,7 +12,8 @@ import type {
   ExpectationResult,
   HealthChangeRecord,
   TrafficSummary,
-} from '../shared/run-result.ts';
+} from '../base/run-result.ts';
+import type { Scenario } from '../schema/scenario.ts';
 import { describeRange, within } from './expectation-range.ts';
 import { evaluateHealthExpectation, type ProbedDip } from './health-expectation.ts';
 

@@ -2,8 +2,8 @@
  * `health` expectations: what the health probes said of DIPs (docs/mechanics.md §2.3).
  */
 
+import type { ExpectationResult, HealthChangeRecord } from '../base/run-result.ts';
 import type { Scenario } from '../schema/scenario.ts';
-import type { ExpectationResult, HealthChangeRecord } from '../shared/run-result.ts';
 import { describeRange, type Range, within } from './expectation-range.ts';
 
 type HealthMatcher = NonNullable<Scenario['expect'][number]['health']>;

@@ -3,8 +3,8 @@
  * (core/stack/exchange-outcome.ts), e.g. "timed out after 4 SYNs went unanswered".
  */
 import { formatDurationNs } from '@lbsim/core';
+import type { ConnectionSummary, TrafficSummary } from '../base/run-result.ts';
 import type { Scenario } from '../schema/scenario.ts';
-import type { ConnectionSummary, TrafficSummary } from '../shared/run-result.ts';
 import { countOf } from './words.ts';
 
 /** Whether a connection failed: its outcome is no success, or it hung open with its last packets dropped. */

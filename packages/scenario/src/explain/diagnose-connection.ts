@@ -4,8 +4,8 @@
  * first drop at each node, the RST that ended it).
  */
 import type { DropReason } from '@lbsim/core';
-import type { Evidence } from '../shared/explanation.ts';
-import type { ConnectionDrop, ConnectionSummary, UnexplainedRun } from '../shared/run-result.ts';
+import type { Evidence } from '../base/explanation.ts';
+import type { ConnectionDrop, ConnectionSummary, UnexplainedRun } from '../base/run-result.ts';
 import { diagnoseDrop } from './drop-diagnoses.ts';
 import type { DownDip, DropSituation, Finding } from './drop-situation.ts';
 import { diagnoseIdleReset } from './host-drop-causes.ts';

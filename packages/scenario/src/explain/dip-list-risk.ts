@@ -5,9 +5,9 @@
  * reset them (dip-removal; docs/mechanics.md §7.9 item 13, Maglev §3.4, §5.3).
  */
 
+import type { Diagnosis } from '../base/explanation.ts';
+import type { DipListChange } from '../base/run-result.ts';
 import type { Scenario } from '../schema/scenario.ts';
-import type { Diagnosis } from '../shared/explanation.ts';
-import type { DipListChange } from '../shared/run-result.ts';
 import { atTime } from './words.ts';
 
 /** Share of tracked flows a change may move beyond the removed DIPs' own before it is a risk worth explaining. */

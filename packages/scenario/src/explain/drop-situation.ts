@@ -3,8 +3,8 @@
  * health probe's packet or a connection's, the scenario and the run.
  */
 
-import type { Diagnosis } from '../shared/explanation.ts';
-import type { ConnectionDrop, ConnectionSummary, UnexplainedRun } from '../shared/run-result.ts';
+import type { Diagnosis } from '../base/explanation.ts';
+import type { ConnectionDrop, ConnectionSummary, UnexplainedRun } from '../base/run-result.ts';
 import type { RuleFacts, ScenarioIndex } from './scenario-index.ts';
 
 /** The probe a dropped probe packet belonged to. */

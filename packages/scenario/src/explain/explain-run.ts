@@ -11,13 +11,13 @@
  * DIP-list changes by time), numbered `E1`, `E2`, …
  *
  * The folder explain/ is the last stage: it takes a run's facts and the scenario and gives
- * explanations (shapes in shared/explanation.ts); nothing in the package imports it but
+ * explanations (shapes in base/explanation.ts); nothing in the package imports it but
  * ../run-scenario.ts and the package index.
  */
 
+import type { Evidence, Explanation } from '../base/explanation.ts';
+import type { ConnectionSummary, HealthChangeRecord, UnexplainedRun } from '../base/run-result.ts';
 import type { Scenario } from '../schema/scenario.ts';
-import type { Evidence, Explanation } from '../shared/explanation.ts';
-import type { ConnectionSummary, HealthChangeRecord, UnexplainedRun } from '../shared/run-result.ts';
 import { describeClientSymptom, isFailedConnection } from './client-symptom.ts';
 import { collectConnectionEvidence, diagnoseConnection } from './diagnose-connection.ts';
 import { describeDipListRisk, isRiskyDipListChange } from './dip-list-risk.ts';

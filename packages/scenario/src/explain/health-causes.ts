@@ -7,9 +7,9 @@
  * application's answer to the probed path.
  */
 
+import type { Diagnosis, Evidence } from '../base/explanation.ts';
+import type { ConnectionDrop, HealthChangeRecord, ProbeDropRun, UnexplainedRun } from '../base/run-result.ts';
 import { proberName } from '../model/topology-names.ts';
-import type { Diagnosis, Evidence } from '../shared/explanation.ts';
-import type { ConnectionDrop, HealthChangeRecord, ProbeDropRun, UnexplainedRun } from '../shared/run-result.ts';
 import { diagnoseDrop } from './drop-diagnoses.ts';
 import type { DropSituation, Finding, ProbeContext } from './drop-situation.ts';
 import { diagnoseVmStopped } from './guest-drop-causes.ts';

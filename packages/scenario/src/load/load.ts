@@ -11,12 +11,12 @@
  */
 import { type Document, isMap, isScalar, LineCounter, parseDocument, type Scalar, type YAMLMap } from 'yaml';
 import type * as z from 'zod';
+import { type Diagnostic, type DocumentPath, formatDocumentPath, printable, quoted } from '../base/diagnostic.ts';
+import type { PathIssue } from '../base/path-issue.ts';
 import { heapBytesPerScenarioByte } from '../model/memory-budget.ts';
 import { dropLooserBounds, requiredKeyMessage, scenarioIssueMessage } from '../schema/issue-messages.ts';
 import { type Scenario, scenarioSchema } from '../schema/scenario.ts';
 import { allowedKeysAt, unknownKeyHint } from '../schema/schema-keys.ts';
-import { type Diagnostic, type DocumentPath, formatDocumentPath, printable, quoted } from '../shared/diagnostic.ts';
-import type { PathIssue } from '../shared/path-issue.ts';
 import { decodeScenarioText } from './decode-scenario-text.ts';
 import { readScenarioBytes } from './read-scenario-bytes.ts';
 import { duplicateKeyOffsets } from './yaml-duplicate-keys.ts';

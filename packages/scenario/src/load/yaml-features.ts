@@ -10,7 +10,7 @@
  * error. Each is a located error here instead, with what to write.
  */
 import { type Document, isAlias, isCollection, isPair, isScalar, type Node, type Scalar, visit } from 'yaml';
-import { quoted } from '../shared/diagnostic.ts';
+import { quoted } from '../base/diagnostic.ts';
 
 /** A problem with its offset (UTF-16 code units) in the text. */
 export interface YamlFeatureIssue {
@@ -64,6 +64,7 @@ function yaml11Reading(scalar: Scalar): string | undefined {
   const source = (scalar as Scalar & { source?: string }).source;
   if (scalar.type !== 'PLAIN' || typeof source !== 'string') return undefined;
   const shown = quoted(source, 40);
+  // biome-ignore lint/style/noRestrictedGlobals: recognises yaml's timestamp values; reads no clock
   if (scalar.value instanceof Date) {
     return `YAML 1.1 reads ${shown} as a timestamp; quote it to keep it as text`;
   }

@@ -5,7 +5,7 @@
  * summary) and an event for every pending timer and packet in flight. Both grow with the
  * scenario, not with the event budget: ten million connections a microsecond apart exhaust a
  * 4 GB heap long before fifty million events have run, and V8 then ends the process with a
- * fatal error instead of a message. The loader refuses what cannot fit (validate-work.ts), and
+ * fatal error instead of a message. The loader refuses what cannot fit (validate/work.ts), and
  * the run stops with `state-limit-reached` if it grows past these bounds anyway.
  *
  * The figures are measured, rounded up: the million-connection scale run peaks at 3.3 GiB
@@ -36,7 +36,7 @@ export interface RunLimits {
 /**
  * The bounds of a run in a heap of `heapLimitBytes` (V8's `heap_size_limit`, read by the
  * CLI; {@link defaultHeapLimitBytes} when `undefined`): each bound alone keeps its kind of
- * state within the heap; the loader's estimate (validate-work.ts) refuses most scenarios that
+ * state within the heap; the loader's estimate (validate/work.ts) refuses most scenarios that
  * would reach one before they start.
  */
 export function runLimitsFor(heapLimitBytes: number | undefined): RunLimits {

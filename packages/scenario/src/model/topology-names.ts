@@ -7,8 +7,8 @@
  * memory a run needs per connection. validate/ checks with them what build/ then builds.
  */
 
+import { quoted } from '../base/diagnostic.ts';
 import type { Scenario } from '../schema/scenario.ts';
-import { quoted } from '../shared/diagnostic.ts';
 
 /**
  * The addresses lbsim gives its own infrastructure: the Muxes (100.127.0.1 up) and the edge

@@ -19,7 +19,7 @@ import {
   type TraceEvent,
   type TraceSink,
 } from '@lbsim/core';
-import type { ConnectionDrop, ConnectionReset, DropCount, ProbeDropRun } from '../shared/run-result.ts';
+import type { ConnectionDrop, ConnectionReset, DropCount, ProbeDropRun } from '../base/run-result.ts';
 import { describePacket, destinationPortOf, isConnectionAttempt } from './describe-packet.ts';
 import { type GuestReply, guestReplyOf } from './guest-replies.ts';
 

@@ -3,8 +3,8 @@
  * Passed per parse (never set globally), so other users of zod in the process are unaffected.
  */
 import type * as z from 'zod';
-import { quoted } from '../shared/diagnostic.ts';
-import { didYouMean } from '../shared/did-you-mean.ts';
+import { quoted } from '../base/diagnostic.ts';
+import { didYouMean } from '../base/did-you-mean.ts';
 
 /** A value from the file for a message: `null`, `a list`, `.nan`, `80`, `"web-1"` (at most 40 characters). */
 export function describeValue(value: unknown): string {

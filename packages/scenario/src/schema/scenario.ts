@@ -3,7 +3,7 @@
  * format; `lbsim schema` exports it as JSON Schema for editors, and docs/scenario-format.md
  * describes it for people.
  *
- * The folder schema/ takes shared/ and gives the format: the zod schema and its types, its
+ * The folder schema/ takes base/ and gives the format: the zod schema and its types, its
  * messages (issue-messages.ts), the keys allowed at a path (schema-keys.ts) and the JSON Schema
  * (json-schema.ts). Every stage after it reads scenarios through these types.
  */

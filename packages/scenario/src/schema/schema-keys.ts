@@ -4,7 +4,7 @@
  */
 import { closest, distance } from 'fastest-levenshtein';
 import type * as z from 'zod';
-import type { DocumentPath } from '../shared/diagnostic.ts';
+import type { DocumentPath } from '../base/diagnostic.ts';
 
 interface Definition {
   readonly type: string;

@@ -20,9 +20,9 @@ import {
   type TraceEvent,
   type TraceSink,
 } from '@lbsim/core';
+import type { ConnectionSummary, RunResult } from '../base/run-result.ts';
 import type { Scenario } from '../schema/scenario.ts';
 import { splitTarget } from '../schema/traffic.ts';
-import type { ConnectionSummary, RunResult } from '../shared/run-result.ts';
 
 /** The load-balancing rule a traffic item is aimed at (its frontend IP, protocol and port). */
 export interface TargetRule {

@@ -3,9 +3,9 @@
  * a trace digest — everything a property about a run usually needs, in one call.
  */
 import type { TraceSink } from '@lbsim/core';
+import type { RunResult } from '../base/run-result.ts';
 import { runScenario } from '../run-scenario.ts';
 import type { Scenario } from '../schema/scenario.ts';
-import type { RunResult } from '../shared/run-result.ts';
 import { FlowObserver, type FlowRecord } from './flow-observer.ts';
 import { PacketAccounting, type PacketAccountingSummary } from './packet-accounting.ts';
 import { TraceDigest } from './trace-digest.ts';

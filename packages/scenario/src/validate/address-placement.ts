@@ -9,11 +9,11 @@
  */
 import { formatIpv4Prefix, parseIpv4Address } from '@lbsim/core';
 import { addressSpaceContains } from '@lbsim/host-agent';
+import type { DocumentPath } from '../base/diagnostic.ts';
+import type { PathIssue } from '../base/path-issue.ts';
 import { virtualNetworkSpace } from '../model/virtual-network-space.ts';
 import type { Scenario } from '../schema/scenario.ts';
 import { splitTarget } from '../schema/traffic.ts';
-import type { DocumentPath } from '../shared/diagnostic.ts';
-import type { PathIssue } from '../shared/path-issue.ts';
 
 /** Runs the checks; returns errors with document paths. */
 export function validateAddressPlacement(scenario: Scenario): PathIssue[] {
@@ -25,7 +25,7 @@ export function validateAddressPlacement(scenario: Scenario): PathIssue[] {
     const address = parseIpv4Address(text);
     return address !== undefined && addressSpaceContains(space, address);
   };
-  // An address space with a malformed prefix is reported where it is (validate-references.ts);
+  // An address space with a malformed prefix is reported where it is (references.ts);
   // placing addresses against what is left of it would only add wrong errors.
   const declared =
     scenario.virtualNetwork !== undefined && space.length === scenario.virtualNetwork.addressSpace.length;

@@ -9,7 +9,7 @@
  * - subnets that overlap no other subnet and are at least a /29 (Azure's smallest);
  * - no NIC or internal frontend on the five addresses Azure keeps in each subnet: the network
  *   address, .1 (default gateway), .2 and .3 (Azure DNS) and the last (broadcast).
- * Malformed prefixes are reported by validate-references.ts and skipped here.
+ * Malformed prefixes are reported by references.ts and skipped here.
  */
 import {
   azurePlatformAddress,
@@ -19,9 +19,9 @@ import {
   parseIpv4Prefix,
   prefixContains,
 } from '@lbsim/core';
+import type { DocumentPath } from '../base/diagnostic.ts';
+import type { PathIssue } from '../base/path-issue.ts';
 import type { Scenario } from '../schema/scenario.ts';
-import type { DocumentPath } from '../shared/diagnostic.ts';
-import type { PathIssue } from '../shared/path-issue.ts';
 import { prefixesOverlap, specialRangeOf, specialRanges } from './special-addresses.ts';
 
 type Subnet = NonNullable<Scenario['virtualNetwork']>['subnets'][number];

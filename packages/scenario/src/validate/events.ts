@@ -3,10 +3,10 @@
  * member or Mux that exists.
  */
 
+import type { DocumentPath } from '../base/diagnostic.ts';
+import type { PathIssue } from '../base/path-issue.ts';
 import { muxName, resolveMember, type VmRef } from '../model/topology-names.ts';
 import type { Scenario } from '../schema/scenario.ts';
-import type { DocumentPath } from '../shared/diagnostic.ts';
-import type { PathIssue } from '../shared/path-issue.ts';
 
 /** Problems with the scenario's events. */
 export function validateEvents(
@@ -52,7 +52,7 @@ export function validateEvents(
         return;
       case 'set-security-rule':
       case 'delete-security-rule':
-        // Checked with the security groups (validate-security-groups.ts).
+        // Checked with the security groups (security-groups.ts).
         return;
       case 'add-backend':
       case 'remove-backend':

@@ -4,11 +4,11 @@
  * uses the weak host model), and `tcp_tw_recycle` is a Linux setting.
  */
 
+import type { DocumentPath } from '../base/diagnostic.ts';
+import { didYouMean } from '../base/did-you-mean.ts';
+import type { PathIssue } from '../base/path-issue.ts';
 import { defaultNicName } from '../model/topology-names.ts';
 import type { Scenario } from '../schema/scenario.ts';
-import type { DocumentPath } from '../shared/diagnostic.ts';
-import { didYouMean } from '../shared/did-you-mean.ts';
-import type { PathIssue } from '../shared/path-issue.ts';
 
 /** Runs the checks; returns errors with document paths. */
 export function validateGuests(scenario: Scenario): PathIssue[] {

@@ -3,8 +3,8 @@
  * than dropping them silently; each note disappears as the behaviour lands.
  */
 
+import type { PathIssue } from '../base/path-issue.ts';
 import type { Scenario } from '../schema/scenario.ts';
-import type { PathIssue } from '../shared/path-issue.ts';
 
 /** Warnings for settings present in `scenario` that the simulation does not model yet. */
 export function notModelledWarnings(scenario: Scenario): PathIssue[] {

@@ -14,10 +14,10 @@
  * checked by the schema.)
  */
 import { snatPortsPerFrontend, snatPortsPerRange, snatRangeStart } from '@lbsim/core';
+import type { DocumentPath } from '../base/diagnostic.ts';
+import type { PathIssue } from '../base/path-issue.ts';
 import { defaultSnatPorts } from '../model/snat-budget.ts';
 import type { Scenario } from '../schema/scenario.ts';
-import type { DocumentPath } from '../shared/diagnostic.ts';
-import type { PathIssue } from '../shared/path-issue.ts';
 
 type LoadBalancer = Scenario['loadBalancers'][number];
 

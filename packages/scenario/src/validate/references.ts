@@ -13,14 +13,14 @@ import {
   parseIpv4Prefix,
   prefixContains,
 } from '@lbsim/core';
+import { type DocumentPath, quoted } from '../base/diagnostic.ts';
+import { didYouMean } from '../base/did-you-mean.ts';
+import type { PathIssue } from '../base/path-issue.ts';
 import { indexVms, infrastructurePrefix, muxName, resolveMember, routerName } from '../model/topology-names.ts';
 import { listenerApp } from '../schema/host.ts';
 import { memberName } from '../schema/load-balancer.ts';
 import type { Scenario } from '../schema/scenario.ts';
 import { splitTarget } from '../schema/traffic.ts';
-import { type DocumentPath, quoted } from '../shared/diagnostic.ts';
-import { didYouMean } from '../shared/did-you-mean.ts';
-import type { PathIssue } from '../shared/path-issue.ts';
 import { validateAddressPlacement } from './address-placement.ts';
 import { validateAzureAddresses } from './azure-addresses.ts';
 import { validateEvents } from './events.ts';

@@ -5,10 +5,10 @@
  * `events` keep all of this true at every step.
  */
 
+import type { DocumentPath } from '../base/diagnostic.ts';
+import { didYouMean } from '../base/did-you-mean.ts';
+import type { PathIssue } from '../base/path-issue.ts';
 import type { Scenario } from '../schema/scenario.ts';
-import type { DocumentPath } from '../shared/diagnostic.ts';
-import { didYouMean } from '../shared/did-you-mean.ts';
-import type { PathIssue } from '../shared/path-issue.ts';
 
 interface RuleKey {
   readonly name: string;

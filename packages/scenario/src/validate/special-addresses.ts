@@ -6,7 +6,7 @@
  * (https://learn.microsoft.com/azure/virtual-network/virtual-networks-faq): multicast
  * 224.0.0.0/4, broadcast 255.255.255.255/32, loopback 127.0.0.0/8, link-local 169.254.0.0/16
  * and the platform address 168.63.129.16/32 (the last is checked with the address claims in
- * validate-references.ts, with its own message).
+ * references.ts, with its own message).
  */
 import { type Ipv4Prefix, parseIpv4Prefix, prefixContains } from '@lbsim/core';
 

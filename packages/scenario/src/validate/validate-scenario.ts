@@ -11,9 +11,10 @@
  * It takes the document's shape from schema/ and names from model/, and gives its issues to
  * the loader (../load-scenario.ts), which places them at their line and column.
  */
+
+import type { PathIssue } from '../base/path-issue.ts';
 import type { WorkLimits } from '../load/load.ts';
 import type { Scenario } from '../schema/scenario.ts';
-import type { PathIssue } from '../shared/path-issue.ts';
 import { notModelledWarnings } from './not-modelled.ts';
 import { validateReferences } from './references.ts';
 import { validateWork } from './work.ts';

@@ -12,10 +12,10 @@
  *   Node heap, and the event budget (one event can start one) does not stop them in time.
  */
 import { defaultEventBudget } from '@lbsim/core';
+import type { PathIssue } from '../base/path-issue.ts';
 import type { WorkLimits } from '../load/load.ts';
 import { bytesPerConnection, runLimitsFor } from '../model/memory-budget.ts';
 import type { Scenario } from '../schema/scenario.ts';
-import type { PathIssue } from '../shared/path-issue.ts';
 
 /** Most Maglev table slots a run may fill: 2^27, about ten seconds of building. */
 export const maglevSlotLimit = 2 ** 27;

@@ -1,7 +1,7 @@
 /**
  * Problems found in a scenario file, with where they are.
  *
- * The folder shared/ is the lowest of the package: the vocabulary every stage speaks. It takes
+ * The folder base/ is the lowest of the package: the vocabulary every stage speaks. It takes
  * nothing from the other folders and gives diagnostics and document paths (diagnostic.ts,
  * path-issue.ts, did-you-mean.ts) and the shapes of a run's result (run-result.ts,
  * explanation.ts, failure-modes.ts), so a later stage's output type is no reason to import it.

@@ -1,0 +1,206 @@
+/**
+ * The architecture's import rules (docs/architecture.md#packages-and-what-they-may-import),
+ * checked by dependency-cruiser on the resolved import graph: `pnpm boundaries` runs it, and
+ * `pnpm run architecture` draws docs/architecture.svg from the same graph.
+ *
+ * - `mux`, `host-agent`, `probe` and `manager` import only `@lbsim/core` (and their own files);
+ * - inside core, `net` imports nothing, `wire` only `net`, `sim` only `net`, `stack` `net`,
+ *   `wire` and `sim`, `control` `net` and `sim`;
+ * - the folders of scenario/src are stages, each importing only earlier ones: base < schema
+ *   < model < load < validate < build < run < expect < explain < the entry files at the top of
+ *   src/ (index.ts, load-scenario.ts, run-scenario.ts) < testing;
+ * - `scenario` imports the domain packages and its parsing libraries, `sweep` `scenario` and
+ *   `core`, `sim-cli` `sweep`, `scenario` and `core`; fast-check only in the `testing` folders of core and scenario;
+ * - no package's source imports a Node built-in (`node:` modules), except sim-cli, sweep and
+ *   the scenario loader's file reading: core and the domain packages also run in a browser;
+ * - no import circle anywhere in the workspace.
+ *
+ * Reading the wall clock, timers, global randomness and the environment are uses of globals,
+ * not imports: Biome's noRestrictedGlobals and noJsRestrictedProperties rules forbid them in
+ * simulation code (biome.json, overrides).
+ */
+
+/** An npm package's files as pnpm lays them out: node_modules/.pnpm/<name>@<version>/…. */
+const npmPackages = (names) => `^node_modules/[.]pnpm/(?:${names.join('|')})@`;
+
+/** npm packages each package's src/ may import (workspace packages are checked by path below). */
+const allowedNpm = {
+  core: [],
+  mux: [],
+  'host-agent': [],
+  probe: [],
+  manager: [],
+  scenario: ['yaml', 'zod', 'fastest-levenshtein'],
+  // Sweeps run scenarios on threads and queues: the platform is theirs, as it is the CLI's.
+  sweep: ['yaml', 'zod', 'piscina', 'bullmq', 'ioredis'],
+  'sim-cli': ['cli-progress', 'elkjs', 'picocolors', 'wrap-ansi'],
+};
+
+/** The testing folders of core and scenario hold fast-check arbitraries for users' tests. */
+const testingNpm = ['fast-check'];
+
+const domainPackages = ['mux', 'host-agent', 'probe', 'manager'];
+
+/** Inside core: which folders each folder may import. */
+const coreLayers = {
+  net: ['net'],
+  wire: ['net', 'wire'],
+  sim: ['net', 'sim'],
+  stack: ['net', 'wire', 'sim', 'stack'],
+  control: ['net', 'sim', 'control'],
+};
+
+/** The stages of scenario/src in pipeline order; each may import only itself and earlier ones. */
+const scenarioStages = ['base', 'schema', 'model', 'load', 'validate', 'build', 'run', 'expect', 'explain'];
+
+const npmRules = Object.entries(allowedNpm).flatMap(([name, allowed]) => [
+  {
+    name: `${name}-npm-imports`,
+    comment: `packages/${name}/src imports only these npm packages: ${allowed.join(', ') || 'none'}`,
+    severity: 'error',
+    from: { path: `^packages/${name}/src/`, pathNot: `^packages/${name}/src/testing/` },
+    to: { path: '^node_modules/', pathNot: allowed.length > 0 ? npmPackages(allowed) : '^$' },
+  },
+  {
+    name: `${name}-testing-npm-imports`,
+    comment: `packages/${name}/src/testing imports only these npm packages: ${[...allowed, ...testingNpm].join(', ')}`,
+    severity: 'error',
+    from: { path: `^packages/${name}/src/testing/` },
+    to: {
+      path: '^node_modules/',
+      pathNot: npmPackages([...allowed, ...(name === 'core' || name === 'scenario' ? testingNpm : [])]),
+    },
+  },
+]);
+
+const coreLayerRules = Object.entries(coreLayers).map(([layer, allowed]) => ({
+  name: `core-${layer}-layer`,
+  comment: `core/${layer} may import only core/${allowed.join(', core/')} (and core's top-level files)`,
+  severity: 'error',
+  from: { path: `^packages/core/src/${layer}/` },
+  to: { path: '^packages/core/src/[^/]+/', pathNot: `^packages/core/src/(?:${allowed.join('|')})/` },
+}));
+
+const scenarioStageRules = scenarioStages.map((stage, index) => {
+  const later = scenarioStages.slice(index + 1);
+  return {
+    name: `scenario-${stage}-stage`,
+    comment: `scenario/${stage} may import only earlier stages (${scenarioStages.slice(0, index + 1).join(', ')}), never ${[...later, 'the entry files', 'testing'].join(', ')}`,
+    severity: 'error',
+    from: { path: `^packages/scenario/src/${stage}/` },
+    to: {
+      path: `^packages/scenario/src/(?:(?:${[...later, 'testing'].join('|')})/|[^/]+$)`,
+    },
+  };
+});
+
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-circular',
+      comment: 'no import circle anywhere in the workspace: each file stands on files that do not stand on it',
+      severity: 'error',
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: 'not-to-unresolvable',
+      comment: 'every import resolves to a file or a package',
+      severity: 'error',
+      from: {},
+      to: { couldNotResolve: true },
+    },
+    {
+      name: 'domain-imports-only-core',
+      comment: 'mux, host-agent, probe and manager import only @lbsim/core',
+      severity: 'error',
+      from: { path: `^packages/(${domainPackages.join('|')})/src/` },
+      to: { path: '^packages/', pathNot: ['^packages/core/src/', '^packages/$1/src/'] },
+    },
+    {
+      name: 'relative-import-leaves-package',
+      comment: "a relative import stays inside its package's src/: other packages are imported by name",
+      severity: 'error',
+      from: { path: '^packages/([^/]+)/src/' },
+      to: { dependencyTypes: ['local'], pathNot: '^packages/$1/src/' },
+    },
+    {
+      name: 'core-imports-no-package',
+      comment: '@lbsim/core stands on nothing of the workspace',
+      severity: 'error',
+      from: { path: '^packages/core/src/' },
+      to: { path: '^packages/', pathNot: '^packages/core/src/' },
+    },
+    {
+      name: 'scenario-imports-domain-packages',
+      comment: 'scenario imports core and the domain packages, never sim-cli',
+      severity: 'error',
+      from: { path: '^packages/scenario/src/' },
+      to: { path: '^packages/', pathNot: `^packages/(?:core|scenario|${domainPackages.join('|')})/src/` },
+    },
+    {
+      name: 'sim-cli-imports-scenario-and-core',
+      comment: 'sim-cli imports scenario, sweep and core (the domain packages through scenario)',
+      severity: 'error',
+      from: { path: '^packages/sim-cli/src/' },
+      to: { path: '^packages/', pathNot: '^packages/(?:core|scenario|sweep|sim-cli)/src/' },
+    },
+    {
+      name: 'sweep-imports-scenario-and-core',
+      comment: 'sweep imports scenario and core, never the CLI',
+      severity: 'error',
+      from: { path: '^packages/sweep/src/' },
+      to: { path: '^packages/', pathNot: '^packages/(?:core|scenario|sweep)/src/' },
+    },
+    {
+      name: 'data-plane-imports-no-node-builtin',
+      comment:
+        'core, mux, host-agent, probe and manager import no Node built-in (node: module): they run in a browser too',
+      severity: 'error',
+      from: { path: `^packages/(?:core|${domainPackages.join('|')})/src/` },
+      to: { dependencyTypes: ['core'] },
+    },
+    {
+      name: 'scenario-imports-no-node-builtin',
+      comment:
+        'scenario imports no Node built-in, except node:fs in load/read-scenario-bytes.ts (the loader reads the file)',
+      severity: 'error',
+      from: { path: '^packages/scenario/src/', pathNot: '^packages/scenario/src/load/read-scenario-bytes\\.ts$' },
+      to: { dependencyTypes: ['core'] },
+    },
+    {
+      name: 'scenario-file-reading-only-fs',
+      comment: 'the loader reads the scenario file with node:fs and nothing else of the platform',
+      severity: 'error',
+      from: { path: '^packages/scenario/src/load/read-scenario-bytes\\.ts$' },
+      to: { dependencyTypes: ['core'], pathNot: '^fs$' },
+    },
+    {
+      name: 'scenario-entry-not-to-testing',
+      comment: "scenario's entry files do not import testing/ (it stands above the whole pipeline)",
+      severity: 'error',
+      from: { path: '^packages/scenario/src/[^/]+$' },
+      to: { path: '^packages/scenario/src/testing/' },
+    },
+    ...npmRules,
+    ...coreLayerRules,
+    ...scenarioStageRules,
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    // Type-only imports count: a type is a dependency on the folder that defines it.
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    // The workspace packages export their TypeScript sources ("exports": "./src/index.ts").
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default'],
+      mainFields: ['module', 'main', 'types'],
+    },
+    reporterOptions: {
+      dot: {
+        collapsePattern: '^(?:node_modules/[.]pnpm/[^/]+|packages/[^/]+/src/[^/]+/)',
+      },
+    },
+  },
+};
