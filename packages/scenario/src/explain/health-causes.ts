@@ -66,7 +66,7 @@ function diagnoseDown(
     } as const;
     return { diagnosis: diagnoseVmStopped(situationOf(stopped)), evidence: [] };
   }
-  const status = /^HTTP (\d+)/.exec(why);
+  const status = /HTTP (\d+)/.exec(why);
   if (status !== null) {
     const code = Number(status[1]);
     return { diagnosis: diagnoseHttpStatus(probe, code, index), evidence: [httpEvidence(change, probe, code, index)] };
@@ -158,7 +158,7 @@ function httpAppOf(probe: ProbeContext, index: ScenarioIndex) {
     ?.http;
 }
 
-/** An HTTP probe got a status other than 200 → http-probe-non-200 (down at once, whatever the threshold). */
+/** An HTTP probe got a status other than 200 → http-probe-non-200 (each one a failure toward probeThreshold). */
 function diagnoseHttpStatus(
   probe: ProbeContext & { readonly path: string },
   status: number,
@@ -171,7 +171,7 @@ function diagnoseHttpStatus(
     failureMode: 'http-probe-non-200',
     cause:
       `Probe ${probe.name} asks GET ${probe.path} on port ${probe.port}, and the application on ${listWords(probedVms(probe, index))} answers ${status}; ` +
-      'an HTTP probe passes only on 200, and any other status marks the DIP down at once, whatever probeThreshold says (docs/mechanics.md §2.3)',
+      'an HTTP probe passes only on 200; any other status is a failed probe, and probeThreshold consecutive failures take the DIP out of rotation (docs/mechanics.md §2.3)',
     fix:
       preferred === undefined
         ? `make the application answer GET ${probe.path} with 200 (http.responses: [{ path: ${probe.path}, status: 200 }]), or point the probe at a path that does`

@@ -87,9 +87,9 @@ export const probeSchema = z
       .int()
       .min(5, { error: 'intervalInSeconds is at least 5 (Azure minimum)' })
       .max(2_147_483_647)
-      .default(5)
+      .default(15)
       .describe(
-        'seconds between probes; default 5 (the portal default, docs/mechanics.md §2.3) (Azure: probes[].properties.intervalInSeconds)',
+        "seconds between probes, at least 5; default 15, ARM's default (the portal proposes 5), docs/mechanics.md §2.3 (Azure: probes[].properties.intervalInSeconds)",
       ),
     probeThreshold: z
       .number()
@@ -97,14 +97,18 @@ export const probeSchema = z
       .min(1)
       .max(100)
       .optional()
-      .describe('consecutive results to change state; default 1 (Azure: probes[].properties.probeThreshold)'),
+      .describe(
+        'consecutive failed probes that take a DIP out of rotation, and consecutive successful ones that put it back, for every protocol; default 1 (Azure: probes[].properties.probeThreshold)',
+      ),
     numberOfProbes: z
       .number()
       .int()
       .min(1)
       .max(100)
       .optional()
-      .describe('legacy form of probeThreshold (Azure: probes[].properties.numberOfProbes)'),
+      .describe(
+        'legacy (retired for probeThreshold): the number of probes without an answer that stop traffic to a DIP, and of answers that bring it back (the 2016 SuccessFailCount); used only without probeThreshold (Azure: probes[].properties.numberOfProbes)',
+      ),
     noHealthyBackendsBehavior: z
       .enum(['AllProbedDown', 'AllProbedUp'])
       .default('AllProbedDown')
