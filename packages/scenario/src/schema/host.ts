@@ -75,6 +75,11 @@ export const httpAppSchema = z.strictObject({
     .boolean()
     .default(false)
     .describe('close each connection after answering (Connection: close), so the server side enters TIME-WAIT'),
+  idleTimeout: durationSchema
+    .optional()
+    .describe(
+      "close a connection, server first, after it has been idle this long (like Apache's KeepAliveTimeout or nginx's client_header_timeout), so the server side enters TIME-WAIT; never by default",
+    ),
 });
 
 /** Settings of an `ftp` listener (passive mode, RFC 959). */
