@@ -10,6 +10,8 @@ export const failureModes = {
   'encap-mtu': 'full-size segments no longer fit the fabric MTU after IP-in-IP encapsulation',
   'five-tuple-multi-session': "a protocol's second connection is hashed independently of its first",
   'floating-ip-no-loopback': 'a floating-IP rule sends the frontend IP to guests that do not accept it',
+  'guest-firewall-blocks-probe':
+    'the firewall inside the VMs blocks the health probes from 168.63.129.16, though the NSG allows them',
   'http-probe-non-200': 'the HTTP probe gets a status other than 200',
   'idle-timeout': 'a silent flow outlives the idle timeout and the load balancer forgets it',
   'ilb-self-mapping': 'a backend reaches its own internal load balancer and is mapped back to itself',

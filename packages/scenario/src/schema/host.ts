@@ -4,6 +4,7 @@
 import { parseIpv4Prefix } from '@lbsim/core';
 import { z } from 'zod';
 import { describeValue } from '../issue-messages.ts';
+import { guestFirewallSchema } from './guest-firewall.ts';
 import { durationSchema, ipAddressSchema, nameSchema, nonZeroPortSchema } from './primitives.ts';
 
 /** An address (a /32) or a prefix with no host bits set, as a route takes it. */
@@ -168,6 +169,11 @@ export const vmSchema = z.strictObject({
     .describe('Windows: netsh weakhostsend=enabled (send from the loopback or another NIC address); Linux always does'),
   listeners: z.array(listenerSchema).default([]).describe('apps listening on the VM'),
   tcp: tcpSettingsSchema.optional().describe("the guest's TCP settings; lbsim's defaults for its os when absent"),
+  firewall: guestFirewallSchema
+    .optional()
+    .describe(
+      'the firewall inside the guest (Windows Firewall, iptables), checked after the NSGs; none when absent (docs/mechanics.md §2.14)',
+    ),
   outOfOrderFragments: z
     .enum(['drop', 'reassemble'])
     .default('drop')
