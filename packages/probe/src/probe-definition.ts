@@ -16,11 +16,24 @@ export const httpProbeTimeoutNs = 30_000_000_000;
 /** Azure's default `intervalInSeconds` when a template leaves it out: 15 (ARM/REST reference). */
 export const defaultProbeIntervalSeconds = 15;
 
+/**
+ * How a probe asks: a TCP handshake, an HTTP(S) GET, or the guest agent of a Cloud Services
+ * (classic) role instance, which answers 200 only while the instance is Ready
+ * (docs/mechanics.md §2.3).
+ */
+export type ProbeProtocol = 'Tcp' | 'Http' | 'Https' | 'GuestAgent';
+
+/**
+ * The state a Cloud Services (classic) role instance reports through its guest agent: only a
+ * Ready instance passes a guest agent probe (docs/mechanics.md §2.3).
+ */
+export type RoleInstanceState = 'Ready' | 'Busy' | 'Recycling' | 'Stopping';
+
 /** One probe of a load balancer. */
 export interface ProbeDefinition {
   /** `loadBalancer/probe`. */
   readonly name: string;
-  readonly protocol: 'Tcp' | 'Http' | 'Https';
+  readonly protocol: ProbeProtocol;
   readonly port: number;
   /** Path of HTTP(S) GETs. */
   readonly requestPath: string;
@@ -32,7 +45,7 @@ export interface ProbeDefinition {
 /** Options to build a {@link ProbeDefinition} from Azure's settings. */
 export interface ProbeSettings {
   readonly name: string;
-  readonly protocol: 'Tcp' | 'Http' | 'Https';
+  readonly protocol: ProbeProtocol;
   readonly port: number;
   readonly requestPath?: string | undefined;
   readonly intervalInSeconds: number;
@@ -69,5 +82,7 @@ export function defineProbe(settings: ProbeSettings): ProbeDefinition {
  * (docs/mechanics.md §2.3).
  */
 export function probeTimeoutNs(probe: ProbeDefinition): number {
-  return probe.protocol === 'Tcp' ? probe.intervalNs : Math.min(probe.intervalNs, httpProbeTimeoutNs);
+  return probe.protocol === 'Http' || probe.protocol === 'Https'
+    ? Math.min(probe.intervalNs, httpProbeTimeoutNs)
+    : probe.intervalNs;
 }

@@ -31,7 +31,12 @@ import {
   nextHealth,
   type ProbeResult,
 } from './health-state.ts';
-import { type ProbeDefinition, probeSourceAddress, probeTimeoutNs } from './probe-definition.ts';
+import {
+  type ProbeDefinition,
+  probeSourceAddress,
+  probeTimeoutNs,
+  type RoleInstanceState,
+} from './probe-definition.ts';
 
 /** A DIP to probe with a probe. */
 export interface ProbeTarget {
@@ -55,6 +60,12 @@ export interface ProbeEngineOptions {
   readonly endpoint: Endpoint;
   /** Called on every status change (the Host Agent reports it to the manager). */
   readonly onChange: (event: ProbeEvent) => void;
+  /**
+   * The state the guest agent of a target's role instance reports (guest agent probes only;
+   * Ready when absent). The report travels from the guest agent to the host through the
+   * WireServer; lbsim models its content, not its packets.
+   */
+  readonly roleStateOf?: (target: ProbeTarget) => RoleInstanceState;
   /** Called with every probe's result, for tests and counters. */
   readonly onResult?: (target: ProbeTarget, result: ProbeResult, atNs: number) => void;
 }
@@ -173,6 +184,11 @@ export class ProbeEngine {
     const { target } = entry;
     const probe = target.probe;
     const sentAtNs = kernel.nowNs;
+    if (probe.protocol === 'GuestAgent') {
+      const roleState = this.options.roleStateOf?.(target) ?? 'Ready';
+      this.record(entry, roleState === 'Ready' ? { kind: 'success' } : { kind: 'not-ready', roleState }, sentAtNs);
+      return;
+    }
     let settled = false;
     let connection: TcpConnection | undefined;
     const settle = (result: ProbeResult) => {

@@ -14,6 +14,7 @@ import type { DropSituation, Finding, ProbeContext } from './drop-situation.ts';
 import type { Diagnosis, Evidence } from './explanation.ts';
 import { diagnoseVmStopped } from './guest-drop-causes.ts';
 import { diagnoseProbeRefused } from './refusal-causes.ts';
+import { diagnoseRoleNotReady } from './role-state-causes.ts';
 import type { ScenarioIndex } from './scenario-index.ts';
 import { atTime, distinct, lasting, listWords } from './words.ts';
 
@@ -66,6 +67,8 @@ function diagnoseDown(
     } as const;
     return { diagnosis: diagnoseVmStopped(situationOf(stopped)), evidence: [] };
   }
+  const role = /guest agent: role instance (\w+)/.exec(why);
+  if (role !== null) return { diagnosis: diagnoseRoleNotReady(probe, role[1] as string, index), evidence: [] };
   const status = /HTTP (\d+)/.exec(why);
   if (status !== null) {
     const code = Number(status[1]);
@@ -201,7 +204,7 @@ function diagnoseUnansweredProbe(probe: ProbeContext & { readonly path: string }
   const app = httpAppOf(probe, index);
   const delay = app?.responses.find((response) => response.path === probe.path)?.delay;
   const slow =
-    probe.protocol !== 'Tcp' && delay !== undefined
+    (probe.protocol === 'Http' || probe.protocol === 'Https') && delay !== undefined
       ? `the application delays its answer to GET ${probe.path} by ${lasting(delay)}`
       : 'the application answered too slowly, or not at all';
   return {

@@ -169,6 +169,12 @@ export const vmSchema = z.strictObject({
     .describe('Windows: netsh weakhostsend=enabled (send from the loopback or another NIC address); Linux always does'),
   listeners: z.array(listenerSchema).default([]).describe('apps listening on the VM'),
   tcp: tcpSettingsSchema.optional().describe("the guest's TCP settings; lbsim's defaults for its os when absent"),
+  roleState: z
+    .enum(['Ready', 'Busy', 'Recycling', 'Stopping'])
+    .default('Ready')
+    .describe(
+      'Cloud Services (classic): the state the role instance reports through its guest agent; a GuestAgent probe passes only while it is Ready (docs/mechanics.md §2.3)',
+    ),
   firewall: guestFirewallSchema
     .optional()
     .describe(

@@ -72,8 +72,10 @@ export const probeSchema = z
   .strictObject({
     name: nameSchema.describe('probe name, unique in the load balancer (Azure: probes[].name)'),
     protocol: z
-      .enum(['Tcp', 'Http', 'Https'])
-      .describe('Tcp: a completed handshake is up; Http(s): a 200 answer is up (Azure: probes[].properties.protocol)'),
+      .enum(['Tcp', 'Http', 'Https', 'GuestAgent'])
+      .describe(
+        'Tcp: a completed handshake is up; Http(s): a 200 answer is up (Azure: probes[].properties.protocol); GuestAgent: Cloud Services (classic) roles, up while the role instance reports Ready (docs/mechanics.md §2.3)',
+      ),
     port: portSchema
       .min(1, { error: nonZeroPort })
       .describe('port probed on each DIP, 1..65535 (Azure: probes[].properties.port)'),
@@ -117,7 +119,7 @@ export const probeSchema = z
       ),
   })
   .superRefine((probe, context) => {
-    const http = probe.protocol !== 'Tcp';
+    const http = probe.protocol === 'Http' || probe.protocol === 'Https';
     if (http && forbiddenHttpProbePorts.includes(probe.port)) {
       context.addIssue({
         code: 'custom',
@@ -133,7 +135,11 @@ export const probeSchema = z
       });
     }
     if (!http && probe.requestPath !== undefined) {
-      context.addIssue({ code: 'custom', path: ['requestPath'], message: 'a Tcp probe has no requestPath' });
+      context.addIssue({
+        code: 'custom',
+        path: ['requestPath'],
+        message: `a ${probe.protocol} probe has no requestPath`,
+      });
     }
   });
 
