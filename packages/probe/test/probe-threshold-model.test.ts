@@ -1,9 +1,10 @@
 /**
  * Return to rotation (issue 15, item 1): `probeThreshold` is the number of consecutive failed
  * probes that take a DIP out and of consecutive successful probes that put it back, for TCP, HTTP
- * and HTTPS alike (ARM/REST reference, docs/mechanics.md §2.3). A model-based test (fast-check
- * commands) drives a real prober against a real guest stack over random sequences of guest
- * behaviour — answering, refusing (RST), answering HTTP 500, silent (a timeout) — and checks the
+ * and HTTPS alike (ARM/REST reference, docs/mechanics.md §2.3), and for the guest agent probe. A
+ * model-based test (fast-check commands) drives a real prober against a real guest stack over
+ * random sequences of guest behaviour — answering, refusing (RST), answering HTTP 500, silent (a
+ * timeout), a Busy role instance — and checks the
  * engine's verdict after every probe against a model that counts consecutive results by probe.
  */
 import {
@@ -24,7 +25,7 @@ import { type HealthStatus, type ProbeDefinition, ProbeEngine } from '../src/ind
 
 type Protocol = ProbeDefinition['protocol'];
 /** What the guest does with the probes of one interval. */
-type Behaviour = 'answer' | 'refuse' | 'error' | 'silent';
+type Behaviour = 'answer' | 'refuse' | 'error' | 'silent' | 'busy';
 
 const dip = ipv4('10.1.0.4');
 const intervalNs = 5 * nsPerSecond;
@@ -85,7 +86,12 @@ function world(protocol: Protocol, threshold: number) {
       flapWindowNs: 0,
     },
   };
-  const engine = new ProbeEngine({ kernel, endpoint: prober, onChange: () => {} });
+  const engine = new ProbeEngine({
+    kernel,
+    endpoint: prober,
+    onChange: () => {},
+    roleStateOf: () => (behaviour === 'busy' ? 'Busy' : 'Ready'),
+  });
   engine.add({ dip, vm: 'web-1', probe });
   return {
     kernel,
@@ -154,13 +160,16 @@ describe('return to rotation: probeThreshold both ways, every protocol', () => {
   it('a real prober agrees with the counting model over random guest behaviour (fast-check commands)', {
     timeout: propertyTimeoutMs(),
   }, () => {
-    const behaviours = (protocol: Protocol) =>
-      (protocol === 'Tcp'
-        ? (['answer', 'refuse', 'silent'] as const)
-        : (['answer', 'refuse', 'error', 'silent'] as const)
-      ).map((behaviour) => fc.constant(new Interval(behaviour)));
+    const kinds: Record<Protocol, readonly Behaviour[]> = {
+      Tcp: ['answer', 'refuse', 'silent'],
+      Http: ['answer', 'refuse', 'error', 'silent'],
+      Https: ['answer', 'refuse', 'error', 'silent'],
+      // The guest agent answers 200 while its role instance is Ready, and not while it is Busy.
+      GuestAgent: ['answer', 'busy'],
+    };
+    const behaviours = (protocol: Protocol) => kinds[protocol].map((behaviour) => fc.constant(new Interval(behaviour)));
     const cases = fc
-      .constantFrom<Protocol>('Tcp', 'Http', 'Https')
+      .constantFrom<Protocol>('Tcp', 'Http', 'Https', 'GuestAgent')
       .chain((protocol) =>
         fc.tuple(
           fc.constant(protocol),
