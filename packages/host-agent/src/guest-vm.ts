@@ -12,6 +12,8 @@
  *   frontend on loopback cures internal-LB self-mapping (docs/mechanics.md §2.5): the backend's
  *   connection to the frontend is served by the backend itself.
  * - Other packets leave by the NIC the routing table picks (`guest-routes.ts`).
+ * - A guest firewall, when the VM has one (`guest-firewall.ts`), then decides on new inbound
+ *   TCP connections (`guest-firewall`).
  * - A stopped VM runs nothing: its stack's state is gone and every packet for it is dropped
  *   (`vm-stopped`); starting it again boots a fresh stack.
  */
@@ -27,6 +29,7 @@ import {
   type TcpConfig,
 } from '@lbsim/core';
 import { admitArrival, admitDeparture, type GuestAddressing, ownsAddress } from './guest-addressing.ts';
+import { admitThroughGuestFirewall, type GuestFirewall } from './guest-firewall.ts';
 import { type GuestNic, type GuestRoute, GuestRouteTable } from './guest-routes.ts';
 
 export type { GuestNic } from './guest-routes.ts';
@@ -53,6 +56,8 @@ export interface GuestVmOptions {
   readonly dropOutOfOrderFragments?: boolean;
   /** Send a datagram's fragments last first. */
   readonly sendFragmentsInReverse?: boolean;
+  /** The firewall in the guest (Windows Firewall, iptables); none by default. */
+  readonly firewall?: GuestFirewall | undefined;
 }
 
 /** A VM's guest operating system on the fabric. */
@@ -137,6 +142,12 @@ export class GuestVm implements NetworkNode {
     const verdict = admitArrival(this.addressing, packet, nic);
     if (verdict.kind === 'drop') {
       this.drop(packet, meta, verdict.reason, verdict.note);
+      return;
+    }
+    const firewall =
+      this.options.firewall === undefined ? undefined : admitThroughGuestFirewall(this.options.firewall, packet);
+    if (firewall?.kind === 'block') {
+      this.drop(packet, meta, 'guest-firewall', firewall.note);
       return;
     }
     this.endpoint.receive(packet, meta);

@@ -5,6 +5,7 @@
 export * from './address-space.ts';
 export * from './fragment-nat.ts';
 export * from './guest-addressing.ts';
+export * from './guest-firewall.ts';
 export * from './guest-routes.ts';
 export * from './guest-vm.ts';
 export * from './hairpin.ts';

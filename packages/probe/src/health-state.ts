@@ -2,12 +2,19 @@
  * The health state machine of one probe on one DIP, as a pure function of (state, result,
  * time, configuration): testable without a simulation (docs/mechanics.md §2.3, §7.5).
  *
- * - The first success after the VM starts marks the DIP up (whatever the threshold).
- * - `threshold` consecutive successes mark it up, `threshold` consecutive failures down
- *   (`probeThreshold`, default 1; the legacy `numberOfProbes` sets the failures needed).
- * - HTTP(S): an explicit answer decides at once — 200 marks up, any other status marks down —
- *   and an RST marks down at once; only timeouts count toward the threshold.
- * - TCP: an RST and a timeout are both failures that count toward the threshold.
+ * - The first success after the VM starts marks the DIP up (whatever the threshold): Azure marks
+ *   a VM healthy on its first successful probe after it boots (docs/mechanics.md §2.3).
+ * - `threshold` consecutive failures mark it down and, once down, `threshold` consecutive
+ *   successes mark it up again, for TCP, HTTP and HTTPS alike: the ARM/REST reference defines
+ *   `probeThreshold` as "the number of consecutive successful or failed probes", and a DIP taken
+ *   out "require[s] the same number of successful consecutive probes to be placed back in
+ *   rotation" (docs/mechanics.md §2.3). A timeout, an RST and an HTTP answer other than 200 are
+ *   all failures. (The current probe overview page has HTTP answers act at once; lbsim follows
+ *   the API reference, and docs/mechanics.md §2.15 says which page says what.)
+ * - A verdict stands until a probe sent after it answers: a result of a probe that was sent at
+ *   or before the last change counts for nothing. A TCP probe fails when the next one is due, so
+ *   without this the probe sent at that same instant could mark the DIP up again microseconds
+ *   after it went down (lbsim's choice: Azure publishes no finer timing).
  * - Flap damping: a DIP that goes down again soon after coming up waits longer before it is
  *   marked up once more ("the load balancer waits longer before it puts the backend endpoint
  *   back in the healthy state", docs/mechanics.md §2.3). Azure publishes no numbers: the hold-down
@@ -24,15 +31,15 @@ export type ProbeResult =
   | { readonly kind: 'timeout' }
   | { readonly kind: 'reset' }
   /** An HTTP(S) answer other than 200 (a 200 is a `success`). */
-  | { readonly kind: 'http-status'; readonly status: number };
+  | { readonly kind: 'http-status'; readonly status: number }
+  /** A guest agent probe whose role instance is not Ready (docs/mechanics.md §2.3). */
+  | { readonly kind: 'not-ready'; readonly roleState: string };
 
 /** Configuration of the state machine. */
 export interface HealthConfig {
-  /** The probe speaks HTTP or HTTPS: explicit answers and RSTs decide at once. */
-  readonly http: boolean;
-  /** Consecutive successes to mark up (after the first ever). */
+  /** Consecutive successes to mark a down DIP up (the first success ever marks up alone). */
   readonly successThreshold: number;
-  /** Consecutive counted failures to mark down. */
+  /** Consecutive failures to mark down. */
   readonly failureThreshold: number;
   /** Hold-down after the second down transition within the flap window, ns. */
   readonly holdDownBaseNs: number;
@@ -58,6 +65,8 @@ export interface HealthState {
   readonly recentDowns: readonly number[];
   /** Until when the DIP may not be marked up, ns (0: no hold-down). */
   readonly holdDownUntilNs: number;
+  /** When the status last changed, ns (-1: never); results of probes sent by then are ignored. */
+  readonly changedAtNs: number;
 }
 
 /** The state before any probe has answered. */
@@ -67,6 +76,7 @@ export const initialHealthState: HealthState = {
   consecutiveFailures: 0,
   recentDowns: [],
   holdDownUntilNs: 0,
+  changedAtNs: -1,
 };
 
 /** A change of status, with why in words ("2 timeouts", "HTTP 404", "RST", "first success"). */
@@ -76,45 +86,57 @@ export interface HealthChange {
   readonly why: string;
 }
 
-/** The next state after `result` at `nowNs`, and the change it made, if any. */
+/** The next state and the change it made, if any. */
+export interface HealthStep {
+  readonly state: HealthState;
+  readonly change: HealthChange | undefined;
+}
+
+/**
+ * The next state after `result` at `nowNs` of a probe sent at `sentAtNs` (default: `nowNs`).
+ * A result of a probe sent at or before the last change leaves the state as it is.
+ */
 export function nextHealth(
   state: HealthState,
   result: ProbeResult,
   nowNs: number,
   config: HealthConfig,
-): { readonly state: HealthState; readonly change: HealthChange | undefined } {
+  sentAtNs: number = nowNs,
+): HealthStep {
+  if (sentAtNs <= state.changedAtNs) return { state, change: undefined };
   if (result.kind === 'success') return onSuccess(state, nowNs, config);
-  const immediate = config.http && (result.kind === 'http-status' || result.kind === 'reset');
+  return onFailure(state, result, nowNs, config);
+}
+
+function onFailure(state: HealthState, result: ProbeResult, nowNs: number, config: HealthConfig): HealthStep {
   const failures = state.consecutiveFailures + 1;
   const counted: HealthState = { ...state, consecutiveSuccesses: 0, consecutiveFailures: failures };
-  if (state.status === 'down') return { state: counted, change: undefined };
-  if (!immediate && failures < config.failureThreshold) return { state: counted, change: undefined };
-  const alone = immediate || (failures === 1 && result.kind === 'reset');
-  const why = alone ? describeSingle(result) : `${failures} ${describeFailure(result, failures)}`;
+  if (state.status === 'down' || failures < config.failureThreshold) return { state: counted, change: undefined };
   const recentDowns = [...state.recentDowns.filter((at) => nowNs - at <= config.flapWindowNs), nowNs];
   const holdDown = holdDownFor(recentDowns.length, config);
   return {
-    state: { ...counted, status: 'down', recentDowns, holdDownUntilNs: holdDown === 0 ? 0 : nowNs + holdDown },
-    change: { from: state.status, to: 'down', why },
+    state: {
+      ...counted,
+      status: 'down',
+      recentDowns,
+      holdDownUntilNs: holdDown === 0 ? 0 : nowNs + holdDown,
+      changedAtNs: nowNs,
+    },
+    change: { from: state.status, to: 'down', why: describeFailures(result, failures) },
   };
 }
 
-function onSuccess(
-  state: HealthState,
-  nowNs: number,
-  config: HealthConfig,
-): { readonly state: HealthState; readonly change: HealthChange | undefined } {
+function onSuccess(state: HealthState, nowNs: number, config: HealthConfig): HealthStep {
   const successes = state.consecutiveSuccesses + 1;
   const counted: HealthState = { ...state, consecutiveSuccesses: successes, consecutiveFailures: 0 };
   if (state.status === 'up') return { state: counted, change: undefined };
   const first = state.status === 'unknown';
-  const enough = first || config.http || successes >= config.successThreshold;
-  if (!enough) return { state: counted, change: undefined };
+  if (!first && successes < config.successThreshold) return { state: counted, change: undefined };
   if (nowNs < state.holdDownUntilNs) return { state: counted, change: undefined };
-  const why = first ? 'first success' : config.http ? 'HTTP 200' : `${successes} success${successes === 1 ? '' : 'es'}`;
+  const why = first ? 'first success' : `${successes} success${successes === 1 ? '' : 'es'}`;
   const held = state.holdDownUntilNs > 0 ? ' after flap hold-down' : '';
   return {
-    state: { ...counted, status: 'up', holdDownUntilNs: 0 },
+    state: { ...counted, status: 'up', holdDownUntilNs: 0, changedAtNs: nowNs },
     change: { from: state.status, to: 'up', why: `${why}${held}` },
   };
 }
@@ -125,12 +147,25 @@ export function holdDownFor(downs: number, config: HealthConfig): number {
   return Math.min(config.holdDownBaseNs * 2 ** (downs - 2), config.holdDownMaxNs);
 }
 
-/** An answer that decided alone: `HTTP 404` or `RST`. */
-function describeSingle(result: ProbeResult): string {
-  return result.kind === 'http-status' ? `HTTP ${result.status}` : 'RST';
+/**
+ * Why a DIP went down: the failure alone (`HTTP 404`, `RST`, `1 timeout`, `guest agent: Busy`)
+ * or the count with the last one (`3 failures (last: HTTP 404)`, `2 timeouts`).
+ */
+function describeFailures(result: ProbeResult, count: number): string {
+  const last = describeFailure(result);
+  if (result.kind === 'timeout') return `${count} timeout${count === 1 ? '' : 's'}`;
+  return count === 1 ? last : `${count} failures (last: ${last})`;
 }
 
-function describeFailure(result: ProbeResult, count: number): string {
-  const plural = count === 1 ? '' : 's';
-  return result.kind === 'reset' ? `failure${plural} (last: RST)` : `timeout${plural}`;
+function describeFailure(result: ProbeResult): string {
+  switch (result.kind) {
+    case 'http-status':
+      return `HTTP ${result.status}`;
+    case 'reset':
+      return 'RST';
+    case 'not-ready':
+      return `guest agent: role instance ${result.roleState}`;
+    default:
+      return 'timeout';
+  }
 }

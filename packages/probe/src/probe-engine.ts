@@ -7,6 +7,12 @@
  * Each (DIP, probe) is probed every interval. The first probes are spread over the first
  * half second by a hash of the DIP and probe name — deterministic, and not all at t = 0. Each
  * probe is one attempt: a TCP probe whose SYN goes unanswered fails when the next is due.
+ *
+ * A TCP probe's conversation is the one Azure's support checklist shows in a capture of the VM:
+ * SYN, SYN-ACK, ACK (the probe passes), then the prober holds the connection and sends its FIN
+ * (with an ACK) only when the next probe is due. What follows is the guest's: a Windows guest
+ * ACKs the FIN and resets the connection, a Linux guest answers with a FIN of its own
+ * (`TcpConfig.resetOnIdlePeerClose`, docs/mechanics.md §2.3).
  */
 import {
   type Endpoint,
@@ -25,7 +31,12 @@ import {
   nextHealth,
   type ProbeResult,
 } from './health-state.ts';
-import { type ProbeDefinition, probeSourceAddress, probeTimeoutNs } from './probe-definition.ts';
+import {
+  type ProbeDefinition,
+  probeSourceAddress,
+  probeTimeoutNs,
+  type RoleInstanceState,
+} from './probe-definition.ts';
 
 /** A DIP to probe with a probe. */
 export interface ProbeTarget {
@@ -49,6 +60,12 @@ export interface ProbeEngineOptions {
   readonly endpoint: Endpoint;
   /** Called on every status change (the Host Agent reports it to the manager). */
   readonly onChange: (event: ProbeEvent) => void;
+  /**
+   * The state the guest agent of a target's role instance reports (guest agent probes only;
+   * Ready when absent). The report travels from the guest agent to the host through the
+   * WireServer; lbsim models its content, not its packets.
+   */
+  readonly roleStateOf?: (target: ProbeTarget) => RoleInstanceState;
   /** Called with every probe's result, for tests and counters. */
   readonly onResult?: (target: ProbeTarget, result: ProbeResult, atNs: number) => void;
 }
@@ -64,6 +81,8 @@ interface Running {
   state: HealthState;
   timer: ScheduledEvent | undefined;
   paused: boolean;
+  /** The last TCP probe's connection, held open until the next probe is due. */
+  held: TcpConnection | undefined;
 }
 
 function targetKey(target: ProbeTarget): string {
@@ -80,7 +99,7 @@ export class ProbeEngine {
   add(target: ProbeTarget): void {
     const key = targetKey(target);
     if (this.running.has(key)) return;
-    const entry: Running = { target, state: initialHealthState, timer: undefined, paused: false };
+    const entry: Running = { target, state: initialHealthState, timer: undefined, paused: false, held: undefined };
     this.running.set(key, entry);
     const spread = hashString(key, 0x70726f62) % Math.min(firstProbeSpreadNs, target.probe.intervalNs);
     this.schedule(entry, this.options.kernel.nowNs + spread);
@@ -97,6 +116,7 @@ export class ProbeEngine {
       if (wanted.has(key)) continue;
       if (entry.timer !== undefined) this.options.kernel.cancel(entry.timer);
       entry.paused = true;
+      this.release(entry);
       this.running.delete(key);
     }
     for (const target of wanted.values()) this.add(target);
@@ -122,6 +142,9 @@ export class ProbeEngine {
       entry.paused = true;
       if (entry.timer !== undefined) this.options.kernel.cancel(entry.timer);
       entry.timer = undefined;
+      // The VM is gone: its probe connection ends without a packet.
+      entry.held?.forget('aborted');
+      entry.held = undefined;
       const from = entry.state.status;
       entry.state = { ...initialHealthState, recentDowns: entry.state.recentDowns };
       if (from !== 'down') this.report(entry, { from, to: 'down', why });
@@ -143,22 +166,36 @@ export class ProbeEngine {
     entry.timer = this.options.kernel.at(atNs, () => {
       entry.timer = undefined;
       if (entry.paused) return;
+      this.release(entry);
       this.probeOnce(entry);
       this.schedule(entry, this.options.kernel.nowNs + entry.target.probe.intervalNs);
     });
+  }
+
+  /** Closes the held TCP probe connection: the prober's ACK+FIN when the next probe is due. */
+  private release(entry: Running): void {
+    const held = entry.held;
+    entry.held = undefined;
+    held?.close();
   }
 
   private probeOnce(entry: Running): void {
     const { kernel, endpoint } = this.options;
     const { target } = entry;
     const probe = target.probe;
+    const sentAtNs = kernel.nowNs;
+    if (probe.protocol === 'GuestAgent') {
+      const roleState = this.options.roleStateOf?.(target) ?? 'Ready';
+      this.record(entry, roleState === 'Ready' ? { kind: 'success' } : { kind: 'not-ready', roleState }, sentAtNs);
+      return;
+    }
     let settled = false;
     let connection: TcpConnection | undefined;
     const settle = (result: ProbeResult) => {
       if (settled) return;
       settled = true;
       kernel.cancel(timeout);
-      this.record(entry, result);
+      this.record(entry, result, sentAtNs);
     };
     const timeout = kernel.after(probeTimeoutNs(probe), () => {
       settle({ kind: 'timeout' });
@@ -173,9 +210,9 @@ export class ProbeEngine {
       handlers: {
         onEstablished: (c) => {
           if (probe.protocol === 'Tcp') {
-            // A TCP probe succeeds on the SYN-ACK, then closes (4-way close).
+            // A TCP probe succeeds on the SYN-ACK; the connection stays open until the next probe.
             settle({ kind: 'success' });
-            c.close();
+            entry.held = c;
             return;
           }
           c.write(formatHttpRequest(probe.requestPath, formatIpv4Address(target.dip)));
@@ -186,19 +223,20 @@ export class ProbeEngine {
           c.close();
         },
         onPeerClose: (c) => c.close(),
-        onClose: (_c, reason) => {
+        onClose: (c, reason) => {
+          if (entry.held === c) entry.held = undefined;
           if (reason === 'refused' || reason === 'reset') settle({ kind: 'reset' });
         },
       },
     });
   }
 
-  private record(entry: Running, result: ProbeResult): void {
+  private record(entry: Running, result: ProbeResult, sentAtNs: number): void {
     // The answer of a probe sent before the VM stopped or the DIP left its pool counts for nothing.
     if (entry.paused) return;
     const now = this.options.kernel.nowNs;
     this.options.onResult?.(entry.target, result, now);
-    const next = nextHealth(entry.state, result, now, entry.target.probe.health);
+    const next = nextHealth(entry.state, result, now, entry.target.probe.health, sentAtNs);
     entry.state = next.state;
     if (next.change !== undefined) this.report(entry, next.change);
   }

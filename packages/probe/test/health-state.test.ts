@@ -12,12 +12,11 @@ import {
 } from '../src/index.ts';
 
 const tcp = (threshold: number): HealthConfig => ({
-  http: false,
   successThreshold: threshold,
   failureThreshold: threshold,
   ...defaultFlapDamping,
 });
-const http = (threshold: number): HealthConfig => ({ ...tcp(threshold), http: true });
+const http = tcp;
 const s = 1_000_000_000;
 
 /** Runs results 5 s apart from t = 5 s; returns the changes as [time s, to, why]. */
@@ -54,13 +53,29 @@ describe('probe health state machine', () => {
     ]);
   });
 
-  it('HTTP: a non-200 answer or an RST marks down at once; only timeouts count', () => {
-    expect(run(http(3), [ok, { kind: 'http-status', status: 404 }]).changes).toEqual([
-      [5, 'up', 'first success'],
-      [10, 'down', 'HTTP 404'],
+  it('HTTP: a non-200 answer, an RST and a timeout all count toward the threshold, both ways', () => {
+    const notFound: ProbeResult = { kind: 'http-status', status: 404 };
+    expect(run(http(3), [ok, notFound]).changes).toEqual([[5, 'up', 'first success']]);
+    expect(run(http(3), [ok, notFound, reset, notFound]).changes.at(-1)).toEqual([
+      20,
+      'down',
+      '3 failures (last: HTTP 404)',
     ]);
-    expect(run(http(3), [ok, reset]).changes.at(-1)).toEqual([10, 'down', 'RST']);
+    expect(run(http(1), [ok, notFound]).changes.at(-1)).toEqual([10, 'down', 'HTTP 404']);
     expect(run(http(3), [ok, timeout, timeout, timeout]).changes.at(-1)).toEqual([20, 'down', '3 timeouts']);
+    // Back in rotation only after 3 consecutive 200s, not on the first.
+    expect(run(http(3), [ok, notFound, notFound, notFound, ok, ok, ok]).changes.at(-1)).toEqual([
+      35,
+      'up',
+      '3 successes',
+    ]);
+  });
+
+  it('a verdict stands until a probe sent after it answers', () => {
+    const down = nextHealth(initialHealthState, timeout, 5 * s, tcp(1));
+    // The probe sent at the instant the timeout was judged answers 40 µs later: it does not count.
+    expect(nextHealth(down.state, ok, 5 * s + 40_000, tcp(1), 5 * s).change).toBeUndefined();
+    expect(nextHealth(down.state, ok, 10 * s + 40_000, tcp(1), 10 * s).change?.to).toBe('up');
   });
 
   it('a probe that never succeeds leaves the DIP down from the start', () => {
@@ -97,17 +112,12 @@ describe('probe health state machine', () => {
         real.state = next.state;
         const { config } = real;
         const success = this.result.kind === 'success';
-        const immediate = config.http && (this.result.kind === 'reset' || this.result.kind === 'http-status');
         model.successes = success ? model.successes + 1 : 0;
         model.failures = success ? 0 : model.failures + 1;
         const before = model.status;
-        if (
-          success &&
-          (before === 'unknown' || (before === 'down' && (config.http || model.successes >= config.successThreshold)))
-        )
+        if (success && (before === 'unknown' || (before === 'down' && model.successes >= config.successThreshold)))
           model.status = 'up';
-        if (!success && before !== 'down' && (immediate || model.failures >= config.failureThreshold))
-          model.status = 'down';
+        if (!success && before !== 'down' && model.failures >= config.failureThreshold) model.status = 'down';
         expect(real.state.status).toBe(model.status);
         expect(next.change?.to).toBe(before === model.status ? undefined : model.status);
       }

@@ -29,7 +29,7 @@ loadBalancers:
   - name: lb
     frontends: [{ name: fe, ip: 52.0.0.1 }]
     backendPools: [{ name: web, members: [web-1, web-2] }]
-    probes: [{ name: tcp80, protocol: Tcp, port: 80 }]
+    probes: [{ name: tcp80, protocol: Tcp, port: 80, intervalInSeconds: 5 }]
     rules:
       - { name: r, frontend: fe, backendPool: web, probe: tcp80, protocol: Tcp, frontendPort: 80, backendPort: 80 }
 `;

@@ -161,7 +161,7 @@ loadBalancers:
   - name: lb
     frontends: [{ name: fe, ip: 52.0.0.1 }]
     backendPools: [{ name: workers, members: [app-1] }]
-    probes: [{ name: tcp8080, protocol: Tcp, port: 8080 }]
+    probes: [{ name: tcp8080, protocol: Tcp, port: 8080, intervalInSeconds: 5 }]
     rules:
       - { name: r, frontend: fe, backendPool: workers, probe: tcp8080, protocol: Tcp, frontendPort: 80, backendPort: 80 }
 traffic:

@@ -39,6 +39,8 @@ export const dropReasons = {
   'spoofed-source':
     'the source is no address of the NIC and belongs to no flow the Host Agent translated (e.g. an outbound flow from a floating-IP frontend): the virtual switch drops it',
   'nsg-denied': 'a network security group rule denied it',
+  'guest-firewall':
+    'the firewall inside the VM (Windows Firewall, iptables) blocked a new inbound connection, after the NSGs had allowed it',
   'standard-lb-closed':
     'inbound through a Standard public load balancer to a NIC with no network security group: closed until an NSG allows it',
   'tw-recycle-paws':

@@ -4,6 +4,7 @@
  * persistent connections, RFC 9112 §9.3) — or, configured so, closes it first after each
  * answer (`Connection: close`, RFC 9112 §9.6), which puts the server side in TIME-WAIT.
  */
+import type { ScheduledEvent } from '../sim/event-queue.ts';
 import type { Kernel } from '../sim/kernel.ts';
 import type { TcpListener } from './endpoint.ts';
 import { formatHttpResponse, parseHttpRequestPath } from './http-message.ts';
@@ -27,6 +28,13 @@ export interface HttpServerConfig {
   readonly fallback: HttpRoute;
   /** Close the connection after each answer, server first (default false). */
   readonly closeAfterResponse?: boolean;
+  /**
+   * Close a connection, server first, once nothing has arrived on it for this long, ns (0 or
+   * absent: never). Web servers have such timeouts (Apache's `KeepAliveTimeout` and
+   * `RequestReadTimeout`, nginx's `client_header_timeout` and `keepalive_timeout`); closing first
+   * puts the server side in TIME-WAIT, which is what `tcp_tw_recycle` remembers peers by.
+   */
+  readonly idleTimeoutNs?: number;
 }
 
 /** The default: every path answers 200 with a 512-byte body at once. */
@@ -45,10 +53,22 @@ export class HttpServer implements TcpListener {
     private readonly config: HttpServerConfig,
   ) {}
 
-  accept(_connection: TcpConnection): TcpConnectionHandlers<TcpConnection> {
+  accept(connection: TcpConnection): TcpConnectionHandlers<TcpConnection> {
     let buffered = '';
+    const idleNs = this.config.idleTimeoutNs ?? 0;
+    let idleTimer: ScheduledEvent | undefined;
+    const rearm = () => {
+      if (idleNs === 0) return;
+      if (idleTimer !== undefined) this.kernel.cancel(idleTimer);
+      idleTimer = this.kernel.after(idleNs, () => {
+        idleTimer = undefined;
+        connection.close();
+      });
+    };
+    rearm();
     return {
       onData: (connection, text) => {
+        rearm();
         buffered += text;
         const path = parseHttpRequestPath(buffered);
         if (path === undefined) return;
@@ -64,6 +84,10 @@ export class HttpServer implements TcpListener {
         else this.kernel.after(route.delayNs, answer);
       },
       onPeerClose: (connection) => connection.close(),
+      onClose: () => {
+        if (idleTimer !== undefined) this.kernel.cancel(idleTimer);
+        idleTimer = undefined;
+      },
     };
   }
 }

@@ -42,6 +42,13 @@ export interface TcpConfig {
    * next. Off: one clock offset for the whole stack (RFC 7323 §5.4). Default false.
    */
   readonly randomTimestampOffsets: boolean;
+  /**
+   * How the stack answers a peer that closes a connection on which neither side sent a byte:
+   * false, the application's close follows (FIN, as Linux does); true, the stack ACKs the FIN
+   * and resets the connection (RST with window 0), as the Windows server in Azure's support
+   * checklist capture of a TCP health probe does (docs/mechanics.md §2.3). Default false.
+   */
+  readonly resetOnIdlePeerClose: boolean;
   /** First port of the ephemeral range (IANA and Windows: 49152). */
   readonly ephemeralPortMin: number;
   /** Last port of the ephemeral range (65535). */
@@ -61,6 +68,7 @@ export const defaultTcpConfig: TcpConfig = {
   timestamps: false,
   twRecycle: false,
   randomTimestampOffsets: false,
+  resetOnIdlePeerClose: false,
   ephemeralPortMin: 49152,
   ephemeralPortMax: 65535,
 };

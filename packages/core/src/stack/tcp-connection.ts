@@ -387,6 +387,13 @@ export class TcpConnection {
       this.bytesReceived += segment.payloadLength;
       this.handlers.onData?.(this, segment.data, segment.payloadLength);
     }
+    if (fin && this.answersIdleCloseWithReset()) {
+      this.rcvNxt = seqAdd(this.rcvNxt, 1);
+      this.emit(TcpFlags.Ack, this.sndNxt, 0, '', false);
+      this.emit(TcpFlags.Rst | TcpFlags.Ack, this.sndNxt, 0, '', false, 'RST: peer closed an idle connection', 0);
+      this.terminate('aborted');
+      return { kind: 'deliver', note: 'FIN on an idle connection: ACK, then RST' };
+    }
     if (fin) {
       this.rcvNxt = seqAdd(this.rcvNxt, 1);
       this.receiveFin();
@@ -402,6 +409,19 @@ export class TcpConnection {
           : 'FIN'
         : `${segment.payloadLength} bytes`,
     };
+  }
+
+  /**
+   * A Windows guest ACKs a FIN on a connection that carried no data either way and resets it
+   * (`TcpConfig.resetOnIdlePeerClose`): the TCP health probe's close in Azure's support checklist.
+   */
+  private answersIdleCloseWithReset(): boolean {
+    return (
+      this.host.config.resetOnIdlePeerClose &&
+      this.state === 'ESTABLISHED' &&
+      this.bytesReceived === 0 &&
+      this.bytesWritten === 0
+    );
   }
 
   private receiveFin(): void {
@@ -482,7 +502,15 @@ export class TcpConnection {
     if (this.timer === undefined) this.armTimer();
   }
 
-  private emit(flags: number, seq: number, payloadLength: number, data: string, withMss: boolean, why?: string): void {
+  private emit(
+    flags: number,
+    seq: number,
+    payloadLength: number,
+    data: string,
+    withMss: boolean,
+    why?: string,
+    window?: number,
+  ): void {
     this.lastActivityNs = this.host.kernel.nowNs;
     const ackFlag = (flags & TcpFlags.Ack) !== 0;
     if (ackFlag) this.ackSent = this.rcvNxt;
@@ -499,6 +527,7 @@ export class TcpConnection {
           : undefined,
       payloadLength,
       data,
+      ...(window === undefined ? {} : { window }),
     });
     this.host.output(this, segment, why);
   }

@@ -3,7 +3,13 @@
  * TCP settings) and how its Host Agent sees it (NICs with their NSGs).
  */
 import { type Fabric, ipv4, nsPerSecond, parseIpv4Prefix } from '@lbsim/core';
-import { type AddressSpace, GuestVm, type LocalVm, type NetworkSecurityGroup } from '@lbsim/host-agent';
+import {
+  type AddressSpace,
+  type GuestFirewall,
+  GuestVm,
+  type LocalVm,
+  type NetworkSecurityGroup,
+} from '@lbsim/host-agent';
 import { subnetOfNic } from '../model/virtual-network-space.ts';
 import type { Scenario } from '../schema/scenario.ts';
 import { nicSecurityOf } from './network-security.ts';
@@ -54,7 +60,22 @@ export function buildGuestVm(
     reassemblyTimeoutNs,
     dropOutOfOrderFragments: vm.outOfOrderFragments === 'drop',
     sendFragmentsInReverse: vm.fragmentOrder === 'reverse',
+    firewall: guestFirewallOf(vm),
   });
+}
+
+/** The VM's guest firewall, its sources parsed; none when the scenario gives none. */
+function guestFirewallOf(vm: Vm): GuestFirewall | undefined {
+  if (vm.firewall === undefined) return undefined;
+  return {
+    defaultAction: vm.firewall.defaultAction,
+    rules: vm.firewall.rules.map((rule) => ({
+      name: rule.name,
+      action: rule.action,
+      port: rule.port,
+      source: rule.source === undefined ? undefined : parseIpv4Prefix(rule.source),
+    })),
+  };
 }
 
 /** The VM as its Host Agent sees it: its NICs with the NSGs that guard them. */

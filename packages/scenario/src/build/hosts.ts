@@ -170,5 +170,6 @@ export function httpConfigOf(http: Listener['http']): HttpServerConfig {
     ),
     fallback: { status: http.defaultStatus, bodyBytes: http.bodyBytes, delayNs: 0 },
     closeAfterResponse: http.closeAfterResponse,
+    ...(http.idleTimeout === undefined ? {} : { idleTimeoutNs: http.idleTimeout }),
   };
 }

@@ -23,6 +23,7 @@ import {
   type ProbeEvent,
   type ProbeTarget,
   probeSourceAddress,
+  type RoleInstanceState,
 } from '@lbsim/probe';
 import type { HealthChangeRecord } from '../base/run-result.ts';
 import { proberName } from '../model/topology-names.ts';
@@ -41,6 +42,11 @@ export interface Probing {
   pauseVm(vm: string): void;
   /** Probes a VM that started again; its first success marks it up. */
   resumeVm(vm: string): void;
+  /**
+   * Sets the state a Cloud Services (classic) role instance reports through its guest agent;
+   * guest agent probes pass only while it is Ready (docs/mechanics.md §2.3).
+   */
+  setRoleState(vm: string, state: RoleInstanceState): void;
 }
 
 /**
@@ -63,6 +69,9 @@ export function buildProbing(
   const definitions = probeDefinitionsOf(scenario);
   const changes: HealthChangeRecord[] = [];
   const engines = new Map<string, ProbeEngine>();
+  const roleStates = new Map<string, RoleInstanceState>(
+    scenario.hosts.flatMap((host) => host.vms.map((vm) => [vm.name, vm.roleState] as const)),
+  );
   const report = (host: string) => (event: ProbeEvent) => {
     const { target, change } = event;
     changes.push({
@@ -91,7 +100,15 @@ export function buildProbing(
       output: (packet, meta) => agent.deliverToNic(packet, meta),
     });
     agent.attachHostService(probeSourceAddress, { name, receive: (packet, meta) => endpoint.receive(packet, meta) });
-    engines.set(host, new ProbeEngine({ kernel: fabric.kernel, endpoint, onChange: report(host) }));
+    engines.set(
+      host,
+      new ProbeEngine({
+        kernel: fabric.kernel,
+        endpoint,
+        onChange: report(host),
+        roleStateOf: (target) => roleStates.get(target.vm) ?? 'Ready',
+      }),
+    );
   }
   const vmDips = new Map<string, number[]>();
   const sync = (rules: readonly LoadBalancingRuleConfig[]) => {
@@ -114,6 +131,7 @@ export function buildProbing(
     sync,
     pauseVm: (vm) => eachDipOf(vm, (engine, dip) => engine.pause(dip, 'VM stopped')),
     resumeVm: (vm) => eachDipOf(vm, (engine, dip) => engine.resume(dip)),
+    setRoleState: (vm, state) => roleStates.set(vm, state),
   };
 }
 

@@ -25,5 +25,8 @@ export function tcpConfigFor(os: 'linux' | 'windows', settings: TcpSettings | un
     initialRtoNs: settings?.initialRto ?? defaultTcpConfig.initialRtoNs,
     // Off unless asked for (it was always off by default, and Linux 4.12 removed it).
     twRecycle: settings?.twRecycle ?? false,
+    // Windows ACKs and resets a connection its peer closes before either side sent a byte (the
+    // TCP health probe's close in Azure's support checklist); Linux answers with its own FIN.
+    resetOnIdlePeerClose: os === 'windows',
   };
 }

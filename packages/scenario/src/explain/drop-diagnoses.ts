@@ -17,6 +17,7 @@ import {
   diagnoseTwRecycle,
   diagnoseVmStopped,
 } from './guest-drop-causes.ts';
+import { diagnoseGuestFirewall } from './guest-firewall-causes.ts';
 import {
   diagnoseAsymmetricNic,
   diagnoseHairpin,
@@ -87,6 +88,7 @@ export const dropDiagnoses: Readonly<Record<DropReason, DropDiagnoser>> = {
   'asymmetric-nic': diagnoseAsymmetricNic,
   'spoofed-source': generally('spoofed-source'),
   'nsg-denied': diagnoseNsgDenied,
+  'guest-firewall': diagnoseGuestFirewall,
   'standard-lb-closed': diagnoseStandardClosed,
   'tw-recycle-paws': diagnoseTwRecycle,
   'snat-ports-exhausted': diagnoseSnatExhausted,

@@ -13,7 +13,7 @@ export interface ProbeContext {
   readonly name: string;
   /** The probe's port. */
   readonly port: number;
-  readonly protocol: 'Tcp' | 'Http' | 'Https';
+  readonly protocol: 'Tcp' | 'Http' | 'Https' | 'GuestAgent';
   /** The probed DIP, dotted quad, and its VM. */
   readonly dip: string;
   readonly vm: string;

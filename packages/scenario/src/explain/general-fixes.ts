@@ -30,6 +30,8 @@ export const generalFixes: Readonly<Record<DropReason, string>> = {
   'not-local-address':
     "send to an address the VM has: with enableFloatingIP the frontend IP must be in the VM's loopbacks",
   'vm-stopped': 'start the VM (start-vm); with a health probe, new flows leave it once it is probed down',
+  'guest-firewall':
+    "allow the connection in the VM's firewall (firewall.rules): a rule for the port and source, or defaultAction: Allow; a probe needs 168.63.129.16 allowed",
   'no-listener': 'make an application listen on that port (listeners), or send to the port one listens on',
   'fragment-out-of-order':
     'keep datagrams within the MTU, or let the VM reassemble out-of-order fragments (outOfOrderFragments: reassemble)',

@@ -14,6 +14,7 @@ import { diagnoseDrop } from './drop-diagnoses.ts';
 import type { DropSituation, Finding, ProbeContext } from './drop-situation.ts';
 import { diagnoseVmStopped } from './guest-drop-causes.ts';
 import { diagnoseProbeRefused } from './refusal-causes.ts';
+import { diagnoseRoleNotReady } from './role-state-causes.ts';
 import type { ScenarioIndex } from './scenario-index.ts';
 import { atTime, distinct, lasting, listWords } from './words.ts';
 
@@ -66,7 +67,9 @@ function diagnoseDown(
     } as const;
     return { diagnosis: diagnoseVmStopped(situationOf(stopped)), evidence: [] };
   }
-  const status = /^HTTP (\d+)/.exec(why);
+  const role = /guest agent: role instance (\w+)/.exec(why);
+  if (role !== null) return { diagnosis: diagnoseRoleNotReady(probe, role[1] as string, index), evidence: [] };
+  const status = /HTTP (\d+)/.exec(why);
   if (status !== null) {
     const code = Number(status[1]);
     return { diagnosis: diagnoseHttpStatus(probe, code, index), evidence: [httpEvidence(change, probe, code, index)] };
@@ -158,7 +161,7 @@ function httpAppOf(probe: ProbeContext, index: ScenarioIndex) {
     ?.http;
 }
 
-/** An HTTP probe got a status other than 200 → http-probe-non-200 (down at once, whatever the threshold). */
+/** An HTTP probe got a status other than 200 → http-probe-non-200 (each one a failure toward probeThreshold). */
 function diagnoseHttpStatus(
   probe: ProbeContext & { readonly path: string },
   status: number,
@@ -171,7 +174,7 @@ function diagnoseHttpStatus(
     failureMode: 'http-probe-non-200',
     cause:
       `Probe ${probe.name} asks GET ${probe.path} on port ${probe.port}, and the application on ${listWords(probedVms(probe, index))} answers ${status}; ` +
-      'an HTTP probe passes only on 200, and any other status marks the DIP down at once, whatever probeThreshold says (docs/mechanics.md §2.3)',
+      'an HTTP probe passes only on 200; any other status is a failed probe, and probeThreshold consecutive failures take the DIP out of rotation (docs/mechanics.md §2.3)',
     fix:
       preferred === undefined
         ? `make the application answer GET ${probe.path} with 200 (http.responses: [{ path: ${probe.path}, status: 200 }]), or point the probe at a path that does`
@@ -201,7 +204,7 @@ function diagnoseUnansweredProbe(probe: ProbeContext & { readonly path: string }
   const app = httpAppOf(probe, index);
   const delay = app?.responses.find((response) => response.path === probe.path)?.delay;
   const slow =
-    probe.protocol !== 'Tcp' && delay !== undefined
+    (probe.protocol === 'Http' || probe.protocol === 'Https') && delay !== undefined
       ? `the application delays its answer to GET ${probe.path} by ${lasting(delay)}`
       : 'the application answered too slowly, or not at all';
   return {

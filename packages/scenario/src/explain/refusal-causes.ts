@@ -101,8 +101,8 @@ function diagnoseDeadService(rule: RuleFacts, protocol: 'Tcp' | 'Udp', port: num
 }
 
 /**
- * A probe's SYN answered with RST: an RST marks a DIP down (at once for HTTP probes, toward
- * the threshold for TCP ones; docs/mechanics.md §2.3).
+ * A probe's SYN answered with RST: a failed probe, and probeThreshold of them in a row mark the
+ * DIP down, for every protocol (docs/mechanics.md §2.3).
  */
 export function diagnoseProbeRefused(probe: ProbeContext, index: ScenarioIndex): Finding {
   const rules = index.rulesProbedBy(probe.name);

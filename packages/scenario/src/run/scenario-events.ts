@@ -28,6 +28,9 @@ function applyEvent(world: World, event: ScenarioEvent): void {
     case 'start-vm':
       world.startVm(event.vm);
       return;
+    case 'set-role-state':
+      world.probing.setRoleState(event.vm, event.state);
+      return;
     case 'set-security-rule':
       world.securityGroups.get(event.networkSecurityGroup)?.setRule(toSecurityRule(event.rule));
       return;

@@ -91,6 +91,18 @@ export const eventSchema = z.discriminatedUnion('action', [
     .describe('a stopped VM boots: its declared listeners start'),
   z
     .strictObject({
+      action: actionSchema('set-role-state'),
+      at: atSchema,
+      vm: nameSchema.describe('the VM of the role instance'),
+      state: z
+        .enum(['Ready', 'Busy', 'Recycling', 'Stopping'])
+        .describe('the state its guest agent reports from now on; only Ready passes a GuestAgent probe'),
+    })
+    .describe(
+      'a Cloud Services (classic) role instance reports another state, e.g. Busy from its StatusCheck handler above a CPU threshold',
+    ),
+  z
+    .strictObject({
       action: actionSchema('set-security-rule'),
       at: atSchema,
       networkSecurityGroup: nameSchema.describe('name of the NSG to change'),

@@ -4,6 +4,7 @@
 import { parseIpv4Prefix } from '@lbsim/core';
 import * as z from 'zod';
 import { describeValue } from './issue-messages.ts';
+import { guestFirewallSchema } from './guest-firewall.ts';
 import { durationSchema, ipAddressSchema, nameSchema, nonZeroPortSchema } from './primitives.ts';
 
 /** An address (a /32) or a prefix with no host bits set, as a route takes it. */
@@ -75,6 +76,11 @@ export const httpAppSchema = z.strictObject({
     .boolean()
     .default(false)
     .describe('close each connection after answering (Connection: close), so the server side enters TIME-WAIT'),
+  idleTimeout: durationSchema
+    .optional()
+    .describe(
+      "close a connection, server first, after it has been idle this long (like Apache's KeepAliveTimeout or nginx's client_header_timeout), so the server side enters TIME-WAIT; never by default",
+    ),
 });
 
 /** Settings of an `ftp` listener (passive mode, RFC 959). */
@@ -163,6 +169,17 @@ export const vmSchema = z.strictObject({
     .describe('Windows: netsh weakhostsend=enabled (send from the loopback or another NIC address); Linux always does'),
   listeners: z.array(listenerSchema).default([]).describe('apps listening on the VM'),
   tcp: tcpSettingsSchema.optional().describe("the guest's TCP settings; lbsim's defaults for its os when absent"),
+  roleState: z
+    .enum(['Ready', 'Busy', 'Recycling', 'Stopping'])
+    .default('Ready')
+    .describe(
+      'Cloud Services (classic): the state the role instance reports through its guest agent; a GuestAgent probe passes only while it is Ready (docs/mechanics.md §2.3)',
+    ),
+  firewall: guestFirewallSchema
+    .optional()
+    .describe(
+      'the firewall inside the guest (Windows Firewall, iptables), checked after the NSGs; none when absent (docs/mechanics.md §2.14)',
+    ),
   outOfOrderFragments: z
     .enum(['drop', 'reassemble'])
     .default('drop')

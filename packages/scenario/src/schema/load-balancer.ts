@@ -72,8 +72,10 @@ export const probeSchema = z
   .strictObject({
     name: nameSchema.describe('probe name, unique in the load balancer (Azure: probes[].name)'),
     protocol: z
-      .enum(['Tcp', 'Http', 'Https'])
-      .describe('Tcp: a completed handshake is up; Http(s): a 200 answer is up (Azure: probes[].properties.protocol)'),
+      .enum(['Tcp', 'Http', 'Https', 'GuestAgent'])
+      .describe(
+        'Tcp: a completed handshake is up; Http(s): a 200 answer is up (Azure: probes[].properties.protocol); GuestAgent: Cloud Services (classic) roles, up while the role instance reports Ready (docs/mechanics.md §2.3)',
+      ),
     port: portSchema
       .min(1, { error: nonZeroPort })
       .describe('port probed on each DIP, 1..65535 (Azure: probes[].properties.port)'),
@@ -87,9 +89,9 @@ export const probeSchema = z
       .int()
       .min(5, { error: 'intervalInSeconds is at least 5 (Azure minimum)' })
       .max(2_147_483_647)
-      .default(5)
+      .default(15)
       .describe(
-        'seconds between probes; default 5 (the portal default, docs/mechanics.md §2.3) (Azure: probes[].properties.intervalInSeconds)',
+        "seconds between probes, at least 5; default 15, ARM's default (the portal proposes 5), docs/mechanics.md §2.3 (Azure: probes[].properties.intervalInSeconds)",
       ),
     probeThreshold: z
       .number()
@@ -97,14 +99,18 @@ export const probeSchema = z
       .min(1)
       .max(100)
       .optional()
-      .describe('consecutive results to change state; default 1 (Azure: probes[].properties.probeThreshold)'),
+      .describe(
+        'consecutive failed probes that take a DIP out of rotation, and consecutive successful ones that put it back, for every protocol; default 1 (Azure: probes[].properties.probeThreshold)',
+      ),
     numberOfProbes: z
       .number()
       .int()
       .min(1)
       .max(100)
       .optional()
-      .describe('legacy form of probeThreshold (Azure: probes[].properties.numberOfProbes)'),
+      .describe(
+        'legacy (retired for probeThreshold): the number of probes without an answer that stop traffic to a DIP, and of answers that bring it back (the 2016 SuccessFailCount); used only without probeThreshold (Azure: probes[].properties.numberOfProbes)',
+      ),
     noHealthyBackendsBehavior: z
       .enum(['AllProbedDown', 'AllProbedUp'])
       .default('AllProbedDown')
@@ -113,7 +119,7 @@ export const probeSchema = z
       ),
   })
   .superRefine((probe, context) => {
-    const http = probe.protocol !== 'Tcp';
+    const http = probe.protocol === 'Http' || probe.protocol === 'Https';
     if (http && forbiddenHttpProbePorts.includes(probe.port)) {
       context.addIssue({
         code: 'custom',
@@ -129,7 +135,11 @@ export const probeSchema = z
       });
     }
     if (!http && probe.requestPath !== undefined) {
-      context.addIssue({ code: 'custom', path: ['requestPath'], message: 'a Tcp probe has no requestPath' });
+      context.addIssue({
+        code: 'custom',
+        path: ['requestPath'],
+        message: `a ${probe.protocol} probe has no requestPath`,
+      });
     }
   });
 

@@ -48,6 +48,7 @@ export function validateEvents(
       }
       case 'stop-vm':
       case 'start-vm':
+      case 'set-role-state':
         if (!vms.has(event.vm)) error([...path, 'vm'], `unknown VM "${event.vm}"${didYouMean(event.vm, vmNames)}`);
         return;
       case 'set-security-rule':
