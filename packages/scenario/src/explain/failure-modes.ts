@@ -9,7 +9,8 @@ export const failureModes = {
   'dip-removal': 'a DIP leaves the pool and hashing moves flows that had no state to keep them',
   'encap-mtu': 'full-size segments no longer fit the fabric MTU after IP-in-IP encapsulation',
   'five-tuple-multi-session': "a protocol's second connection is hashed independently of its first",
-  'floating-ip-no-loopback': 'a floating-IP rule sends the frontend IP to guests that do not accept it',
+  'floating-ip-no-loopback':
+    'floating IP and the guests disagree: the frontend IP reaches guests that do not own it, or a service bound to it gets the DIP',
   'http-probe-non-200': 'the HTTP probe gets a status other than 200',
   'idle-timeout': 'a silent flow outlives the idle timeout and the load balancer forgets it',
   'ilb-self-mapping': 'a backend reaches its own internal load balancer and is mapped back to itself',
