@@ -2,6 +2,7 @@
  * `runScenario()`: the library API. Builds the world, schedules traffic and events, runs the
  * kernel to the scenario's end, and summarises what happened.
  */
+
 import {
   compareCodePoints,
   compareNaturalText,
@@ -20,6 +21,7 @@ import { evaluateExpectations } from './expectations.ts';
 import { explainRun } from './explain/explain-run.ts';
 import { judgeDips } from './guest-replies.ts';
 import { runLimitsFor } from './memory-budget.ts';
+import { platformSettingsOf } from './platform-settings.ts';
 import { RunObserver } from './run-observer.ts';
 import type {
   ConnectionSummary,
@@ -155,6 +157,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
     probeDrops: observer.probeDrops(),
     dipNames,
     snat: summarizeSnat(world),
+    platformSettings: platformSettingsOf(scenario),
   };
   return { ...facts, explanations: explainRun(facts, scenario) };
 }

@@ -3,6 +3,8 @@
  * Windows strong host model, its own address as a source), Linux tcp_tw_recycle, a stopped VM
  * and out-of-order fragments (docs/mechanics.md §2.4, §2.5, §2.7, §3, §7.7).
  */
+
+import { platformLabel } from '../schema/platform.ts';
 import type { DropSituation, Finding } from './drop-situation.ts';
 import { floatingIpIsRightWhen } from './floating-ip-causes.ts';
 import { diagnoseGenerally } from './general-fixes.ts';
@@ -142,6 +144,6 @@ export function diagnoseOutOfOrderFragment(situation: DropSituation): Finding {
   return {
     failureMode: 'udp-fragmentation',
     cause: `${limit.cause}; ${situation.drop.node} drops fragments that arrive out of order (outOfOrderFragments: drop, Azure's default: docs/mechanics.md §2.7), so the datagram is lost`,
-    fix: `${limit.fix}, or set outOfOrderFragments: reassemble on ${situation.drop.node}`,
+    fix: `${limit.fix}; outOfOrderFragments: reassemble on ${situation.drop.node} is a what-if (${platformLabel}: Azure's hosts drop fragments that arrive out of order)`,
   };
 }

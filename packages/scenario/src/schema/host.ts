@@ -4,6 +4,7 @@
 import { parseIpv4Prefix } from '@lbsim/core';
 import { z } from 'zod';
 import { describeValue } from '../issue-messages.ts';
+import { platformSetting } from './platform.ts';
 import { durationSchema, ipAddressSchema, nameSchema, nonZeroPortSchema } from './primitives.ts';
 
 /** An address (a /32) or a prefix with no host bits set, as a route takes it. */
@@ -166,7 +167,10 @@ export const vmSchema = z.strictObject({
   outOfOrderFragments: z
     .enum(['drop', 'reassemble'])
     .default('drop')
-    .describe('Azure VMs drop fragments that arrive out of order by default'),
+    .describe(
+      'Azure VMs drop fragments that arrive out of order by default; reassemble is a what-if: the host decides, not the customer',
+    )
+    .meta(platformSetting),
   fragmentOrder: z
     .enum(['forward', 'reverse'])
     .default('forward')
