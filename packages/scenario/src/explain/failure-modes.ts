@@ -22,6 +22,7 @@ export const failureModes = {
   'pmtud-icmp': 'ICMP "fragmentation needed" reaches the wrong VM: a path-MTU black hole',
   'probe-hides-dead-service': 'the probe checks something other than the service, which died',
   'probe-wrong-port': 'the probe checks a port nothing listens on',
+  'rule-wrong-port': 'the rule takes a port one typo away from the one clients use, so nothing takes theirs',
   'same-vm-hairpin': 'a VM reaches its own load-balancer frontend over the NIC in the pool',
   'snat-exhaustion': 'a VM runs out of SNAT ports for one destination, so new outbound connections fail',
   'tw-recycle': 'Linux tcp_tw_recycle drops probe SYNs whose timestamps go backwards',

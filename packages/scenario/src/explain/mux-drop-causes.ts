@@ -7,6 +7,7 @@ import { platformLabel } from '../schema/platform.ts';
 import { splitTarget } from '../schema/traffic.ts';
 import type { DropSituation, Finding } from './drop-situation.ts';
 import { diagnoseGenerally } from './general-fixes.ts';
+import { diagnoseNearMissRule } from './near-miss-rule.ts';
 import { describeBackendChanges, muxFailureBefore } from './pool-events.ts';
 import { atTime, lasting } from './words.ts';
 
@@ -40,6 +41,8 @@ export function diagnoseNoVipEndpoint(situation: DropSituation): Finding {
   const item = traffic === undefined ? undefined : index.scenario.traffic[traffic];
   if (item === undefined || drop.dstPort === undefined) return diagnoseGenerally('no-vip-endpoint');
   const address = splitTarget(item.to).address;
+  const nearMiss = diagnoseNearMissRule(index, address, item.protocol, drop.dstPort);
+  if (nearMiss !== undefined) return nearMiss;
   const ftp = item.app === 'ftp' ? ': every FTP passive port needs its own rule' : '';
   return {
     failureMode: undefined,
