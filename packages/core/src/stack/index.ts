@@ -13,6 +13,8 @@ export * from './http-message.ts';
 export * from './http-server.ts';
 export * from './internet-host.ts';
 export * from './line-reader.ts';
+export * from './rd-gateway-exchange.ts';
+export * from './rd-gateway-server.ts';
 export * from './sequence.ts';
 export * from './tcp-config.ts';
 export * from './tcp-connection.ts';

@@ -9,6 +9,7 @@ import {
   type HttpServerConfig,
   ipv4,
   nsPerSecond,
+  RdGatewayServer,
   type Router,
   TcpEchoServer,
   UdpEchoServer,
@@ -155,6 +156,8 @@ function tcpAppOf(listener: Listener, guest: GuestVm, fabric: Fabric) {
     }
     case 'http':
       return new HttpServer(fabric.kernel, httpConfigOf(listener.http));
+    case 'rd-gateway':
+      return new RdGatewayServer();
   }
 }
 

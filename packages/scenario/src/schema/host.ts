@@ -96,7 +96,12 @@ export const listenerSchema = z.strictObject({
   protocol: z.enum(['Tcp', 'Udp']).default('Tcp').describe('transport the app listens on'),
   port: nonZeroPortSchema.describe("port the app listens on, 1..65535 (a rule's backendPort reaches it)"),
   address: ipAddressSchema.optional().describe('bind to one local address; all by default'),
-  app: z.enum(['http', 'echo', 'ftp']).optional().describe('default: http for Tcp, echo for Udp (the only UDP app)'),
+  app: z
+    .enum(['http', 'echo', 'ftp', 'rd-gateway'])
+    .optional()
+    .describe(
+      "default: http for Tcp, echo for Udp (the only UDP app); rd-gateway: a Remote Desktop Gateway joining each session's in and out channels",
+    ),
   http: httpAppSchema.optional().describe('settings of an http app'),
   ftp: ftpAppSchema.optional().describe('settings of an ftp app (passive mode, RFC 959)'),
 });
@@ -223,7 +228,7 @@ export const clientSchema = z.strictObject({
 /** The app a listener runs: as given, else http for TCP and echo for UDP. */
 export function listenerApp(listener: {
   readonly protocol: 'Tcp' | 'Udp';
-  readonly app?: 'http' | 'echo' | 'ftp' | undefined;
-}): 'http' | 'echo' | 'ftp' {
+  readonly app?: 'http' | 'echo' | 'ftp' | 'rd-gateway' | undefined;
+}): 'http' | 'echo' | 'ftp' | 'rd-gateway' {
   return listener.app ?? (listener.protocol === 'Udp' ? 'echo' : 'http');
 }
