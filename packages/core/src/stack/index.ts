@@ -10,6 +10,7 @@ export * from './fragment-buffer.ts';
 export * from './ftp-exchange.ts';
 export * from './ftp-server.ts';
 export * from './http-message.ts';
+export * from './http-proxy.ts';
 export * from './http-server.ts';
 export * from './internet-host.ts';
 export * from './line-reader.ts';

@@ -91,19 +91,33 @@ export const ftpAppSchema = z.strictObject({
   fileBytes: z.number().int().min(1).max(100_000_000).default(100_000).describe('size of every file served, bytes'),
 });
 
+/** Settings of a `proxy` listener: a reverse proxy (nginx, HAProxy) in front of another tier. */
+export const proxyAppSchema = z.strictObject({
+  upstream: z
+    .string()
+    .regex(/^(\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}):(\d{1,5})$/, {
+      error: 'expected address:port, such as 10.1.0.100:80',
+    })
+    .describe(
+      "address:port each request is passed to over a connection of its own, from the VM's primary address: usually a frontend IP",
+    ),
+  bodyBytes: z.number().int().min(0).max(10_000_000).default(512).describe('body size of the answers it gives, bytes'),
+});
+
 /** An application listening on the VM. */
 export const listenerSchema = z.strictObject({
   protocol: z.enum(['Tcp', 'Udp']).default('Tcp').describe('transport the app listens on'),
   port: nonZeroPortSchema.describe("port the app listens on, 1..65535 (a rule's backendPort reaches it)"),
   address: ipAddressSchema.optional().describe('bind to one local address; all by default'),
   app: z
-    .enum(['http', 'echo', 'ftp', 'rd-gateway'])
+    .enum(['http', 'echo', 'ftp', 'rd-gateway', 'proxy'])
     .optional()
     .describe(
-      "default: http for Tcp, echo for Udp (the only UDP app); rd-gateway: a Remote Desktop Gateway joining each session's in and out channels",
+      "default: http for Tcp, echo for Udp (the only UDP app); rd-gateway: a Remote Desktop Gateway joining each session's in and out channels; proxy: an HTTP reverse proxy to proxy.upstream",
     ),
   http: httpAppSchema.optional().describe('settings of an http app'),
   ftp: ftpAppSchema.optional().describe('settings of an ftp app (passive mode, RFC 959)'),
+  proxy: proxyAppSchema.optional().describe('settings of a proxy app: where it passes requests'),
 });
 
 /**
@@ -228,7 +242,7 @@ export const clientSchema = z.strictObject({
 /** The app a listener runs: as given, else http for TCP and echo for UDP. */
 export function listenerApp(listener: {
   readonly protocol: 'Tcp' | 'Udp';
-  readonly app?: 'http' | 'echo' | 'ftp' | 'rd-gateway' | undefined;
-}): 'http' | 'echo' | 'ftp' | 'rd-gateway' {
+  readonly app?: 'http' | 'echo' | 'ftp' | 'rd-gateway' | 'proxy' | undefined;
+}): 'http' | 'echo' | 'ftp' | 'rd-gateway' | 'proxy' {
   return listener.app ?? (listener.protocol === 'Udp' ? 'echo' : 'http');
 }
