@@ -9,6 +9,8 @@
 export interface JsonSchemaNode {
   readonly type?: string;
   readonly description?: string;
+  /** lbsim's mark of a platform setting: not something an Azure customer can set. */
+  readonly 'x-lbsim-platform'?: boolean;
   readonly default?: unknown;
   readonly const?: unknown;
   readonly enum?: readonly unknown[];
@@ -122,7 +124,7 @@ function renderObject(path: string, title: string, node: JsonSchemaNode, out: st
     const presence =
       child.default !== undefined ? `default ${code(child.default)}` : required.has(key) ? 'required' : 'optional';
     out.push(
-      `| \`${key}\` | ${escapeCell(describeType(child, link))} | ${escapeCell(presence)} | ${escapeCell(child.description ?? '')} |`,
+      `| \`${key}\` | ${escapeCell(describeType(child, link))} | ${escapeCell(presence)} | ${child['x-lbsim-platform'] === true ? '_platform:_ ' : ''}${escapeCell(child.description ?? '')} |`,
     );
     objects.forEach((object, i) => {
       children.push(() => renderObject(listPath, titles[i] as string, object, out));

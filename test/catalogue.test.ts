@@ -18,6 +18,7 @@ const designCatalogue = [
   'nsg-blocks-client',
   'nsg-blocks-probe',
   'probe-wrong-port',
+  'rule-wrong-port',
   'http-probe-non-200',
   'tw-recycle',
   'multi-nic-route',

@@ -61,6 +61,9 @@ const fixed = [
   'ilb-self-mapping/fixed',
   'ilb-self-mapping/fixed-floating-ip',
   'floating-ip-no-loopback/fixed',
+  'floating-ip-no-loopback/fixed-loopback',
+  'ilb-self-mapping/fixed-proxy',
+  'rule-wrong-port/fixed',
   'floating-ip-no-loopback/fixed-windows-weak-host',
   'multi-nic-route/fixed',
 ];

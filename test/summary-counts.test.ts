@@ -223,7 +223,7 @@ describe("the summary's counts are what the guests did", () => {
 
 describe('DIPs the Muxes reached', () => {
   it('through outer fragments (an encapsulated packet too big for the link) are counted, and served', () => {
-    const result = runScenario(loadScenario(catalogueFile('udp-fragmentation/fixed')));
+    const result = runScenario(loadScenario(catalogueFile('udp-fragmentation/what-if-three-tuple')));
     for (const item of result.traffic) {
       const mine = result.connections.filter((c) => c.traffic === item.index);
       expect(

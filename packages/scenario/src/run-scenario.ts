@@ -2,6 +2,7 @@
  * `runScenario()`: the library API. Builds the world, schedules traffic and events, runs the
  * kernel to the scenario's end, and summarises what happened.
  */
+
 import {
   compareCodePoints,
   compareNaturalText,
@@ -30,6 +31,7 @@ import { evaluateExpectations } from './expect/expectations.ts';
 import { explainRun } from './explain/explain-run.ts';
 import { runLimitsFor } from './model/memory-budget.ts';
 import { judgeDips } from './run/guest-replies.ts';
+import { platformSettingsOf } from './run/platform-settings.ts';
 import { RunObserver } from './run/run-observer.ts';
 import { scheduleEvents } from './run/scenario-events.ts';
 import { scheduleTraffic } from './run/traffic-generator.ts';
@@ -155,6 +157,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
     probeDrops: observer.probeDrops(),
     dipNames,
     snat: summarizeSnat(world),
+    platformSettings: platformSettingsOf(scenario),
   };
   return { ...facts, explanations: explainRun(facts, scenario) };
 }

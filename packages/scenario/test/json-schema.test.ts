@@ -9,7 +9,7 @@ import { Ajv } from 'ajv';
 import addFormatsPlugin from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { scenarioJsonSchemaText } from '../src/index.ts';
+import { platformKeyword, scenarioJsonSchemaText } from '../src/index.ts';
 
 const root = join(import.meta.dirname, '../../..');
 const schema = JSON.parse(scenarioJsonSchemaText()) as Record<string, unknown>;
@@ -41,12 +41,40 @@ function keysOf(node: Node, path: string): Array<readonly [string, Node]> {
 function strictAjv(): Ajv {
   const ajv = new Ajv({ strict: true, allErrors: true });
   addFormats(ajv);
+  // lbsim's annotation of platform settings: strict mode refuses unknown keywords until registered.
+  ajv.addKeyword({ keyword: platformKeyword, schemaType: 'boolean' });
   return ajv;
+}
+
+/** Paths of the keys the schema marks as platform settings. */
+function platformPaths(): string[] {
+  return keysOf(schema as Node, '')
+    .filter(([, node]) => (node as Record<string, unknown>)[platformKeyword] === true)
+    .map(([path]) => path);
 }
 
 describe('the exported JSON Schema', () => {
   it('compiles under new Ajv({ strict: true }) (with ajv-formats for the standard ipv4 format)', () => {
     expect(() => strictAjv().compile(schema)).not.toThrow();
+  });
+
+  it('marks the platform settings (x-lbsim-platform), and no Azure setting', () => {
+    const paths = platformPaths();
+    for (const path of [
+      '.network.muxes',
+      '.network.fragmentPolicy',
+      '.network.icmpToVip',
+      '.network.backendSelection',
+      '.network.mssClamp',
+      '.network.flowTable',
+      '.network.bgpHoldTime',
+      '.hosts[].vms[].outOfOrderFragments',
+    ]) {
+      expect(paths).toContain(path);
+    }
+    expect(paths.filter((path) => /loadBalancers|networkSecurityGroups|traffic|\.network\.mtu$/.test(path))).toEqual(
+      [],
+    );
   });
 
   it('uses only standard formats (no zod-only cidrv4 or starts_with)', () => {

@@ -15,6 +15,7 @@ const reasonPhrases: Readonly<Record<number, string>> = {
   500: 'Internal Server Error',
   502: 'Bad Gateway',
   503: 'Service Unavailable',
+  504: 'Gateway Timeout',
 };
 
 /** The text of a GET request for `path`. */

@@ -9,9 +9,10 @@ export const failureModes = {
   'dip-removal': 'a DIP leaves the pool and hashing moves flows that had no state to keep them',
   'encap-mtu': 'full-size segments no longer fit the fabric MTU after IP-in-IP encapsulation',
   'five-tuple-multi-session': "a protocol's second connection is hashed independently of its first",
-  'floating-ip-no-loopback': 'a floating-IP rule sends the frontend IP to guests that do not accept it',
   'guest-firewall-blocks-probe':
     'the firewall inside the VMs blocks the health probes from 168.63.129.16, though the NSG allows them',
+  'floating-ip-no-loopback':
+    'floating IP and the guests disagree: the frontend IP reaches guests that do not own it, or a service bound to it gets the DIP',
   'http-probe-non-200': 'the HTTP probe gets a status other than 200',
   'idle-timeout': 'a silent flow outlives the idle timeout and the load balancer forgets it',
   'ilb-self-mapping': 'a backend reaches its own internal load balancer and is mapped back to itself',
@@ -25,6 +26,7 @@ export const failureModes = {
   'probe-wrong-port': 'the probe checks a port nothing listens on',
   'role-instance-not-ready':
     'Cloud Services (classic) role instances report Busy, and the guest agent probe takes them out of rotation',
+  'rule-wrong-port': 'the rule takes a port one typo away from the one clients use, so nothing takes theirs',
   'same-vm-hairpin': 'a VM reaches its own load-balancer frontend over the NIC in the pool',
   'snat-exhaustion': 'a VM runs out of SNAT ports for one destination, so new outbound connections fail',
   'tw-recycle': 'Linux tcp_tw_recycle drops probe SYNs whose timestamps go backwards',

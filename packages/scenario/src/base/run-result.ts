@@ -276,6 +276,11 @@ export interface RunResult {
   readonly dipNames: ReadonlyMap<string, string>;
   /** Outbound SNAT per VM NIC and protocol that used it, by host then DIP. */
   readonly snat: readonly SnatSummary[];
+  /**
+   * Platform settings the scenario changes from lbsim's defaults (`network.fragmentPolicy:
+   * three-tuple`): knobs no Azure customer can turn, which the run depends on (platform-settings.ts).
+   */
+  readonly platformSettings: readonly string[];
 }
 
 /** A run's result before its explanations are added: what `explainRun` reads. */

@@ -5,10 +5,12 @@
 import {
   type Fabric,
   FtpServer,
+  HttpProxy,
   HttpServer,
   type HttpServerConfig,
   ipv4,
   nsPerSecond,
+  RdGatewayServer,
   type Router,
   TcpEchoServer,
   UdpEchoServer,
@@ -155,6 +157,22 @@ function tcpAppOf(listener: Listener, guest: GuestVm, fabric: Fabric) {
     }
     case 'http':
       return new HttpServer(fabric.kernel, httpConfigOf(listener.http));
+    case 'rd-gateway':
+      return new RdGatewayServer();
+    case 'proxy': {
+      const proxy = listener.proxy;
+      const own = guest.nics[0];
+      if (proxy === undefined || own === undefined) {
+        throw new Error('a proxy listener needs proxy settings and a NIC: validation should have caught this');
+      }
+      const [address = '', port = '0'] = proxy.upstream.split(':');
+      return new HttpProxy(guest.endpoint, {
+        localAddress: own.address,
+        upstreamAddress: ipv4(address),
+        upstreamPort: Number(port),
+        bodyBytes: proxy.bodyBytes,
+      });
+    }
   }
 }
 

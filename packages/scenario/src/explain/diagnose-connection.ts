@@ -9,6 +9,7 @@ import type { ConnectionDrop, ConnectionSummary, UnexplainedRun } from '../base/
 import { diagnoseDrop } from './drop-diagnoses.ts';
 import type { DownDip, DropSituation, Finding } from './drop-situation.ts';
 import { diagnoseIdleReset } from './host-drop-causes.ts';
+import { diagnoseLinkedChannels } from './linked-connection-causes.ts';
 import type { RuleFacts, ScenarioIndex } from './scenario-index.ts';
 
 /**
@@ -57,6 +58,8 @@ export function diagnoseConnection(connection: ConnectionSummary, context: Conne
           )
         : undefined;
     if (idle !== undefined) return idle;
+    const linked = diagnoseLinkedChannels(connection, context.index);
+    if (linked !== undefined) return linked;
     return {
       failureMode: undefined,
       cause: `${reset.node} reset it: ${reset.note}`,

@@ -7,6 +7,7 @@
 
 import type { Diagnosis } from '../base/explanation.ts';
 import type { DipListChange } from '../base/run-result.ts';
+import { platformLabel } from '../schema/platform.ts';
 import type { Scenario } from '../schema/scenario.ts';
 import { atTime } from './words.ts';
 
@@ -43,7 +44,7 @@ export function describeDipListRisk(
       ? 'Modulo hashing (hash mod the number of DIPs) re-deals almost every flow when that number changes; only the flow tables keep established connections on their DIP, so a Mux that loses its state (a restart, a full flow table, a rehash after a Mux failure) would send them to VMs that do not know them and reset them'
       : `${algorithm} hashing would move more flows than the change requires; only the flow tables keep established connections on their DIP`,
     fix: modulo
-      ? "network.backendSelection: maglev (the default): consistent hashing moves only the removed DIP's flows and about 1% more"
-      : 'network.backendSelection: maglev, and keep flow state (room in network.flowTable)',
+      ? `network.backendSelection: maglev (the default, ${platformLabel}): consistent hashing moves only the removed DIP's flows and about 1% more`
+      : `network.backendSelection: maglev, and keep flow state, room in network.flowTable (each ${platformLabel})`,
   };
 }

@@ -6,6 +6,7 @@
  * the reason's general fix (general-fixes.ts).
  */
 import type { DropReason } from '@lbsim/core';
+import { platformLabel } from '../schema/platform.ts';
 import type { DropDiagnoser, DropSituation, Finding } from './drop-situation.ts';
 import { diagnoseNoConnection } from './flow-move-causes.ts';
 import { diagnoseGenerally } from './general-fixes.ts';
@@ -53,7 +54,7 @@ function diagnoseReassembly(reason: 'reassembly-timeout' | 'reassembly-failed'):
     return {
       failureMode: 'udp-fragmentation',
       cause: `${limit.cause}, and not all of them reached ${situation.drop.node}, which gave the datagram up`,
-      fix: `${limit.fix}; or network.fragmentPolicy: three-tuple`,
+      fix: `${limit.fix}, or send large datagrams outside the load balancer; network.fragmentPolicy: three-tuple is a what-if (${platformLabel})`,
     };
   };
 }

@@ -5,6 +5,8 @@
  * the Muxes keep no state and the list changed (dip-removal) (Ananta §3.3.4, docs/mechanics.md
  * §1.3, §7.2, §7.9 items 12 and 13; Maglev §3.4).
  */
+
+import { platformLabel } from '../schema/platform.ts';
 import type { DropSituation, Finding } from './drop-situation.ts';
 import { diagnoseGenerally } from './general-fixes.ts';
 import { describeBackendChanges, failedMuxBefore } from './pool-events.ts';
@@ -28,7 +30,7 @@ export function diagnoseNoConnection(situation: DropSituation): Finding {
       fix:
         changes === ''
           ? 'clients must retry: flow state is not replicated between Muxes'
-          : `do not change the backend pool while a Mux is down (${changes}): with an unchanged DIP list every Mux computes the same DIP, so rehashed flows survive; clients must retry the rest`,
+          : `clients must retry; in the platform, no change of the backend pool while a Mux is down (${changes}) would let rehashed flows survive, since with an unchanged DIP list every Mux computes the same DIP (${platformLabel}: a customer cannot see a Mux fail)`,
     };
   }
   if (changes === '' && situation.run.dipListChanges.length === 0) return diagnoseGenerally('tcp-no-connection');
@@ -48,7 +50,7 @@ export function diagnoseNoConnection(situation: DropSituation): Finding {
       `so its next packet was hashed afresh against the new list — ${hashing} — and reached a VM that has no such connection, which answered RST (docs/mechanics.md §7.9 item 13)`,
     fix:
       network.backendSelection === 'modulo'
-        ? "network.backendSelection: maglev (the default: consistent hashing moves only the removed DIP's flows), and keep flow state so established flows stay on their DIP (room in network.flowTable: untrustedQuota, trustedQuota)"
-        : 'keep flow state so established flows stay on their DIP until they end (room in network.flowTable: untrustedQuota, trustedQuota), and drain a backend (drain-backend) before removing it',
+        ? `network.backendSelection: maglev (the default: consistent hashing moves only the removed DIP's flows), and keep flow state so established flows stay on their DIP, room in network.flowTable: untrustedQuota, trustedQuota (each ${platformLabel})`
+        : `drain a backend (drain-backend) before removing it; in the platform, flow state keeps established flows on their DIP until they end, room in network.flowTable: untrustedQuota, trustedQuota (${platformLabel})`,
   };
 }

@@ -3,7 +3,10 @@
  * Windows strong host model, its own address as a source), Linux tcp_tw_recycle, a stopped VM
  * and out-of-order fragments (docs/mechanics.md §2.4, §2.5, §2.7, §3, §7.7).
  */
+
+import { platformLabel } from '../schema/platform.ts';
 import type { DropSituation, Finding } from './drop-situation.ts';
+import { floatingIpIsRightWhen } from './floating-ip-causes.ts';
 import { diagnoseGenerally } from './general-fixes.ts';
 import { vmStoppedAt } from './listener-events.ts';
 import { describeFragmentLimit } from './mux-drop-causes.ts';
@@ -31,7 +34,9 @@ export function diagnoseNotLocal(situation: DropSituation): Finding {
       `Rule ${rule.name} has enableFloatingIP: true, so the Host Agent leaves the frontend IP ${frontend} as the destination; ` +
       `${vms} do${missing.length === 1 ? 'es' : ''} not have ${frontend} on a loopback, so the guest drops every SYN as not its own, ` +
       'while the probes, which connect to the DIP itself, stay green (docs/mechanics.md §2.4)',
-    fix: `add ${frontend} to the loopbacks of ${vms} (on Linux: ip addr add ${frontend}/32 dev lo), or set enableFloatingIP: false on rule ${rule.name}`,
+    fix:
+      `set enableFloatingIP: false on rule ${rule.name} (${floatingIpIsRightWhen}); ` +
+      `a service that does need it gets ${frontend} on the loopbacks of ${vms} (on Linux: ip addr add ${frontend}/32 dev lo)`,
   };
 }
 
@@ -139,6 +144,6 @@ export function diagnoseOutOfOrderFragment(situation: DropSituation): Finding {
   return {
     failureMode: 'udp-fragmentation',
     cause: `${limit.cause}; ${situation.drop.node} drops fragments that arrive out of order (outOfOrderFragments: drop, Azure's default: docs/mechanics.md §2.7), so the datagram is lost`,
-    fix: `${limit.fix}, or set outOfOrderFragments: reassemble on ${situation.drop.node}`,
+    fix: `${limit.fix}; outOfOrderFragments: reassemble on ${situation.drop.node} is a what-if (${platformLabel}: Azure's hosts drop fragments that arrive out of order)`,
   };
 }

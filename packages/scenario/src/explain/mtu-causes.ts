@@ -3,6 +3,8 @@
  * Ananta §6) or on a narrow path toward a client, where path-MTU discovery fails because the
  * ICMP error reaches the wrong VM (pmtud-icmp) (docs/mechanics.md §1.4 MTU/MSS, §2.7).
  */
+
+import { platformLabel } from '../schema/platform.ts';
 import type { DropSituation, Finding } from './drop-situation.ts';
 import { diagnoseGenerally } from './general-fixes.ts';
 import { distinct, listWords } from './words.ts';
@@ -29,7 +31,7 @@ function diagnoseEncapsulationMtu(situation: DropSituation): Finding {
   return {
     failureMode: 'encap-mtu',
     cause: `A full-size packet with DF set grows by the 20-byte IP-in-IP header at the Mux and no longer fits the fabric MTU of ${fabric} bytes, so the Mux drops it; ${sender}, and the transfer stalls (Ananta §6)`,
-    fix: `network.mssClamp: true (the default: the Host Agent rewrites the MSS to 1440 so packets fit after encapsulation), or network.fabricMtu: ${network.mtu + 20} or more, or network.icmpFragmentationNeeded: true so the sender's path-MTU discovery shrinks its segments`,
+    fix: `in the platform (each ${platformLabel}): network.mssClamp: true (the default: the Host Agent rewrites the MSS to 1440 so packets fit after encapsulation), or network.fabricMtu: ${network.mtu + 20} or more, or network.icmpFragmentationNeeded: true so the sender's path-MTU discovery shrinks its segments`,
   };
 }
 
@@ -57,6 +59,6 @@ function diagnosePathMtuBlackHole(situation: DropSituation): Finding | undefined
       `${path}: the router drops the VMs' larger segments (DF set) and sends ICMP "fragmentation needed" to their source, the VIP; ` +
       `these Muxes route that ICMP by a hash of its own addresses (network.icmpToVip: naive-hash), the same for every connection, so it reaches ${listWords(astray)}, ` +
       'not the VM that owns the connection, which never learns the path MTU and keeps retransmitting full-size segments: a path-MTU black hole',
-    fix: 'network.icmpToVip: flow, so the Muxes send an ICMP error to the VM that owns the flow it quotes',
+    fix: `network.icmpToVip: flow, so the Muxes send an ICMP error to the VM that owns the flow it quotes (${platformLabel}); a customer can avoid needing path-MTU discovery with a smaller MSS or MTU in the guests`,
   };
 }

@@ -2,9 +2,12 @@
  * Diagnoses of drops at the Muxes: a dead Mux still in the router's ECMP set, packets for no
  * rule, and IP fragments on load-balancing rules (docs/mechanics.md §1.3, §2.7, §7.2, §7.3).
  */
+
+import { platformLabel } from '../schema/platform.ts';
 import { splitTarget } from '../schema/traffic.ts';
 import type { DropSituation, Finding } from './drop-situation.ts';
 import { diagnoseGenerally } from './general-fixes.ts';
+import { diagnoseNearMissRule } from './near-miss-rule.ts';
 import { describeBackendChanges, muxFailureBefore } from './pool-events.ts';
 import { atTime, lasting } from './words.ts';
 
@@ -25,10 +28,10 @@ export function diagnoseMuxDown(situation: DropSituation): Finding {
     failureMode: 'mux-failure',
     cause: `${failed}, and the router kept sending it this flow's packets until its BGP hold timer (network.bgpHoldTime: ${lasting(hold)}) expired${until}: they were black-holed (Ananta §3.3.4, docs/mechanics.md §1.3)${rehashed}`,
     fix:
-      'packets sent to a dead Mux before the hold timer expires are lost whatever the configuration: clients must retry (a shorter network.bgpHoldTime shortens the black hole)' +
+      `packets sent to a dead Mux before the hold timer expires are lost whatever the configuration: clients must retry (a shorter network.bgpHoldTime shortens the black hole: ${platformLabel})` +
       (changes === ''
         ? ''
-        : `; and do not change the backend pool while a Mux is down (${changes}): with an unchanged DIP list every Mux computes the same DIP, so rehashed flows survive`),
+        : `; in the platform, no change of the backend pool while a Mux is down (${changes}) would let rehashed flows survive, since with an unchanged DIP list every Mux computes the same DIP (${platformLabel}: a customer cannot see a Mux fail)`),
   };
 }
 
@@ -38,6 +41,8 @@ export function diagnoseNoVipEndpoint(situation: DropSituation): Finding {
   const item = traffic === undefined ? undefined : index.scenario.traffic[traffic];
   if (item === undefined || drop.dstPort === undefined) return diagnoseGenerally('no-vip-endpoint');
   const address = splitTarget(item.to).address;
+  const nearMiss = diagnoseNearMissRule(index, address, item.protocol, drop.dstPort);
+  if (nearMiss !== undefined) return nearMiss;
   const ftp = item.app === 'ftp' ? ': every FTP passive port needs its own rule' : '';
   return {
     failureMode: undefined,
@@ -73,7 +78,7 @@ export function diagnoseFragmentOnRule(situation: DropSituation): Finding {
   return {
     failureMode: 'udp-fragmentation',
     cause: `${limit.cause}, and load-balancing rules drop IP fragments, the first one too (network.fragmentPolicy: drop, as Azure: docs/mechanics.md §2.7): the datagram is lost`,
-    fix: `${limit.fix}; or network.fragmentPolicy: three-tuple, so all of a datagram's fragments reach one VM, which reassembles them (Azure's HA-ports rules on an internal load balancer forward fragments)`,
+    fix: `${limit.fix}, or send large datagrams outside the load balancer, to a VM's own address (Azure's HA-ports rules on an internal load balancer also forward fragments); network.fragmentPolicy: three-tuple, which keeps a datagram's fragments together, is a what-if (${platformLabel})`,
   };
 }
 
@@ -85,6 +90,6 @@ export function diagnoseFragmentBeforeFirst(situation: DropSituation): Finding {
     cause:
       `${limit.cause}; these Muxes learn a datagram's ports from its first fragment (network.fragmentPolicy: track-first-fragment), ` +
       'and its later fragments arrived first (fragmentOrder: reverse), when their ports were unknown, so they were dropped and the datagram is lost',
-    fix: `${limit.fix}; or network.fragmentPolicy: three-tuple, which needs no ports to place a fragment`,
+    fix: `${limit.fix}, or send large datagrams outside the load balancer; network.fragmentPolicy: three-tuple, which needs no ports to place a fragment, is a what-if (${platformLabel})`,
   };
 }

@@ -11,6 +11,7 @@
  * - the probe checks a port the service does not use → probe-wrong-port.
  */
 import type { DropSituation, Finding, ProbeContext } from './drop-situation.ts';
+import { diagnoseListenerOnFrontend, diagnoseSelectiveProbe } from './floating-ip-causes.ts';
 import { diagnoseGenerally } from './general-fixes.ts';
 import { listenerStoppedAt, listenerStops } from './listener-events.ts';
 import type { RuleFacts, ScenarioIndex } from './scenario-index.ts';
@@ -28,7 +29,7 @@ export function diagnoseNoListener(situation: DropSituation): Finding {
   const stoppedAt = listenerStoppedAt(index.scenario, drop.node, item.protocol, port, drop.atNs);
   if (stoppedAt !== undefined) return diagnoseDeadService(rule, item.protocol, port, index);
   if (!index.declaresListener(drop.node, item.protocol, port)) return diagnoseNotListening(rule, item.protocol, index);
-  return diagnoseGenerally('no-listener');
+  return diagnoseListenerOnFrontend(rule, drop.node, item.protocol, port, index) ?? diagnoseGenerally('no-listener');
 }
 
 /** FTP's data connection, hashed on its own 5-tuple, reached a server that never opened that port. */
@@ -126,6 +127,8 @@ export function diagnoseProbeRefused(probe: ProbeContext, index: ScenarioIndex):
   }
   const deaf = members.filter((vm) => !index.declaresListener(vm, 'Tcp', probe.port));
   if (deaf.length === 0) return diagnoseGenerally('no-listener');
+  const selective = diagnoseSelectiveProbe(probe, index);
+  if (selective !== undefined) return selective;
   const served = rules.find(
     (rule) =>
       rule.rule.backendPort !== probe.port &&

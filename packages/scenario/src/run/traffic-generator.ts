@@ -17,6 +17,7 @@ import {
   type ExchangeResult,
   ipv4,
   startFtpExchange,
+  startRdGatewayExchange,
   startTcpExchange,
   startUdpExchange,
 } from '@lbsim/core';
@@ -94,16 +95,18 @@ export function scheduleTraffic(world: World, maxConnections = Number.POSITIVE_I
           ? startUdpExchange({ ...common, payloadBytes: item.requestBytes, timeoutNs: item.timeout })
           : item.app === 'ftp'
             ? startFtpExchange({ ...common, file: item.path })
-            : startTcpExchange({
-                ...common,
-                requests: item.requests,
-                idleBetweenNs: item.idleBetween,
-                ...(item.keepalive === undefined ? {} : { keepaliveIntervalNs: item.keepalive }),
-                request:
-                  item.app === 'http'
-                    ? { kind: 'http', path: item.path, host: item.to }
-                    : { kind: 'echo', bytes: item.requestBytes },
-              }).result;
+            : item.app === 'rd-gateway'
+              ? startRdGatewayExchange(common)
+              : startTcpExchange({
+                  ...common,
+                  requests: item.requests,
+                  idleBetweenNs: item.idleBetween,
+                  ...(item.keepalive === undefined ? {} : { keepaliveIntervalNs: item.keepalive }),
+                  request:
+                    item.app === 'http'
+                      ? { kind: 'http', path: item.path, host: item.to }
+                      : { kind: 'echo', bytes: item.requestBytes },
+                }).result;
       record.follow(live);
       started.push(record);
     };

@@ -3,8 +3,9 @@
  */
 import { parseIpv4Prefix } from '@lbsim/core';
 import * as z from 'zod';
-import { describeValue } from './issue-messages.ts';
 import { guestFirewallSchema } from './guest-firewall.ts';
+import { describeValue } from './issue-messages.ts';
+import { platformSetting } from './platform.ts';
 import { durationSchema, ipAddressSchema, nameSchema, nonZeroPortSchema } from './primitives.ts';
 
 /** An address (a /32) or a prefix with no host bits set, as a route takes it. */
@@ -96,14 +97,33 @@ export const ftpAppSchema = z.strictObject({
   fileBytes: z.number().int().min(1).max(100_000_000).default(100_000).describe('size of every file served, bytes'),
 });
 
+/** Settings of a `proxy` listener: a reverse proxy (nginx, HAProxy) in front of another tier. */
+export const proxyAppSchema = z.strictObject({
+  upstream: z
+    .string()
+    .regex(/^(\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}):(\d{1,5})$/, {
+      error: 'expected address:port, such as 10.1.0.100:80',
+    })
+    .describe(
+      "address:port each request is passed to over a connection of its own, from the VM's primary address: usually a frontend IP",
+    ),
+  bodyBytes: z.number().int().min(0).max(10_000_000).default(512).describe('body size of the answers it gives, bytes'),
+});
+
 /** An application listening on the VM. */
 export const listenerSchema = z.strictObject({
   protocol: z.enum(['Tcp', 'Udp']).default('Tcp').describe('transport the app listens on'),
   port: nonZeroPortSchema.describe("port the app listens on, 1..65535 (a rule's backendPort reaches it)"),
   address: ipAddressSchema.optional().describe('bind to one local address; all by default'),
-  app: z.enum(['http', 'echo', 'ftp']).optional().describe('default: http for Tcp, echo for Udp (the only UDP app)'),
+  app: z
+    .enum(['http', 'echo', 'ftp', 'rd-gateway', 'proxy'])
+    .optional()
+    .describe(
+      "default: http for Tcp, echo for Udp (the only UDP app); rd-gateway: a Remote Desktop Gateway joining each session's in and out channels; proxy: an HTTP reverse proxy to proxy.upstream",
+    ),
   http: httpAppSchema.optional().describe('settings of an http app'),
   ftp: ftpAppSchema.optional().describe('settings of an ftp app (passive mode, RFC 959)'),
+  proxy: proxyAppSchema.optional().describe('settings of a proxy app: where it passes requests'),
 });
 
 /**
@@ -183,7 +203,10 @@ export const vmSchema = z.strictObject({
   outOfOrderFragments: z
     .enum(['drop', 'reassemble'])
     .default('drop')
-    .describe('Azure VMs drop fragments that arrive out of order by default'),
+    .describe(
+      'Azure VMs drop fragments that arrive out of order by default; reassemble is a what-if: the host decides, not the customer',
+    )
+    .meta(platformSetting),
   fragmentOrder: z
     .enum(['forward', 'reverse'])
     .default('forward')
@@ -236,7 +259,7 @@ export const clientSchema = z.strictObject({
 /** The app a listener runs: as given, else http for TCP and echo for UDP. */
 export function listenerApp(listener: {
   readonly protocol: 'Tcp' | 'Udp';
-  readonly app?: 'http' | 'echo' | 'ftp' | undefined;
-}): 'http' | 'echo' | 'ftp' {
+  readonly app?: 'http' | 'echo' | 'ftp' | 'rd-gateway' | 'proxy' | undefined;
+}): 'http' | 'echo' | 'ftp' | 'rd-gateway' | 'proxy' {
   return listener.app ?? (listener.protocol === 'Udp' ? 'echo' : 'http');
 }

@@ -2,6 +2,7 @@
  * `network`: the Mux pool, links and the flow hash.
  */
 import * as z from 'zod';
+import { platformSetting } from './platform.ts';
 import { durationSchema, ipAddressSchema } from './primitives.ts';
 
 /** Latencies of the three kinds of link. */
@@ -70,7 +71,10 @@ export const snatSettingsSchema = z.strictObject({
     .describe('a requested range of 8 ports with no flow for this long goes back to the manager'),
 });
 
-/** The `network` section. */
+/**
+ * The `network` section. Every key but `mtu` is a platform setting (platform.ts): Azure runs its
+ * Muxes, fabric and Host Agents, and a customer sets none of them.
+ */
 export const networkSchema = z.strictObject({
   muxes: z
     .number()
@@ -78,7 +82,8 @@ export const networkSchema = z.strictObject({
     .min(1)
     .max(64)
     .default(8)
-    .describe('Muxes in the pool (Ananta: most pools have 8, docs/mechanics.md §1.3)'),
+    .describe('Muxes in the pool (Ananta: most pools have 8, docs/mechanics.md §1.3)')
+    .meta(platformSetting),
   mtu: z.number().int().min(576).max(9216).default(1500).describe('MTU of every link and interface, bytes'),
   fabricMtu: z
     .number()
@@ -86,30 +91,39 @@ export const networkSchema = z.strictObject({
     .min(576)
     .max(9216)
     .optional()
-    .describe('MTU of the datacenter links (router ⇄ Mux, router ⇄ host), bytes; defaults to mtu'),
+    .describe('MTU of the datacenter links (router ⇄ Mux, router ⇄ host), bytes; defaults to mtu')
+    .meta(platformSetting),
   fragmentPolicy: z
     .enum(['drop', 'three-tuple', 'track-first-fragment'])
     .default('drop')
-    .describe('what Muxes do with IP fragments: drop (Azure), three-tuple (Maglev), track-first-fragment'),
+    .describe('what Muxes do with IP fragments: drop (Azure), three-tuple (Maglev), track-first-fragment')
+    .meta(platformSetting),
   icmpFragmentationNeeded: z
     .boolean()
     .default(false)
-    .describe('Muxes answer DF packets too big after encapsulation with ICMP fragmentation needed'),
+    .describe('Muxes answer DF packets too big after encapsulation with ICMP fragmentation needed')
+    .meta(platformSetting),
   icmpToVip: z
     .enum(['flow', 'naive-hash'])
     .default('flow')
-    .describe('how Muxes route ICMP errors sent to a VIP: by the flow they quote, or by a naive hash'),
-  latency: latencySchema.prefault({}).describe('one-way latency of each kind of link'),
-  configLatency: durationSchema.prefault('10ms').describe('time for the manager to program a Mux or Host Agent'),
+    .describe('how Muxes route ICMP errors sent to a VIP: by the flow they quote, or by a naive hash')
+    .meta(platformSetting),
+  latency: latencySchema.prefault({}).describe('one-way latency of each kind of link').meta(platformSetting),
+  configLatency: durationSchema
+    .prefault('10ms')
+    .describe('time for the manager to program a Mux or Host Agent')
+    .meta(platformSetting),
   healthLatency: durationSchema
     .prefault('100ms')
     .describe(
       'time from a Host Agent seeing a probe verdict change to every Mux applying it, through the manager (docs/mechanics.md §1.4; Ananta gives no number)',
-    ),
+    )
+    .meta(platformSetting),
   backendSelection: z
     .enum(['maglev', 'modulo', 'rendezvous'])
     .default('maglev')
-    .describe('how a Mux maps a flow hash to a DIP'),
+    .describe('how a Mux maps a flow hash to a DIP')
+    .meta(platformSetting),
   maglevTableSize: z
     .number()
     .int()
@@ -117,22 +131,33 @@ export const networkSchema = z.strictObject({
     .max(10_000_019)
     .refine(isPrime, { error: 'the Maglev table size must be a prime (e.g. 7, 251, 4093, 65537)' })
     .default(65537)
-    .describe('Maglev lookup table size M, a prime (Maglev §3.4)'),
+    .describe('Maglev lookup table size M, a prime (Maglev §3.4)')
+    .meta(platformSetting),
   maglevPermutations: z
     .array(maglevPermutationSchema)
     .default([])
-    .describe("hand-set (offset, skip) per DIP, as in the Maglev paper's worked example; others are hashed"),
-  flowTable: flowTableSchema.prefault({}).describe("limits of each Mux's flow table (docs/mechanics.md §1.3)"),
+    .describe("hand-set (offset, skip) per DIP, as in the Maglev paper's worked example; others are hashed")
+    .meta(platformSetting),
+  flowTable: flowTableSchema
+    .prefault({})
+    .describe("limits of each Mux's flow table (docs/mechanics.md §1.3)")
+    .meta(platformSetting),
   bgpHoldTime: durationSchema
     .prefault('30s')
-    .describe('how long the router keeps sending to a dead Mux before withdrawing it (Ananta §3.3.4)'),
-  mssClamp: z.boolean().default(true).describe('Host Agents clamp the TCP MSS to 1440 (Ananta §6)'),
-  snat: snatSettingsSchema.prefault({}).describe("the manager's SNAT port allocation"),
+    .describe('how long the router keeps sending to a dead Mux before withdrawing it (Ananta §3.3.4)')
+    .meta(platformSetting),
+  mssClamp: z
+    .boolean()
+    .default(true)
+    .describe('Host Agents clamp the TCP MSS to 1440 (Ananta §6)')
+    .meta(platformSetting),
+  snat: snatSettingsSchema.prefault({}).describe("the manager's SNAT port allocation").meta(platformSetting),
   hashSeed: z
     .number()
     .int()
     .min(0)
     .max(0xffffffff)
     .optional()
-    .describe('seed of the flow hash shared by all Muxes; derived from the run seed by default'),
+    .describe('seed of the flow hash shared by all Muxes; derived from the run seed by default')
+    .meta(platformSetting),
 });

@@ -34,7 +34,9 @@ export const scenarioSchema = z.strictObject({
     .describe('most simulation events a run may process (a bound on runaway scenarios)'),
   network: networkSchema
     .prefault({})
-    .describe('the datacenter: Mux pool, links, latencies, flow hash, SNAT allocation'),
+    .describe(
+      'the datacenter: Mux pool, links, latencies, flow hash, SNAT allocation; every key but mtu is a platform behaviour (x-lbsim-platform), not something an Azure customer can set',
+    ),
   virtualNetwork: virtualNetworkSchema
     .optional()
     .describe(

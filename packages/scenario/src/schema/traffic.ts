@@ -25,9 +25,11 @@ export const trafficSchema = z.strictObject({
   startAt: durationSchema.prefault('1s').describe('virtual time the first connection opens'),
   every: durationSchema.prefault('100ms').describe('interval between connection openings'),
   app: z
-    .enum(['http', 'echo', 'ftp'])
+    .enum(['http', 'echo', 'ftp', 'rd-gateway'])
     .default('http')
-    .describe('TCP: an HTTP GET of path, echo of requestBytes, or a passive FTP download of path'),
+    .describe(
+      'TCP: an HTTP GET of path, echo of requestBytes, a passive FTP download of path, or a Remote Desktop Gateway session (two linked connections, out then in, to the same port)',
+    ),
   path: z
     .string()
     .startsWith('/', { error: 'a path starts with /' })

@@ -356,7 +356,7 @@ export function validateReferences(scenario: Scenario): PathIssue[] {
 type Listener = Pick<
   Scenario['hosts'][number]['vms'][number]['listeners'][number],
   'protocol' | 'port' | 'address' | 'app' | 'http'
-> & { readonly ftp?: unknown };
+> & { readonly ftp?: unknown; readonly proxy?: unknown };
 
 /** Checks the listeners of a VM or Internet host: no duplicates, settings that fit the app. */
 function validateListeners(
@@ -381,6 +381,12 @@ function validateListeners(
     }
     if (listener.ftp !== undefined && listener.app !== 'ftp') {
       error([...path, l, 'ftp'], 'ftp settings need app: ftp');
+    }
+    if (listener.app === 'proxy' && listener.proxy === undefined) {
+      error([...path, l], 'a proxy listener needs proxy: { upstream: address:port }');
+    }
+    if (listener.proxy !== undefined && listener.app !== 'proxy') {
+      error([...path, l, 'proxy'], 'proxy settings need app: proxy');
     }
   });
 }

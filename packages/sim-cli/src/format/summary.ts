@@ -1,12 +1,13 @@
 /**
  * The run summary for people: per traffic item its outcomes, which DIPs served it (their guest
  * accepted the connection), refused it or never answered, and which Muxes handled it; outbound
- * SNAT per VM, the failures and one line per explanation of them, drops by reason, and the
+ * SNAT per VM, the platform settings the run depends on, the failures and one line per explanation of them, drops by reason, and the
  * verdict on each expectation.
  */
 import { describeDropReason, formatDurationNs, formatTimeNs } from '@lbsim/core';
 import {
   type ConnectionSummary,
+  platformLabel,
   printable,
   type RunResult,
   shortStopReason,
@@ -133,6 +134,11 @@ export function formatSummary(result: RunResult): string {
     ]),
   ];
   out.push(formatColumns(muxRows, ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right']).trimEnd());
+  if (result.platformSettings.length > 0) {
+    out.push('');
+    out.push(`Platform settings (each ${platformLabel}: Azure runs its Muxes and hosts)`);
+    for (const setting of result.platformSettings) out.push(`  ${setting}`);
+  }
   const snat = formatSnat(result.snat, result.durationNs);
   if (snat.length > 0) {
     out.push('');

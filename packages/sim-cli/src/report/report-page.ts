@@ -10,7 +10,7 @@
  * so the same scenario and seed give the same bytes.
  */
 import { describeDropReason, formatDurationNs, formatTimeNs, type TraceKind } from '@lbsim/core';
-import { type Explanation, failureModes, type RunResult, shortStopReason } from '@lbsim/scenario';
+import { type Explanation, failureModes, platformLabel, type RunResult, shortStopReason } from '@lbsim/scenario';
 import { describeFailure } from '../format/summary.ts';
 import { traceEventNames } from '../format/trace-event-names.ts';
 import { reportGeneratorMark } from '../output/overwrite-guard.ts';
@@ -121,6 +121,9 @@ function renderHeader(input: ReportInput): string {
     `<dt>virtual time</dt><dd>${text(formatDurationNs(result.durationNs))}</dd>`,
     `<dt>events run</dt><dd>${result.status.eventsRun}</dd>`,
     `<dt>packets sent</dt><dd>${result.packetsSent}</dd>`,
+    result.platformSettings.length === 0
+      ? ''
+      : `<dt>platform settings</dt><dd id="platform-settings"><span class="mono">${result.platformSettings.map(text).join(', ')}</span> <span class="hint">each ${text(platformLabel)}: Azure runs its Muxes and hosts</span></dd>`,
     '</dl>',
     '<nav><a href="#explanations">Why</a><a href="#outcome">Outcome</a><a href="#topology">Topology</a><a href="#traffic">Traffic</a><a href="#sequences">Sequence diagrams</a><a href="#probes">Probe states</a><a href="#snat">SNAT ports</a><a href="#counters">Counters</a></nav>',
     '</header>',
