@@ -41,7 +41,8 @@ const allowedPackageImports: Readonly<Record<string, readonly string[]>> = {
     'zod',
     'fastest-levenshtein',
   ],
-  'sim-cli': ['@lbsim/core', '@lbsim/scenario', 'yargs', 'cli-progress', 'elkjs', 'picocolors', 'wrap-ansi'],
+  'azure-import': ['@lbsim/core', 'yaml'],
+  'sim-cli': ['@lbsim/core', '@lbsim/scenario', '@lbsim/azure-import', 'yargs', 'cli-progress', 'elkjs', 'picocolors', 'wrap-ansi'],
 };
 
 /** Inside core: which folders each folder may import. */

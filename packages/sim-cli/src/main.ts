@@ -264,6 +264,41 @@ async function parseArguments(argv: readonly string[], io: CliIo): Promise<Parse
       },
     )
     .command(
+      'import <files..>',
+      'read an Azure definition (ARM template, az CLI JSON, ARM export, terraform show -json) and write an lbsim scenario of it, listing everything not mapped; exit 0 when written, 2 when nothing was importable',
+      (y) =>
+        y
+          .positional('files', {
+            type: 'string',
+            array: true,
+            demandOption: true,
+            describe: 'azuredeploy.json, or az/terraform JSON files (several az files make one scenario)',
+          })
+          .option('parameters', { type: 'string', describe: "the template's parameters file (azuredeploy.parameters.json)" })
+          .option('parameter', {
+            type: 'string',
+            array: true,
+            default: [] as string[],
+            describe: 'a template parameter as name=value, over the parameters file (repeatable)',
+          })
+          .option('out', { alias: 'o', type: 'string', describe: 'the scenario file to write; - for standard output', defaultDescription: '<name>.yaml' })
+          .option('name', { type: 'string', describe: 'the scenario name', defaultDescription: "the template's folder or file name" })
+          .option('force', { type: 'boolean', default: false, describe: 'replace the output file when it exists' }),
+      (args) => {
+        const files = args.files;
+        if (!Array.isArray(files)) return;
+        const options = {
+          files: files.map(String),
+          parametersFile: args.parameters,
+          parameters: args.parameter,
+          out: args.out,
+          name: args.name,
+          force: args.force,
+        };
+        command = async () => (await import('./commands/import.ts')).importCommand(options, io);
+      },
+    )
+    .command(
       'schema',
       'print the JSON Schema (draft-07) of scenario files, for editor completion and checking',
       (y) =>
@@ -277,7 +312,7 @@ async function parseArguments(argv: readonly string[], io: CliIo): Promise<Parse
         command = async () => (await import('./commands/schema.ts')).schemaCommand(directory, io);
       },
     )
-    .demandCommand(1, 'name a command: run, explain, validate, list, test or schema')
+    .demandCommand(1, 'name a command: run, explain, flow, import, validate, list, test or schema')
     .strict()
     .recommendCommands()
     .help()
