@@ -42,7 +42,16 @@ const allowedPackageImports: Readonly<Record<string, readonly string[]>> = {
     'fastest-levenshtein',
   ],
   'azure-import': ['@lbsim/core', 'yaml'],
-  'sim-cli': ['@lbsim/core', '@lbsim/scenario', '@lbsim/azure-import', 'yargs', 'cli-progress', 'elkjs', 'picocolors', 'wrap-ansi'],
+  'sim-cli': [
+    '@lbsim/core',
+    '@lbsim/scenario',
+    '@lbsim/azure-import',
+    'yargs',
+    'cli-progress',
+    'elkjs',
+    'picocolors',
+    'wrap-ansi',
+  ],
 };
 
 /** Inside core: which folders each folder may import. */

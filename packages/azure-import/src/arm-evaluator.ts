@@ -47,7 +47,8 @@ function evaluateCall(name: string, args: readonly ArmExpression[], scope: Evalu
       const loop = named ? (values[0] as string).toLowerCase() : '';
       const offset = Number(named ? (values[1] ?? 0) : (values[0] ?? 0));
       const index = scope.copyIndexes.get(loop);
-      if (index === undefined) return new Unevaluable(`copyIndex(${named ? `'${values[0]}'` : ''}) outside a copy loop`);
+      if (index === undefined)
+        return new Unevaluable(`copyIndex(${named ? `'${values[0]}'` : ''}) outside a copy loop`);
       return index + offset;
     }
     case 'reference':
@@ -141,7 +142,10 @@ function propertyCopies(
     const name = typeof loop['name'] === 'string' ? loop['name'] : `copy${i}`;
     const count = evaluateTemplateValue(loop['count'], scope);
     if (typeof count !== 'number' || !Number.isInteger(count) || count < 0 || count > 10_000) {
-      return [name, isUnevaluable(count) ? count : new Unevaluable(`copy count of '${name}' is not an integer 0..10000`)];
+      return [
+        name,
+        isUnevaluable(count) ? count : new Unevaluable(`copy count of '${name}' is not an integer 0..10000`),
+      ];
     }
     const items = Array.from({ length: count }, (_, index) => {
       const copyIndexes = new Map(scope.copyIndexes);

@@ -102,7 +102,8 @@ function unionValues(args: readonly TemplateValue[]): TemplateValue {
 function resourceIdOf(args: readonly TemplateValue[]): TemplateValue {
   const strings = args.map(stringOf);
   const typeAt = strings.findIndex((text) => text.includes('/'));
-  if (typeAt === -1) return new Unevaluable('resourceId() needs a resource type such as Microsoft.Network/loadBalancers');
+  if (typeAt === -1)
+    return new Unevaluable('resourceId() needs a resource type such as Microsoft.Network/loadBalancers');
   const scope = strings.slice(0, typeAt);
   const subscription = scope.length === 2 ? (scope[0] as string) : placeholderSubscriptionId;
   const group = scope.length >= 1 ? (scope[scope.length - 1] as string) : placeholderResourceGroup;
@@ -167,7 +168,10 @@ function equalValues(a: TemplateValue | undefined, b: TemplateValue | undefined)
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
-function stringFunction(name: string, operate: (text: string, args: readonly TemplateValue[]) => TemplateValue): ArmFunction {
+function stringFunction(
+  name: string,
+  operate: (text: string, args: readonly TemplateValue[]) => TemplateValue,
+): ArmFunction {
   return (args) => {
     const text = args[0];
     if (typeof text !== 'string') return new Unevaluable(`${name}() needs a string, got ${JSON.stringify(text)}`);
@@ -198,32 +202,53 @@ export const armFunctions: ReadonlyMap<string, ArmFunction> = new Map<string, Ar
   ['format', formatText],
   ['resourceid', resourceIdOf],
   ['createarray', (args) => [...args]],
-  ['createobject', (args) => {
-    const entries: [string, TemplateValue][] = [];
-    for (let i = 0; i + 1 < args.length; i += 2) entries.push([stringOf(args[i] as TemplateValue), args[i + 1] as TemplateValue]);
-    return Object.fromEntries(entries);
-  }],
+  [
+    'createobject',
+    (args) => {
+      const entries: [string, TemplateValue][] = [];
+      for (let i = 0; i + 1 < args.length; i += 2)
+        entries.push([stringOf(args[i] as TemplateValue), args[i + 1] as TemplateValue]);
+      return Object.fromEntries(entries);
+    },
+  ],
   ['union', unionValues],
-  ['split', stringFunction('split', (text, [separator]) => {
-    const separators = Array.isArray(separator) ? separator.map(stringOf) : [stringOf(separator ?? '')];
-    return separators.reduce<string[]>((parts, sep) => parts.flatMap((part) => part.split(sep)), [text]);
-  })],
+  [
+    'split',
+    stringFunction('split', (text, [separator]) => {
+      const separators = Array.isArray(separator) ? separator.map(stringOf) : [stringOf(separator ?? '')];
+      return separators.reduce<string[]>((parts, sep) => parts.flatMap((part) => part.split(sep)), [text]);
+    }),
+  ],
   ['string', ([value]) => stringOf(value ?? '')],
   ['int', ([value]) => toInteger(value)],
   ['bool', ([value]) => toBoolean(value)],
   ['tolower', stringFunction('toLower', (text) => text.toLowerCase())],
   ['toupper', stringFunction('toUpper', (text) => text.toUpperCase())],
   ['trim', stringFunction('trim', (text) => text.trim())],
-  ['replace', stringFunction('replace', (text, [from, to]) => text.split(stringOf(from ?? '')).join(stringOf(to ?? '')))],
-  ['substring', stringFunction('substring', (text, [start, length]) => {
-    const from = expectInteger(start ?? 0, 'substring()');
-    if (from instanceof Unevaluable) return from;
-    const count = length === undefined ? text.length - from : expectInteger(length, 'substring()');
-    if (count instanceof Unevaluable) return count;
-    return text.substring(from, from + count);
-  })],
-  ['startswith', stringFunction('startsWith', (text, [prefix]) => text.toLowerCase().startsWith(stringOf(prefix ?? '').toLowerCase()))],
-  ['endswith', stringFunction('endsWith', (text, [suffix]) => text.toLowerCase().endsWith(stringOf(suffix ?? '').toLowerCase()))],
+  [
+    'replace',
+    stringFunction('replace', (text, [from, to]) => text.split(stringOf(from ?? '')).join(stringOf(to ?? ''))),
+  ],
+  [
+    'substring',
+    stringFunction('substring', (text, [start, length]) => {
+      const from = expectInteger(start ?? 0, 'substring()');
+      if (from instanceof Unevaluable) return from;
+      const count = length === undefined ? text.length - from : expectInteger(length, 'substring()');
+      if (count instanceof Unevaluable) return count;
+      return text.substring(from, from + count);
+    }),
+  ],
+  [
+    'startswith',
+    stringFunction('startsWith', (text, [prefix]) =>
+      text.toLowerCase().startsWith(stringOf(prefix ?? '').toLowerCase()),
+    ),
+  ],
+  [
+    'endswith',
+    stringFunction('endsWith', (text, [suffix]) => text.toLowerCase().endsWith(stringOf(suffix ?? '').toLowerCase())),
+  ],
   ['uniquestring', (args) => placeholderUniqueString(args)],
   ['resourcegroup', () => resourceGroupObject],
   ['subscription', () => subscriptionObject],
@@ -245,18 +270,28 @@ export const armFunctions: ReadonlyMap<string, ArmFunction> = new Map<string, Ar
   ['null', () => null],
   ['empty', ([value]) => isEmpty(value)],
   ['contains', ([container, item]) => containsValue(container, item)],
-  ['first', ([value]) => (typeof value === 'string' ? value.slice(0, 1) : Array.isArray(value) ? (value[0] ?? null) : null)],
-  ['last', ([value]) => (typeof value === 'string' ? value.slice(-1) : Array.isArray(value) ? (value[value.length - 1] ?? null) : null)],
+  [
+    'first',
+    ([value]) => (typeof value === 'string' ? value.slice(0, 1) : Array.isArray(value) ? (value[0] ?? null) : null),
+  ],
+  [
+    'last',
+    ([value]) =>
+      typeof value === 'string' ? value.slice(-1) : Array.isArray(value) ? (value[value.length - 1] ?? null) : null,
+  ],
   ['coalesce', (args) => args.find((value) => value !== null) ?? null],
   ['greater', ([a, b]) => Number(a) > Number(b)],
   ['less', ([a, b]) => Number(a) < Number(b)],
   ['greaterorequals', ([a, b]) => Number(a) >= Number(b)],
   ['lessorequals', ([a, b]) => Number(a) <= Number(b)],
-  ['json', ([value]) => {
-    try {
-      return JSON.parse(stringOf(value ?? 'null')) as TemplateValue;
-    } catch {
-      return new Unevaluable('json() got text that is not JSON');
-    }
-  }],
+  [
+    'json',
+    ([value]) => {
+      try {
+        return JSON.parse(stringOf(value ?? 'null')) as TemplateValue;
+      } catch {
+        return new Unevaluable('json() got text that is not JSON');
+      }
+    },
+  ],
 ]);

@@ -4,10 +4,10 @@
  * resource copy loops and nested child resources, each resource evaluated into an
  * {@link AzureResource}. Nested deployments are listed, not entered.
  */
-import { evaluateTemplateString, evaluateTemplateValue, type EvaluationScope } from './arm-evaluator.ts';
+import { type EvaluationScope, evaluateTemplateString, evaluateTemplateValue } from './arm-evaluator.ts';
 import type { TemplateValue } from './arm-functions.ts';
-import { parseResourceId, resourceKey } from './azure-resource-id.ts';
 import type { AzureResource, ImportNote } from './azure-resource.ts';
+import { parseResourceId, resourceKey } from './azure-resource-id.ts';
 import { isUnevaluable, Unevaluable } from './unevaluable.ts';
 
 /** The resources of a template, and what could not be read at template level. */
@@ -35,7 +35,8 @@ function findKey(object: Record<string, unknown>, name: string): string | undefi
 function overrideValue(text: string, type: string): TemplateValue {
   const lower = type.toLowerCase();
   if (lower === 'int') return /^-?\d+$/.test(text) ? Number(text) : new Unevaluable(`'${text}' is not an int`);
-  if (lower === 'bool') return /^(true|false)$/i.test(text) ? text.toLowerCase() === 'true' : new Unevaluable(`'${text}' is not a bool`);
+  if (lower === 'bool')
+    return /^(true|false)$/i.test(text) ? text.toLowerCase() === 'true' : new Unevaluable(`'${text}' is not a bool`);
   if (lower === 'array' || lower === 'object') {
     try {
       return JSON.parse(text) as TemplateValue;
@@ -84,7 +85,10 @@ export function expandArmTemplate(
 
   for (const name of overrides.keys()) {
     if (findKey(declared, name) === undefined) {
-      notes.push({ path: `parameters.${name}`, message: `--parameter ${name}: the template declares no such parameter` });
+      notes.push({
+        path: `parameters.${name}`,
+        message: `--parameter ${name}: the template declares no such parameter`,
+      });
     }
   }
 
@@ -118,7 +122,10 @@ export function expandArmTemplate(
       evaluating.add(`p:${key}`);
       value = evaluateTemplateValue(declaration['defaultValue'], topScope);
       evaluating.delete(`p:${key}`);
-    } else value = new Unevaluable(`parameter '${key}' has no value: give it with --parameter ${key}=… or a parameters file`);
+    } else
+      value = new Unevaluable(
+        `parameter '${key}' has no value: give it with --parameter ${key}=… or a parameters file`,
+      );
     parameterCache.set(key, value);
     return value;
   }
@@ -157,9 +164,16 @@ export function expandArmTemplate(
     const type = instance.parentType === '' ? ownType : `${instance.parentType}/${ownType}`;
     const nameValue = evaluateTemplateString(String(instance.raw['name'] ?? ''), scope);
     const nameText = isUnevaluable(nameValue) ? String(instance.raw['name']) : String(nameValue);
+    if (isUnevaluable(nameValue))
+      notes.push({ path: `${instance.path}.name`, message: `cannot evaluate: ${nameValue.reason}` });
     const names = [...instance.parentNames, ...nameText.split('/')];
     // A placeholder while the body is evaluated, so a resource referring to itself ends.
-    const placeholder: AzureResource = { type, names, body: { properties: new Unevaluable('refers to itself') }, path: instance.path };
+    const placeholder: AzureResource = {
+      type,
+      names,
+      body: { properties: new Unevaluable('refers to itself') },
+      path: instance.path,
+    };
     evaluated.set(instance, placeholder);
     const body: Record<string, TemplateValue> = {};
     for (const [key, value] of Object.entries(instance.raw)) {
@@ -171,10 +185,18 @@ export function expandArmTemplate(
     return resource;
   }
 
-  const collect = (raws: unknown, basePath: string, parentType: string, parentNames: readonly string[], outer: ReadonlyMap<string, number>) => {
+  const collect = (
+    raws: unknown,
+    basePath: string,
+    parentType: string,
+    parentNames: readonly string[],
+    outer: ReadonlyMap<string, number>,
+  ) => {
     const list = Array.isArray(raws)
       ? raws.map((raw, i) => [`${basePath}[${i}]`, raw] as const)
-      : Object.entries((raws ?? {}) as Record<string, unknown>).map(([key, raw]) => [`${basePath}.${key}`, raw] as const);
+      : Object.entries((raws ?? {}) as Record<string, unknown>).map(
+          ([key, raw]) => [`${basePath}.${key}`, raw] as const,
+        );
     for (const [path, raw] of list) {
       if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
         notes.push({ path, message: 'not a resource object; skipped' });

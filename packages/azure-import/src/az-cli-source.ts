@@ -5,11 +5,23 @@
  * under `properties` here, and paths in notes leave them out again.
  */
 import type { TemplateValue } from './arm-functions.ts';
-import { parseResourceId } from './azure-resource-id.ts';
 import type { AzureResource } from './azure-resource.ts';
+import { parseResourceId } from './azure-resource-id.ts';
 
 /** Keys that stay at the top of a resource rather than under `properties`. */
-const topKeys = new Set(['name', 'id', 'etag', 'type', 'location', 'tags', 'sku', 'zones', 'resourcegroup', 'extendedlocation', 'properties']);
+const topKeys = new Set([
+  'name',
+  'id',
+  'etag',
+  'type',
+  'location',
+  'tags',
+  'sku',
+  'zones',
+  'resourcegroup',
+  'extendedlocation',
+  'properties',
+]);
 
 /** Whether `value` looks like one resource as az prints it. */
 export function isAzResource(value: unknown): boolean {
@@ -26,7 +38,10 @@ function wrap(object: Record<string, unknown>, depth: number): Record<string, Te
     if (topKeys.has(key.toLowerCase())) top[key] = value as TemplateValue;
     else if (depth < 1 && Array.isArray(value)) {
       properties[key] = value.map((item) =>
-        typeof item === 'object' && item !== null && !Array.isArray(item) && typeof (item as Record<string, unknown>)['name'] === 'string'
+        typeof item === 'object' &&
+        item !== null &&
+        !Array.isArray(item) &&
+        typeof (item as Record<string, unknown>)['name'] === 'string'
           ? wrap(item as Record<string, unknown>, depth + 1)
           : (item as TemplateValue),
       );
@@ -37,7 +52,9 @@ function wrap(object: Record<string, unknown>, depth: number): Record<string, Te
 
 /** The resources of one az JSON document (an object or an array of them); `file` names them in paths. */
 export function readAzResources(document: unknown, file: string): AzureResource[] {
-  const items = Array.isArray(document) ? document.map((item, i) => [`${file}[${i}]`, item] as const) : [[file, document] as const];
+  const items = Array.isArray(document)
+    ? document.map((item, i) => [`${file}[${i}]`, item] as const)
+    : [[file, document] as const];
   return items
     .filter(([, item]) => isAzResource(item))
     .map(([path, item]) => {

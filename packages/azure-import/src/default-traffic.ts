@@ -19,10 +19,13 @@ export function addDefaultTraffic(scenario: ScenarioDocument): { scenario: Scena
   const added: string[] = [];
   const clients: { name: string; ip: string }[] = [];
   const traffic: Record<string, unknown>[] = [];
-  const hosts = [...((scenario['hosts'] ?? []) as { name: string; vms: { nics: { ip: string; subnet?: string }[] }[] }[])];
+  const hosts = [
+    ...((scenario['hosts'] ?? []) as { name: string; vms: { nics: { ip: string; subnet?: string }[] }[] }[]),
+  ];
   const pool = new DynamicAddressPool();
   for (const host of hosts) for (const vm of host.vms) for (const nic of vm.nics) pool.reserve(nic.ip);
-  const subnets = ((scenario['virtualNetwork'] as { subnets?: { name: string; addressPrefix: string }[] } | undefined)?.subnets ?? []);
+  const subnets =
+    (scenario['virtualNetwork'] as { subnets?: { name: string; addressPrefix: string }[] } | undefined)?.subnets ?? [];
   const loadBalancers = (scenario['loadBalancers'] ?? []) as {
     name: string;
     type: string;
@@ -43,7 +46,10 @@ export function addDefaultTraffic(scenario: ScenarioDocument): { scenario: Scena
           const ip = subnet === undefined ? undefined : pool.allocate(subnet.addressPrefix);
           if (subnet === undefined || ip === undefined) continue;
           callerName = 'lbsim-caller';
-          hosts.push({ name: 'host-lbsim-caller', vms: [{ name: callerName, nics: [{ name: 'lbsim-caller-nic', ip, subnet: subnet.name }] } as never] });
+          hosts.push({
+            name: 'host-lbsim-caller',
+            vms: [{ name: callerName, nics: [{ name: 'lbsim-caller-nic', ip, subnet: subnet.name }] } as never],
+          });
           added.push(`a VM lbsim-caller at ${ip} in ${subnet.name}, calling the internal frontends`);
         }
         from = callerName;

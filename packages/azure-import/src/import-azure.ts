@@ -55,8 +55,12 @@ function parseJson(input: ImportInput): { ok: true; value: unknown } | { ok: fal
 function nameFromFile(file: string): string {
   const parts = file.split(/[\\/]/).filter(Boolean);
   const base = (parts[parts.length - 1] ?? 'imported').replace(/\.json$/i, '');
-  const chosen = /^azuredeploy$|^main$|^template$/i.test(base) && parts.length > 1 ? (parts[parts.length - 2] as string) : base;
-  const cleaned = chosen.replace(/[^A-Za-z0-9._-]/g, '-').replace(/^[^A-Za-z0-9]+/, '').slice(0, 80);
+  const chosen =
+    /^azuredeploy$|^main$|^template$/i.test(base) && parts.length > 1 ? (parts[parts.length - 2] as string) : base;
+  const cleaned = chosen
+    .replace(/[^A-Za-z0-9._-]/g, '-')
+    .replace(/^[^A-Za-z0-9]+/, '')
+    .slice(0, 80);
   return cleaned === '' ? 'imported' : cleaned;
 }
 
@@ -85,8 +89,14 @@ export function importAzure(inputs: readonly ImportInput[], options: ImportOptio
       unmapped.push(...read.notes);
       sources.push(`${input.file} (terraform show -json)`);
     } else if (isArmTemplate(document)) {
-      const expanded = expandArmTemplate(document as Record<string, unknown>, parameters, options.overrides ?? new Map());
-      resources.push(...expanded.resources.map((resource) => ({ ...resource, path: `${input.file}:${resource.path}` })));
+      const expanded = expandArmTemplate(
+        document as Record<string, unknown>,
+        parameters,
+        options.overrides ?? new Map(),
+      );
+      resources.push(
+        ...expanded.resources.map((resource) => ({ ...resource, path: `${input.file}:${resource.path}` })),
+      );
       problems.push(...expanded.notes.map((note) => ({ ...note, path: `${input.file}:${note.path}` })));
       sources.push(`${input.file} (ARM template)`);
     } else if (isAzResource(document) || (Array.isArray(document) && document.some(isAzResource))) {
@@ -95,15 +105,15 @@ export function importAzure(inputs: readonly ImportInput[], options: ImportOptio
     } else {
       problems.push({
         path: input.file,
-        message:
-          'not an ARM template, az CLI resource JSON or terraform show -json output: nothing in it to import',
+        message: 'not an ARM template, az CLI resource JSON or terraform show -json output: nothing in it to import',
       });
     }
   }
   const name = options.name ?? nameFromFile(inputs[0]?.file ?? 'imported');
   const source = sources.length === 0 ? inputs.map((input) => input.file).join(', ') : sources.join(', ');
   const mapped = mapResources(resources, { name, source });
-  const withTraffic = mapped.mappedResources === 0 ? { scenario: mapped.scenario, added: [] } : addDefaultTraffic(mapped.scenario);
+  const withTraffic =
+    mapped.mappedResources === 0 ? { scenario: mapped.scenario, added: [] } : addDefaultTraffic(mapped.scenario);
   const allProblems = [...problems, ...mapped.problems];
   const allUnmapped = [...unmapped, ...mapped.unmapped];
   return {

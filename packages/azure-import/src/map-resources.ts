@@ -6,8 +6,8 @@
  * read but did not map.
  */
 import type { TemplateValue } from './arm-functions.ts';
-import { parseResourceId } from './azure-resource-id.ts';
 import { type AzureResource, type ImportNote, ownName } from './azure-resource.ts';
+import { parseResourceId } from './azure-resource-id.ts';
 import { DynamicAddressPool } from './dynamic-addresses.ts';
 import { PropertyReader } from './property-reader.ts';
 import { unmappedPropertyReason, unmappedResourceReason } from './unmapped-reasons.ts';
@@ -103,13 +103,20 @@ export function mapResources(resources: readonly AzureResource[], options: MapOp
   const unmapped: ImportNote[] = [];
   const assumptions: string[] = [];
   const mapped = new Set<AzureResource>();
+  const markMapped = (resource: AzureResource) => {
+    mapped.add(resource);
+    return resource;
+  };
   const ofType = (type: string) => resources.filter((resource) => resource.type.toLowerCase() === type);
 
   // Virtual network and subnets: one virtual network per scenario.
   const vnets = ofType(types.vnet);
   const vnet = vnets[0];
   for (const other of vnets.slice(1)) {
-    unmapped.push({ path: other.path, message: `a scenario has one virtual network; ${ownName(other)} is not imported` });
+    unmapped.push({
+      path: other.path,
+      message: `a scenario has one virtual network; ${ownName(other)} is not imported`,
+    });
   }
   const subnets: SubnetInfo[] = [];
   const addSubnet = (resource: AzureResource, base: (string | number)[], name: string) => {
@@ -137,7 +144,10 @@ export function mapResources(resources: readonly AzureResource[], options: MapOp
   const addressSpace =
     vnet === undefined
       ? []
-      : reader.list(vnet, ['properties', 'addressSpace', 'addressPrefixes']).filter((p): p is string => typeof p === 'string');
+      : reader
+          .list(vnet, ['properties', 'addressSpace', 'addressPrefixes'])
+          .filter((p): p is string => typeof p === 'string');
+  if (vnet !== undefined) reader.mark(vnet, ['properties', 'addressSpace', 'addressPrefixes']);
   const subnetNamed = (name: string | undefined) => subnets.find((subnet) => same(subnet.name, name));
 
   // Network security groups and their rules (inline or child resources).
@@ -225,8 +235,12 @@ export function mapResources(resources: readonly AzureResource[], options: MapOp
   // Load balancers (frontends first: internal ones take part in address allocation).
   const lbs = ofType(types.lb);
   const staticAddresses = new DynamicAddressPool();
-  for (const nic of nics) for (const c of nic.configurations) if (c.address !== undefined) staticAddresses.reserve(c.address);
-  const frontendsOf = new Map<AzureResource, { name: string; ip: string | undefined; subnet?: string; publicIp?: string; dynamic: boolean }[]>();
+  for (const nic of nics)
+    for (const c of nic.configurations) if (c.address !== undefined) staticAddresses.reserve(c.address);
+  const frontendsOf = new Map<
+    AzureResource,
+    { name: string; ip: string | undefined; subnet?: string; publicIp?: string; dynamic: boolean }[]
+  >();
   for (const lb of lbs) {
     frontendsOf.set(
       lb,
@@ -252,7 +266,9 @@ export function mapResources(resources: readonly AzureResource[], options: MapOp
       const address = prefix === undefined ? undefined : staticAddresses.allocate(prefix);
       configuration.address = address;
       if (address !== undefined && configuration === primaryConfiguration(nic as NicInfo)) {
-        assumptions.push(`NIC ${nic?.name}: Dynamic private IP → ${address} (the first free address of ${configuration.subnet} ${prefix} from .4, in resource order)`);
+        assumptions.push(
+          `NIC ${nic?.name}: Dynamic private IP → ${address} (the first free address of ${configuration.subnet} ${prefix} from .4, in resource order)`,
+        );
       }
     }
     for (const frontend of frontendsOf.get(resource) ?? []) {
@@ -260,7 +276,9 @@ export function mapResources(resources: readonly AzureResource[], options: MapOp
       const prefix = subnetNamed(frontend.subnet)?.prefix;
       frontend.ip = prefix === undefined ? undefined : staticAddresses.allocate(prefix);
       if (frontend.ip !== undefined) {
-        assumptions.push(`frontend ${frontend.name}: Dynamic private IP → ${frontend.ip} (first free of ${frontend.subnet} ${prefix} from .4)`);
+        assumptions.push(
+          `frontend ${frontend.name}: Dynamic private IP → ${frontend.ip} (first free of ${frontend.subnet} ${prefix} from .4)`,
+        );
       }
     }
   }
@@ -272,7 +290,14 @@ export function mapResources(resources: readonly AzureResource[], options: MapOp
     mapped.add(resource);
     const nicIds = reader.list(resource, ['properties', 'networkProfile', 'networkInterfaces']).map((_, i) => ({
       name: lastName(reader.text(resource, ['properties', 'networkProfile', 'networkInterfaces', i, 'id'])),
-      primary: reader.boolean(resource, ['properties', 'networkProfile', 'networkInterfaces', i, 'properties', 'primary']),
+      primary: reader.boolean(resource, [
+        'properties',
+        'networkProfile',
+        'networkInterfaces',
+        i,
+        'properties',
+        'primary',
+      ]),
     }));
     const ordered = [...nicIds.filter((n) => n.primary === true), ...nicIds.filter((n) => n.primary !== true)];
     const vmNics = ordered
@@ -280,15 +305,30 @@ export function mapResources(resources: readonly AzureResource[], options: MapOp
       .filter((nic): nic is NicInfo => nic !== undefined && !claimed.has(nic));
     for (const nic of vmNics) claimed.add(nic);
     if (vmNics.length === 0) {
-      unmapped.push({ path: resource.path, message: `VM ${ownName(resource)}: none of its NICs is in the input, so it is not imported` });
+      unmapped.push({
+        path: resource.path,
+        message: `VM ${ownName(resource)}: none of its NICs is in the input, so it is not imported`,
+      });
       continue;
     }
     vms.push({ name: ownName(resource), os: vmOs(reader, resource), nics: vmNics, listeners: [] });
   }
   for (const nic of nics) {
     if (claimed.has(nic)) continue;
-    vms.push({ name: `${nic.name}-vm`, os: 'linux', nics: [nic], listeners: [] });
-    assumptions.push(`NIC ${nic.name} belongs to no VM in the input: lbsim gives it a Linux VM named ${nic.name}-vm`);
+    // az prints the VM a NIC is attached to; the VM itself may not be in the input.
+    const attached = lastName(reader.text(nic.resource, ['properties', 'virtualMachine', 'id']));
+    const existing = vms.find((vm) => same(vm.name, attached));
+    if (existing !== undefined) {
+      existing.nics.push(nic);
+      continue;
+    }
+    const name = attached ?? `${nic.name}-vm`;
+    vms.push({ name, os: 'linux', nics: [nic], listeners: [] });
+    assumptions.push(
+      attached === undefined
+        ? `NIC ${nic.name} belongs to no VM in the input: lbsim gives it a Linux VM named ${name}`
+        : `VM ${name} (NIC ${nic.name}) is not in the input: lbsim assumes Linux`,
+    );
   }
   const memberOf = (nicName: string | undefined, configuration?: string): string | undefined => {
     for (const vm of vms) {
@@ -309,13 +349,19 @@ export function mapResources(resources: readonly AzureResource[], options: MapOp
     const frontends = (frontendsOf.get(lb) ?? []).map((frontend) =>
       frontend.publicIp !== undefined
         ? { name: frontend.name, ip: publicAddress(frontend.publicIp) }
-        : { name: frontend.name, ip: frontend.ip ?? '0.0.0.0', ...(frontend.subnet === undefined ? {} : { subnet: frontend.subnet }) },
+        : {
+            name: frontend.name,
+            ip: frontend.ip ?? '0.0.0.0',
+            ...(frontend.subnet === undefined ? {} : { subnet: frontend.subnet }),
+          },
     );
     const internal = (frontendsOf.get(lb) ?? []).some((frontend) => frontend.publicIp === undefined);
     const childrenOf = (type: string) => ofType(type).filter((child) => same(child.names[0], lbName));
     // Pools: from the LB (IP configurations it lists, IP-based entries), its child resources, and the NICs.
     const poolResources: { resource: AzureResource; base: (string | number)[] }[] = [
-      ...reader.list(lb, ['properties', 'backendAddressPools']).map((_, i) => ({ resource: lb, base: ['properties', 'backendAddressPools', i] })),
+      ...reader
+        .list(lb, ['properties', 'backendAddressPools'])
+        .map((_, i) => ({ resource: lb, base: ['properties', 'backendAddressPools', i] })),
       ...childrenOf(types.lbPool).map((resource) => ({ resource, base: [] as (string | number)[] })),
     ];
     const backendPools = poolResources.map(({ resource, base }) => {
@@ -353,21 +399,30 @@ export function mapResources(resources: readonly AzureResource[], options: MapOp
     });
     const probes = [
       ...reader.list(lb, ['properties', 'probes']).map((_, i) => probe(reader, lb, ['properties', 'probes', i])),
-      ...childrenOf(types.lbProbe).map((resource) => (mapped.add(resource), probe(reader, resource, []))),
+      ...childrenOf(types.lbProbe).map((resource) => probe(reader, markMapped(resource), [])),
     ];
     const rules = [
-      ...reader.list(lb, ['properties', 'loadBalancingRules']).map((_, i) => rule(reader, lb, ['properties', 'loadBalancingRules', i])),
-      ...childrenOf(types.lbRule).map((resource) => (mapped.add(resource), rule(reader, resource, []))),
+      ...reader
+        .list(lb, ['properties', 'loadBalancingRules'])
+        .map((_, i) => rule(reader, lb, ['properties', 'loadBalancingRules', i])),
+      ...childrenOf(types.lbRule).map((resource) => rule(reader, markMapped(resource), [])),
     ];
     const natSources = [
-      ...reader.list(lb, ['properties', 'inboundNatRules']).map((_, i) => ({ resource: lb, base: ['properties', 'inboundNatRules', i] as (string | number)[] })),
-      ...childrenOf(types.lbNatRule).map((resource) => (mapped.add(resource), { resource, base: [] as (string | number)[] })),
+      ...reader
+        .list(lb, ['properties', 'inboundNatRules'])
+        .map((_, i) => ({ resource: lb, base: ['properties', 'inboundNatRules', i] as (string | number)[] })),
+      ...childrenOf(types.lbNatRule).map((resource) => ({
+        resource: markMapped(resource),
+        base: [] as (string | number)[],
+      })),
     ];
     const inboundNatRules = natSources.flatMap(({ resource, base }) => {
       const name = base.length === 0 ? ownName(resource) : (reader.text(resource, [...base, 'name']) ?? 'nat');
       const p = [...base, 'properties'];
       const backendId = idNames(reader.text(resource, [...p, 'backendIPConfiguration', 'id']));
-      const fromNic = nics.find((nic) => primaryConfiguration(nic)?.natRules.some((id) => same(id[0], lbName) && same(id[1], name)));
+      const fromNic = nics.find((nic) =>
+        primaryConfiguration(nic)?.natRules.some((id) => same(id[0], lbName) && same(id[1], name)),
+      );
       const target = memberOf(backendId[0]) ?? (fromNic === undefined ? undefined : memberOf(fromNic.name));
       const frontendPort = reader.number(resource, [...p, 'frontendPort']);
       const backendPort = reader.number(resource, [...p, 'backendPort']);
@@ -450,7 +505,11 @@ export function mapResources(resources: readonly AzureResource[], options: MapOp
 
   // Resources not mapped at all.
   for (const resource of resources) {
-    if (!mapped.has(resource)) unmapped.push({ path: resource.path, message: `${resource.type} ${resource.names.join('/')}: ${unmappedResourceReason(resource.type)}` });
+    if (!mapped.has(resource))
+      unmapped.push({
+        path: resource.path,
+        message: `${resource.type} ${resource.names.join('/')}: ${unmappedResourceReason(resource.type)}`,
+      });
   }
   for (const resource of mapped) unmapped.push(...reader.unmappedProperties(resource, unmappedPropertyReason));
 
@@ -459,7 +518,10 @@ export function mapResources(resources: readonly AzureResource[], options: MapOp
     ...(vm.os === 'windows' ? { os: 'windows' } : {}),
     nics: vm.nics.map((nic) => {
       const configuration = primaryConfiguration(nic);
-      const subnet = configuration?.subnet !== undefined && subnetNamed(configuration.subnet) !== undefined ? subnetNamed(configuration.subnet)?.name : undefined;
+      const subnet =
+        configuration?.subnet !== undefined && subnetNamed(configuration.subnet) !== undefined
+          ? subnetNamed(configuration.subnet)?.name
+          : undefined;
       return {
         name: nic.name,
         ip: configuration?.address ?? '0.0.0.0',
@@ -467,12 +529,17 @@ export function mapResources(resources: readonly AzureResource[], options: MapOp
         ...(nic.networkSecurityGroup === undefined ? {} : { networkSecurityGroup: nic.networkSecurityGroup }),
       };
     }),
-    ...(vm.listeners.length === 0 ? {} : { listeners: vm.listeners.map((l) => ({ protocol: l.protocol, port: l.port })) }),
+    ...(vm.listeners.length === 0
+      ? {}
+      : { listeners: vm.listeners.map((l) => ({ protocol: l.protocol, port: l.port })) }),
   }));
   for (const vm of vms) {
     for (const nic of vm.nics) {
       if (primaryConfiguration(nic)?.address === undefined) {
-        unmapped.push({ path: nic.resource.path, message: `NIC ${nic.name} has no private IP lbsim could work out (its subnet is not in the input); give the virtual network too` });
+        unmapped.push({
+          path: nic.resource.path,
+          message: `NIC ${nic.name} has no private IP lbsim could work out (its subnet is not in the input); give the virtual network too`,
+        });
       }
     }
   }
@@ -491,7 +558,9 @@ export function mapResources(resources: readonly AzureResource[], options: MapOp
             subnets: subnets.map((subnet) => ({
               name: subnet.name,
               addressPrefix: subnet.prefix,
-              ...(subnet.networkSecurityGroup === undefined ? {} : { networkSecurityGroup: subnet.networkSecurityGroup }),
+              ...(subnet.networkSecurityGroup === undefined
+                ? {}
+                : { networkSecurityGroup: subnet.networkSecurityGroup }),
             })),
           },
         }),
@@ -509,7 +578,10 @@ export function mapResources(resources: readonly AzureResource[], options: MapOp
 }
 
 function formatKeys(path: readonly (string | number)[]): string {
-  return path.map((part) => (typeof part === 'number' ? `[${part}]` : part)).join('.').replace(/\.\[/g, '[');
+  return path
+    .map((part) => (typeof part === 'number' ? `[${part}]` : part))
+    .join('.')
+    .replace(/\.\[/g, '[');
 }
 
 function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
@@ -520,7 +592,9 @@ function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]
 function lbSku(reader: PropertyReader, lb: AzureResource, assumptions: string[]): 'Basic' | 'Standard' {
   const sku = reader.text(lb, ['sku', 'name']);
   if (sku === undefined) {
-    assumptions.push(`load balancer ${ownName(lb)} gives no sku: Basic, Azure's default (https://learn.microsoft.com/azure/templates/microsoft.network/loadbalancers)`);
+    assumptions.push(
+      `load balancer ${ownName(lb)} gives no sku: Basic, Azure's default (https://learn.microsoft.com/azure/templates/microsoft.network/loadbalancers)`,
+    );
     return 'Basic';
   }
   return same(sku, 'Basic') ? 'Basic' : 'Standard';
@@ -553,7 +627,8 @@ function rule(reader: PropertyReader, resource: AzureResource, base: (string | n
   const p = [...base, 'properties'];
   const protocol = reader.text(resource, [...p, 'protocol']) ?? 'Tcp';
   const pool =
-    reader.text(resource, [...p, 'backendAddressPool', 'id']) ?? reader.text(resource, [...p, 'backendAddressPools', 0, 'id']);
+    reader.text(resource, [...p, 'backendAddressPool', 'id']) ??
+    reader.text(resource, [...p, 'backendAddressPools', 0, 'id']);
   return {
     name: (base.length === 0 ? ownName(resource) : reader.text(resource, [...base, 'name'])) ?? 'rule',
     frontend: lastName(reader.text(resource, [...p, 'frontendIPConfiguration', 'id'])),
@@ -596,23 +671,38 @@ function securityRule(
     if (plural.length > 0) rule[`${key}es`.replace('Rangees', 'Ranges')] = plural;
     else if (value !== undefined && value !== '') rule[key] = value;
   }
-  const prefixes = ['sourceAddressPrefix', 'sourceAddressPrefixes', 'destinationAddressPrefix', 'destinationAddressPrefixes']
+  const prefixes = [
+    'sourceAddressPrefix',
+    'sourceAddressPrefixes',
+    'destinationAddressPrefix',
+    'destinationAddressPrefixes',
+  ]
     .flatMap((key) => {
       const value = rule[key];
       return Array.isArray(value) ? value : value === undefined ? [] : [value];
     })
     .filter((prefix): prefix is string => typeof prefix === 'string');
-  const tag = prefixes.find((prefix) => !/^[\d./]+$/.test(prefix) && !supportedServiceTags.includes(prefix.toLowerCase()));
+  const tag = prefixes.find(
+    (prefix) => !/^[\d./]+$/.test(prefix) && !supportedServiceTags.includes(prefix.toLowerCase()),
+  );
   const path = `${resource.path}${base.length === 0 ? '' : `.${formatKeys(base)}`}`;
   if (tag !== undefined) {
-    unmapped.push({ path, message: `NSG rule ${name} uses the service tag ${tag}, which lbsim does not model (only VirtualNetwork, AzureLoadBalancer, Internet); rule not imported` });
+    unmapped.push({
+      path,
+      message: `NSG rule ${name} uses the service tag ${tag}, which lbsim does not model (only VirtualNetwork, AzureLoadBalancer, Internet); rule not imported`,
+    });
     return undefined;
   }
   for (const prefix of prefixes) {
     const canonical = supportedServiceTags.find((tagName) => tagName === prefix.toLowerCase());
     if (canonical !== undefined && canonical !== '*') {
       for (const key of Object.keys(rule)) {
-        if (rule[key] === prefix) rule[key] = { virtualnetwork: 'VirtualNetwork', azureloadbalancer: 'AzureLoadBalancer', internet: 'Internet' }[canonical];
+        if (rule[key] === prefix)
+          rule[key] = {
+            virtualnetwork: 'VirtualNetwork',
+            azureloadbalancer: 'AzureLoadBalancer',
+            internet: 'Internet',
+          }[canonical];
       }
     }
   }

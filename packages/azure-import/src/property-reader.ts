@@ -127,8 +127,9 @@ export class PropertyReader {
         }
         return;
       }
-      if (Array.isArray(value)) value.forEach((item, i) => walk(item, [...path, i]));
-      else if (typeof value === 'object' && value !== null && !isUnevaluable(value)) {
+      if (Array.isArray(value)) {
+        for (const [i, item] of value.entries()) walk(item, [...path, i]);
+      } else if (typeof value === 'object' && value !== null && !isUnevaluable(value)) {
         for (const [child, item] of Object.entries(value)) walk(item as TemplateValue, [...path, child]);
       }
     };

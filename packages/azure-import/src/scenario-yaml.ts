@@ -25,13 +25,19 @@ export function scenarioYaml(scenario: ScenarioDocument, notes: ScenarioYamlNote
     `Imported by lbsim import from ${notes.source}.`,
     'Azure names are kept; each key is documented with the Azure property it stands for',
     '(docs/scenario-format.md).',
-    ...(notes.assumptions.length === 0 ? [] : ['', 'Assumed (the input does not fix these):', ...notes.assumptions.map((line) => `- ${line}`)]),
+    ...(notes.assumptions.length === 0
+      ? []
+      : ['', 'Assumed (the input does not fix these):', ...notes.assumptions.map((line) => `- ${line}`)]),
     ...(notes.problems.length === 0
       ? []
       : ['', 'Could not evaluate (left out):', ...notes.problems.map((note) => `- ${note.path}: ${note.message}`)]),
     ...(notes.unmapped.length === 0
       ? []
-      : ['', 'Not mapped (lbsim import lists these with the reason):', ...notes.unmapped.map((note) => `- ${note.path}: ${note.message}`)]),
+      : [
+          '',
+          'Not mapped (lbsim import lists these with the reason):',
+          ...notes.unmapped.map((note) => `- ${note.path}: ${note.message}`),
+        ]),
   ];
   document.commentBefore = comment(header);
   if (isMap(document.contents)) {
@@ -45,7 +51,10 @@ export function scenarioYaml(scenario: ScenarioDocument, notes: ScenarioYamlNote
         ]);
       }
       if (pair.key.value === 'expect') {
-        pair.key.commentBefore = comment(['', 'A stub: what you expect of the traffic above. lbsim run exits 1 when it is not met.']);
+        pair.key.commentBefore = comment([
+          '',
+          'A stub: what you expect of the traffic above. lbsim run exits 1 when it is not met.',
+        ]);
       }
     }
   }

@@ -6,8 +6,8 @@
  * Attributes of these resources lbsim does not map are listed by Terraform address.
  */
 import type { TemplateValue } from './arm-functions.ts';
-import { formatResourceId, parseResourceId } from './azure-resource-id.ts';
 import type { AzureResource, ImportNote } from './azure-resource.ts';
+import { formatResourceId, parseResourceId } from './azure-resource-id.ts';
 
 /** Whether `document` is `terraform show -json` output. */
 export function isTerraformShow(document: unknown): boolean {
@@ -46,12 +46,14 @@ function configurationReferences(document: Record<string, unknown>): Map<string,
     const expressions = (resource['expressions'] ?? {}) as Record<string, unknown>;
     const visit = (key: string, expression: unknown) => {
       if (Array.isArray(expression)) {
-        for (const item of expression) if (typeof item === 'object' && item !== null) for (const [k, v] of Object.entries(item)) visit(k, v);
+        for (const item of expression)
+          if (typeof item === 'object' && item !== null) for (const [k, v] of Object.entries(item)) visit(k, v);
         return;
       }
       if (typeof expression !== 'object' || expression === null) return;
       const refs = (expression as Record<string, unknown>)['references'];
-      if (Array.isArray(refs) && typeof refs[refs.length - 1] === 'string') attributes.set(key, refs[refs.length - 1] as string);
+      if (Array.isArray(refs) && typeof refs[refs.length - 1] === 'string')
+        attributes.set(key, refs[refs.length - 1] as string);
     };
     for (const [key, expression] of Object.entries(expressions)) visit(key, expression);
     references.set(String(resource['address']), attributes);
@@ -64,19 +66,86 @@ const mappedAttributes: Readonly<Record<string, readonly string[]>> = {
   azurerm_subnet: ['name', 'virtual_network_name', 'address_prefixes'],
   azurerm_subnet_network_security_group_association: ['subnet_id', 'network_security_group_id'],
   azurerm_network_security_group: ['name', 'security_rule'],
-  azurerm_network_security_rule: ['name', 'network_security_group_name', 'priority', 'direction', 'access', 'protocol', 'source_port_range', 'source_port_ranges', 'destination_port_range', 'destination_port_ranges', 'source_address_prefix', 'source_address_prefixes', 'destination_address_prefix', 'destination_address_prefixes', 'description'],
+  azurerm_network_security_rule: [
+    'name',
+    'network_security_group_name',
+    'priority',
+    'direction',
+    'access',
+    'protocol',
+    'source_port_range',
+    'source_port_ranges',
+    'destination_port_range',
+    'destination_port_ranges',
+    'source_address_prefix',
+    'source_address_prefixes',
+    'destination_address_prefix',
+    'destination_address_prefixes',
+    'description',
+  ],
   azurerm_network_interface: ['name', 'ip_configuration'],
-  azurerm_network_interface_backend_address_pool_association: ['network_interface_id', 'ip_configuration_name', 'backend_address_pool_id'],
+  azurerm_network_interface_backend_address_pool_association: [
+    'network_interface_id',
+    'ip_configuration_name',
+    'backend_address_pool_id',
+  ],
   azurerm_network_interface_security_group_association: ['network_interface_id', 'network_security_group_id'],
   azurerm_network_interface_nat_rule_association: ['network_interface_id', 'ip_configuration_name', 'nat_rule_id'],
   azurerm_public_ip: ['name', 'ip_address', 'allocation_method', 'sku'],
   azurerm_lb: ['name', 'sku', 'frontend_ip_configuration'],
   azurerm_lb_backend_address_pool: ['name', 'loadbalancer_id'],
   azurerm_lb_backend_address_pool_address: ['name', 'backend_address_pool_id', 'ip_address'],
-  azurerm_lb_probe: ['name', 'loadbalancer_id', 'protocol', 'port', 'request_path', 'interval_in_seconds', 'number_of_probes', 'probe_threshold'],
-  azurerm_lb_rule: ['name', 'loadbalancer_id', 'frontend_ip_configuration_name', 'protocol', 'frontend_port', 'backend_port', 'backend_address_pool_ids', 'probe_id', 'enable_floating_ip', 'idle_timeout_in_minutes', 'load_distribution', 'disable_outbound_snat', 'enable_tcp_reset', 'floating_ip_enabled', 'tcp_reset_enabled'],
-  azurerm_lb_nat_rule: ['name', 'loadbalancer_id', 'frontend_ip_configuration_name', 'protocol', 'frontend_port', 'backend_port', 'enable_floating_ip', 'idle_timeout_in_minutes', 'enable_tcp_reset', 'floating_ip_enabled', 'tcp_reset_enabled'],
-  azurerm_lb_outbound_rule: ['name', 'loadbalancer_id', 'frontend_ip_configuration', 'backend_address_pool_id', 'protocol', 'allocated_outbound_ports', 'idle_timeout_in_minutes', 'enable_tcp_reset', 'tcp_reset_enabled'],
+  azurerm_lb_probe: [
+    'name',
+    'loadbalancer_id',
+    'protocol',
+    'port',
+    'request_path',
+    'interval_in_seconds',
+    'number_of_probes',
+    'probe_threshold',
+  ],
+  azurerm_lb_rule: [
+    'name',
+    'loadbalancer_id',
+    'frontend_ip_configuration_name',
+    'protocol',
+    'frontend_port',
+    'backend_port',
+    'backend_address_pool_ids',
+    'probe_id',
+    'enable_floating_ip',
+    'idle_timeout_in_minutes',
+    'load_distribution',
+    'disable_outbound_snat',
+    'enable_tcp_reset',
+    'floating_ip_enabled',
+    'tcp_reset_enabled',
+  ],
+  azurerm_lb_nat_rule: [
+    'name',
+    'loadbalancer_id',
+    'frontend_ip_configuration_name',
+    'protocol',
+    'frontend_port',
+    'backend_port',
+    'enable_floating_ip',
+    'idle_timeout_in_minutes',
+    'enable_tcp_reset',
+    'floating_ip_enabled',
+    'tcp_reset_enabled',
+  ],
+  azurerm_lb_outbound_rule: [
+    'name',
+    'loadbalancer_id',
+    'frontend_ip_configuration',
+    'backend_address_pool_id',
+    'protocol',
+    'allocated_outbound_ports',
+    'idle_timeout_in_minutes',
+    'enable_tcp_reset',
+    'tcp_reset_enabled',
+  ],
   azurerm_linux_virtual_machine: ['name', 'network_interface_ids'],
   azurerm_windows_virtual_machine: ['name', 'network_interface_ids'],
 };
@@ -85,7 +154,10 @@ const mappedAttributes: Readonly<Record<string, readonly string[]>> = {
 const quietAttributes = new Set(['id', 'resource_group_name', 'location', 'timeouts', 'tags', 'guid']);
 
 /** The resources of a `terraform show -json` document, and its unmapped attributes. */
-export function readTerraformResources(document: Record<string, unknown>): { resources: AzureResource[]; notes: ImportNote[] } {
+export function readTerraformResources(document: Record<string, unknown>): {
+  resources: AzureResource[];
+  notes: ImportNote[];
+} {
   const tf: TfResource[] = [];
   const values = (document['values'] ?? document['planned_values']) as Record<string, unknown> | undefined;
   collectModule(values?.['root_module'], tf);
@@ -110,7 +182,8 @@ export function readTerraformResources(document: Record<string, unknown>): { res
   for (const resource of tf) {
     const mapped = mappedAttributes[resource.type];
     if (mapped === undefined) {
-      if (resource.type.startsWith('azurerm_')) notes.push({ path: resource.address, message: `${resource.type} is not imported by lbsim` });
+      if (resource.type.startsWith('azurerm_'))
+        notes.push({ path: resource.address, message: `${resource.type} is not imported by lbsim` });
       continue;
     }
     for (const [key, value] of Object.entries(resource.values)) {
@@ -144,34 +217,58 @@ export function readTerraformResources(document: Record<string, unknown>): { res
   };
   for (const vnet of of('azurerm_virtual_network')) {
     const inline = ((v(vnet, 'subnet') ?? []) as Record<string, unknown>[]).map((subnet) =>
-      subnetBody(String(subnet['name']), subnet['address_prefixes'] ?? subnet['address_prefix'], lastOf(target(vnet, '', subnet['security_group']))),
+      subnetBody(
+        String(subnet['name']),
+        subnet['address_prefixes'] ?? subnet['address_prefix'],
+        lastOf(target(vnet, '', subnet['security_group'])),
+      ),
     );
     resources.push({
       type: 'Microsoft.Network/virtualNetworks',
       names: [String(v(vnet, 'name'))],
       path: vnet.address,
       flattened: true,
-      body: { name: String(v(vnet, 'name')), properties: { addressSpace: { addressPrefixes: (v(vnet, 'address_space') ?? []) as TemplateValue }, subnets: inline } },
+      body: {
+        name: String(v(vnet, 'name')),
+        properties: {
+          addressSpace: { addressPrefixes: (v(vnet, 'address_space') ?? []) as TemplateValue },
+          subnets: inline,
+        },
+      },
     });
   }
   for (const subnet of of('azurerm_subnet')) {
     const body = subnetBody(String(v(subnet, 'name')), v(subnet, 'address_prefixes'));
-    resources.push({ type: 'Microsoft.Network/virtualNetworks/subnets', names: [String(v(subnet, 'virtual_network_name')), body.name], path: subnet.address, flattened: true, body });
+    resources.push({
+      type: 'Microsoft.Network/virtualNetworks/subnets',
+      names: [String(v(subnet, 'virtual_network_name')), body.name],
+      path: subnet.address,
+      flattened: true,
+      body,
+    });
   }
 
   // NSGs.
   const securityRule = (rule: Record<string, unknown>) => {
     const keys: [string, string][] = [
-      ['priority', 'priority'], ['direction', 'direction'], ['access', 'access'], ['protocol', 'protocol'],
-      ['source_port_range', 'sourcePortRange'], ['source_port_ranges', 'sourcePortRanges'],
-      ['destination_port_range', 'destinationPortRange'], ['destination_port_ranges', 'destinationPortRanges'],
-      ['source_address_prefix', 'sourceAddressPrefix'], ['source_address_prefixes', 'sourceAddressPrefixes'],
-      ['destination_address_prefix', 'destinationAddressPrefix'], ['destination_address_prefixes', 'destinationAddressPrefixes'],
+      ['priority', 'priority'],
+      ['direction', 'direction'],
+      ['access', 'access'],
+      ['protocol', 'protocol'],
+      ['source_port_range', 'sourcePortRange'],
+      ['source_port_ranges', 'sourcePortRanges'],
+      ['destination_port_range', 'destinationPortRange'],
+      ['destination_port_ranges', 'destinationPortRanges'],
+      ['source_address_prefix', 'sourceAddressPrefix'],
+      ['source_address_prefixes', 'sourceAddressPrefixes'],
+      ['destination_address_prefix', 'destinationAddressPrefix'],
+      ['destination_address_prefixes', 'destinationAddressPrefixes'],
     ];
     const properties: Record<string, TemplateValue> = {};
     for (const [from, to] of keys) {
       const value = rule[from];
-      if (value === undefined || value === null || value === '' || (Array.isArray(value) && value.length === 0)) continue;
+      if (value === undefined || value === null || value === '' || (Array.isArray(value) && value.length === 0))
+        continue;
       properties[to] = value as TemplateValue;
     }
     return { name: String(rule['name']), properties };
@@ -179,18 +276,36 @@ export function readTerraformResources(document: Record<string, unknown>): { res
   for (const nsg of of('azurerm_network_security_group')) {
     const name = String(v(nsg, 'name'));
     const rules = ((v(nsg, 'security_rule') ?? []) as Record<string, unknown>[]).map(securityRule);
-    resources.push({ type: 'Microsoft.Network/networkSecurityGroups', names: [name], path: nsg.address, flattened: true, body: { name, properties: { securityRules: rules } } });
+    resources.push({
+      type: 'Microsoft.Network/networkSecurityGroups',
+      names: [name],
+      path: nsg.address,
+      flattened: true,
+      body: { name, properties: { securityRules: rules } },
+    });
   }
   for (const rule of of('azurerm_network_security_rule')) {
     const body = securityRule(rule.values);
-    resources.push({ type: 'Microsoft.Network/networkSecurityGroups/securityRules', names: [String(v(rule, 'network_security_group_name')), body.name], path: rule.address, flattened: true, body });
+    resources.push({
+      type: 'Microsoft.Network/networkSecurityGroups/securityRules',
+      names: [String(v(rule, 'network_security_group_name')), body.name],
+      path: rule.address,
+      flattened: true,
+      body,
+    });
   }
 
   // Public IPs.
   for (const ip of of('azurerm_public_ip')) {
     const name = String(v(ip, 'name'));
     const address = str(v(ip, 'ip_address'));
-    resources.push({ type: 'Microsoft.Network/publicIPAddresses', names: [name], path: ip.address, flattened: true, body: { name, properties: address === undefined ? {} : { ipAddress: address } } });
+    resources.push({
+      type: 'Microsoft.Network/publicIPAddresses',
+      names: [name],
+      path: ip.address,
+      flattened: true,
+      body: { name, properties: address === undefined ? {} : { ipAddress: address } },
+    });
   }
 
   // Load balancers with their child resources folded in.
@@ -206,78 +321,112 @@ export function readTerraformResources(document: Record<string, unknown>): { res
       const subnet = target(lb, 'subnet_id', frontend['subnet_id']);
       return {
         name: String(frontend['name']),
-        properties: publicIp !== undefined
-          ? { publicIPAddress: ref('Microsoft.Network/publicIPAddresses', [publicIp]) }
-          : {
-              ...(str(frontend['private_ip_address']) === undefined ? {} : { privateIPAddress: String(frontend['private_ip_address']) }),
-              ...(subnet.length === 0 ? {} : { subnet: ref('Microsoft.Network/virtualNetworks/subnets', subnet.length === 1 ? ['', subnet[0] as string] : subnet) }),
-            },
+        properties:
+          publicIp !== undefined
+            ? { publicIPAddress: ref('Microsoft.Network/publicIPAddresses', [publicIp]) }
+            : {
+                ...(str(frontend['private_ip_address']) === undefined
+                  ? {}
+                  : { privateIPAddress: String(frontend['private_ip_address']) }),
+                ...(subnet.length === 0
+                  ? {}
+                  : {
+                      subnet: ref(
+                        'Microsoft.Network/virtualNetworks/subnets',
+                        subnet.length === 1 ? ['', subnet[0] as string] : subnet,
+                      ),
+                    }),
+              },
       };
     });
-    const pools = of('azurerm_lb_backend_address_pool').filter(belongs).map((pool) => {
-      const name = String(v(pool, 'name'));
-      const addresses = of('azurerm_lb_backend_address_pool_address')
-        .filter((entry) => lastOf(target(entry, 'backend_address_pool_id'))?.toLowerCase() === name.toLowerCase())
-        .map((entry) => ({ name: String(v(entry, 'name')), properties: { ipAddress: String(v(entry, 'ip_address')) } }));
-      return { name, properties: addresses.length === 0 ? {} : { loadBalancerBackendAddresses: addresses } };
-    });
-    const flag = (r: TfResource, old: string, renamed: string) => (v(r, renamed) ?? v(r, old)) as TemplateValue | undefined;
+    const pools = of('azurerm_lb_backend_address_pool')
+      .filter(belongs)
+      .map((pool) => {
+        const name = String(v(pool, 'name'));
+        const addresses = of('azurerm_lb_backend_address_pool_address')
+          .filter((entry) => lastOf(target(entry, 'backend_address_pool_id'))?.toLowerCase() === name.toLowerCase())
+          .map((entry) => ({
+            name: String(v(entry, 'name')),
+            properties: { ipAddress: String(v(entry, 'ip_address')) },
+          }));
+        return { name, properties: addresses.length === 0 ? {} : { loadBalancerBackendAddresses: addresses } };
+      });
+    const flag = (r: TfResource, old: string, renamed: string) =>
+      (v(r, renamed) ?? v(r, old)) as TemplateValue | undefined;
     const defined = (object: Record<string, TemplateValue | undefined>) =>
-      Object.fromEntries(Object.entries(object).filter(([, value]) => value !== undefined && value !== null)) as Record<string, TemplateValue>;
-    const probes = of('azurerm_lb_probe').filter(belongs).map((probe) => ({
-      name: String(v(probe, 'name')),
-      properties: defined({
-        protocol: v(probe, 'protocol') as TemplateValue,
-        port: v(probe, 'port') as TemplateValue,
-        requestPath: str(v(probe, 'request_path')),
-        intervalInSeconds: v(probe, 'interval_in_seconds') as TemplateValue,
-        numberOfProbes: v(probe, 'number_of_probes') as TemplateValue,
-        probeThreshold: v(probe, 'probe_threshold') as TemplateValue,
-      }),
-    }));
-    const rules = of('azurerm_lb_rule').filter(belongs).map((rule) => {
-      const pool = lastOf(target(rule, 'backend_address_pool_ids', ((v(rule, 'backend_address_pool_ids') ?? []) as unknown[])[0]));
-      const probe = lastOf(target(rule, 'probe_id'));
-      return {
+      Object.fromEntries(Object.entries(object).filter(([, value]) => value !== undefined && value !== null)) as Record<
+        string,
+        TemplateValue
+      >;
+    const probes = of('azurerm_lb_probe')
+      .filter(belongs)
+      .map((probe) => ({
+        name: String(v(probe, 'name')),
+        properties: defined({
+          protocol: v(probe, 'protocol') as TemplateValue,
+          port: v(probe, 'port') as TemplateValue,
+          requestPath: str(v(probe, 'request_path')),
+          intervalInSeconds: v(probe, 'interval_in_seconds') as TemplateValue,
+          numberOfProbes: v(probe, 'number_of_probes') as TemplateValue,
+          probeThreshold: v(probe, 'probe_threshold') as TemplateValue,
+        }),
+      }));
+    const rules = of('azurerm_lb_rule')
+      .filter(belongs)
+      .map((rule) => {
+        const pool = lastOf(
+          target(rule, 'backend_address_pool_ids', ((v(rule, 'backend_address_pool_ids') ?? []) as unknown[])[0]),
+        );
+        const probe = lastOf(target(rule, 'probe_id'));
+        return {
+          name: String(v(rule, 'name')),
+          properties: defined({
+            frontendIPConfiguration: child(
+              'frontendIPConfigurations',
+              String(v(rule, 'frontend_ip_configuration_name')),
+            ),
+            ...(pool === undefined ? {} : { backendAddressPool: child('backendAddressPools', pool) }),
+            ...(probe === undefined ? {} : { probe: child('probes', probe) }),
+            protocol: v(rule, 'protocol') as TemplateValue,
+            frontendPort: v(rule, 'frontend_port') as TemplateValue,
+            backendPort: v(rule, 'backend_port') as TemplateValue,
+            enableFloatingIP: flag(rule, 'enable_floating_ip', 'floating_ip_enabled'),
+            idleTimeoutInMinutes: v(rule, 'idle_timeout_in_minutes') as TemplateValue,
+            loadDistribution: v(rule, 'load_distribution') as TemplateValue,
+            disableOutboundSnat: v(rule, 'disable_outbound_snat') as TemplateValue,
+            enableTcpReset: flag(rule, 'enable_tcp_reset', 'tcp_reset_enabled'),
+          }),
+        };
+      });
+    const natRules = of('azurerm_lb_nat_rule')
+      .filter(belongs)
+      .map((rule) => ({
         name: String(v(rule, 'name')),
         properties: defined({
           frontendIPConfiguration: child('frontendIPConfigurations', String(v(rule, 'frontend_ip_configuration_name'))),
-          ...(pool === undefined ? {} : { backendAddressPool: child('backendAddressPools', pool) }),
-          ...(probe === undefined ? {} : { probe: child('probes', probe) }),
           protocol: v(rule, 'protocol') as TemplateValue,
           frontendPort: v(rule, 'frontend_port') as TemplateValue,
           backendPort: v(rule, 'backend_port') as TemplateValue,
           enableFloatingIP: flag(rule, 'enable_floating_ip', 'floating_ip_enabled'),
           idleTimeoutInMinutes: v(rule, 'idle_timeout_in_minutes') as TemplateValue,
-          loadDistribution: v(rule, 'load_distribution') as TemplateValue,
-          disableOutboundSnat: v(rule, 'disable_outbound_snat') as TemplateValue,
           enableTcpReset: flag(rule, 'enable_tcp_reset', 'tcp_reset_enabled'),
         }),
-      };
-    });
-    const natRules = of('azurerm_lb_nat_rule').filter(belongs).map((rule) => ({
-      name: String(v(rule, 'name')),
-      properties: defined({
-        frontendIPConfiguration: child('frontendIPConfigurations', String(v(rule, 'frontend_ip_configuration_name'))),
-        protocol: v(rule, 'protocol') as TemplateValue,
-        frontendPort: v(rule, 'frontend_port') as TemplateValue,
-        backendPort: v(rule, 'backend_port') as TemplateValue,
-        enableFloatingIP: flag(rule, 'enable_floating_ip', 'floating_ip_enabled'),
-        idleTimeoutInMinutes: v(rule, 'idle_timeout_in_minutes') as TemplateValue,
-        enableTcpReset: flag(rule, 'enable_tcp_reset', 'tcp_reset_enabled'),
-      }),
-    }));
-    const outboundRules = of('azurerm_lb_outbound_rule').filter(belongs).map((rule) => ({
-      name: String(v(rule, 'name')),
-      properties: defined({
-        frontendIPConfigurations: ((v(rule, 'frontend_ip_configuration') ?? []) as Record<string, unknown>[]).map((f) => child('frontendIPConfigurations', String(f['name']))),
-        backendAddressPool: child('backendAddressPools', lastOf(target(rule, 'backend_address_pool_id')) ?? ''),
-        protocol: v(rule, 'protocol') as TemplateValue,
-        allocatedOutboundPorts: v(rule, 'allocated_outbound_ports') as TemplateValue,
-        idleTimeoutInMinutes: v(rule, 'idle_timeout_in_minutes') as TemplateValue,
-        enableTcpReset: flag(rule, 'enable_tcp_reset', 'tcp_reset_enabled'),
-      }),
-    }));
+      }));
+    const outboundRules = of('azurerm_lb_outbound_rule')
+      .filter(belongs)
+      .map((rule) => ({
+        name: String(v(rule, 'name')),
+        properties: defined({
+          frontendIPConfigurations: ((v(rule, 'frontend_ip_configuration') ?? []) as Record<string, unknown>[]).map(
+            (f) => child('frontendIPConfigurations', String(f['name'])),
+          ),
+          backendAddressPool: child('backendAddressPools', lastOf(target(rule, 'backend_address_pool_id')) ?? ''),
+          protocol: v(rule, 'protocol') as TemplateValue,
+          allocatedOutboundPorts: v(rule, 'allocated_outbound_ports') as TemplateValue,
+          idleTimeoutInMinutes: v(rule, 'idle_timeout_in_minutes') as TemplateValue,
+          enableTcpReset: flag(rule, 'enable_tcp_reset', 'tcp_reset_enabled'),
+        }),
+      }));
     resources.push({
       type: 'Microsoft.Network/loadBalancers',
       names: [lbName],
@@ -286,7 +435,14 @@ export function readTerraformResources(document: Record<string, unknown>): { res
       body: {
         name: lbName,
         sku: { name: String(v(lb, 'sku') ?? 'Standard') },
-        properties: { frontendIPConfigurations: frontends, backendAddressPools: pools, probes, loadBalancingRules: rules, inboundNatRules: natRules, outboundRules },
+        properties: {
+          frontendIPConfigurations: frontends,
+          backendAddressPools: pools,
+          probes,
+          loadBalancingRules: rules,
+          inboundNatRules: natRules,
+          outboundRules,
+        },
       },
     });
   }
@@ -295,24 +451,48 @@ export function readTerraformResources(document: Record<string, unknown>): { res
   for (const nic of of('azurerm_network_interface')) {
     const name = String(v(nic, 'name'));
     const forNic = (type: string) =>
-      of(type).filter((association) => lastOf(target(association, 'network_interface_id'))?.toLowerCase() === name.toLowerCase());
-    const nsg = lastOf(forNic('azurerm_network_interface_security_group_association').flatMap((a) => target(a, 'network_security_group_id')));
+      of(type).filter(
+        (association) => lastOf(target(association, 'network_interface_id'))?.toLowerCase() === name.toLowerCase(),
+      );
+    const nsg = lastOf(
+      forNic('azurerm_network_interface_security_group_association').flatMap((a) =>
+        target(a, 'network_security_group_id'),
+      ),
+    );
     const configurations = ((v(nic, 'ip_configuration') ?? []) as Record<string, unknown>[]).map((configuration, i) => {
       const configurationName = String(configuration['name']);
       const ofConfiguration = (type: string, attribute: string) =>
         forNic(type)
           .filter((a) => String(v(a, 'ip_configuration_name')) === configurationName)
-          .map((a) => ({ id: formatResourceId(`Microsoft.Network/loadBalancers/${attribute}`, target(a, attribute === 'backendAddressPools' ? 'backend_address_pool_id' : 'nat_rule_id')) }));
+          .map((a) => ({
+            id: formatResourceId(
+              `Microsoft.Network/loadBalancers/${attribute}`,
+              target(a, attribute === 'backendAddressPools' ? 'backend_address_pool_id' : 'nat_rule_id'),
+            ),
+          }));
       const subnet = target(nic, 'subnet_id', configuration['subnet_id']);
       const address = str(configuration['private_ip_address']);
       return {
         name: configurationName,
         properties: {
           ...(address === undefined ? { privateIPAllocationMethod: 'Dynamic' } : { privateIPAddress: address }),
-          ...(subnet.length === 0 ? {} : { subnet: ref('Microsoft.Network/virtualNetworks/subnets', subnet.length === 1 ? ['', subnet[0] as string] : subnet) }),
+          ...(subnet.length === 0
+            ? {}
+            : {
+                subnet: ref(
+                  'Microsoft.Network/virtualNetworks/subnets',
+                  subnet.length === 1 ? ['', subnet[0] as string] : subnet,
+                ),
+              }),
           primary: (configuration['primary'] as boolean | undefined) ?? i === 0,
-          loadBalancerBackendAddressPools: ofConfiguration('azurerm_network_interface_backend_address_pool_association', 'backendAddressPools'),
-          loadBalancerInboundNatRules: ofConfiguration('azurerm_network_interface_nat_rule_association', 'inboundNatRules'),
+          loadBalancerBackendAddressPools: ofConfiguration(
+            'azurerm_network_interface_backend_address_pool_association',
+            'backendAddressPools',
+          ),
+          loadBalancerInboundNatRules: ofConfiguration(
+            'azurerm_network_interface_nat_rule_association',
+            'inboundNatRules',
+          ),
         },
       };
     });
@@ -335,7 +515,10 @@ export function readTerraformResources(document: Record<string, unknown>): { res
   for (const vm of [...of('azurerm_linux_virtual_machine'), ...of('azurerm_windows_virtual_machine')]) {
     const name = String(v(vm, 'name'));
     const ids = (v(vm, 'network_interface_ids') ?? []) as unknown[];
-    const nicNames = ids.length > 0 ? ids.map((id) => lastOf(target(vm, 'network_interface_ids', id)) ?? '') : [lastOf(target(vm, 'network_interface_ids')) ?? ''];
+    const nicNames =
+      ids.length > 0
+        ? ids.map((id) => lastOf(target(vm, 'network_interface_ids', id)) ?? '')
+        : [lastOf(target(vm, 'network_interface_ids')) ?? ''];
     resources.push({
       type: 'Microsoft.Compute/virtualMachines',
       names: [name],
@@ -344,8 +527,12 @@ export function readTerraformResources(document: Record<string, unknown>): { res
       body: {
         name,
         properties: {
-          networkProfile: { networkInterfaces: nicNames.filter(Boolean).map((nic) => ref('Microsoft.Network/networkInterfaces', [nic])) },
-          ...(vm.type === 'azurerm_windows_virtual_machine' ? { storageProfile: { osDisk: { osType: 'Windows' } } } : {}),
+          networkProfile: {
+            networkInterfaces: nicNames.filter(Boolean).map((nic) => ref('Microsoft.Network/networkInterfaces', [nic])),
+          },
+          ...(vm.type === 'azurerm_windows_virtual_machine'
+            ? { storageProfile: { osDisk: { osType: 'Windows' } } }
+            : {}),
         },
       },
     });

@@ -30,7 +30,10 @@ const reasons: ReadonlyMap<string, string> = new Map([
   ['tags', 'tags do not change forwarding'],
   ['zones', 'availability zones are not simulated (one datacenter; docs/mechanics.md §1)'],
   ['dnssettings', 'DNS names are not simulated: traffic is addressed by IP'],
-  ['enableacceleratednetworking', 'accelerated networking bypasses the host CPU path but not the Host Agent rules lbsim models; no effect'],
+  [
+    'enableacceleratednetworking',
+    'accelerated networking bypasses the host CPU path but not the Host Agent rules lbsim models; no effect',
+  ],
   ['enableipforwarding', 'IP forwarding (network virtual appliances) is not simulated'],
   ['natgateway', 'NAT gateway outbound is not simulated; outbound here is load-balancer SNAT only'],
   ['routetable', 'user-defined routes are not simulated'],
@@ -75,8 +78,14 @@ const resourceReasons: ReadonlyMap<string, string> = new Map([
   ['microsoft.network/bastionhosts', 'Azure Bastion is management access, not on the load-balancing path'],
   ['microsoft.storage/storageaccounts', 'storage accounts are not on the load-balancing path'],
   ['microsoft.compute/availabilitysets', 'availability sets are not simulated (one datacenter)'],
-  ['microsoft.compute/virtualmachines/extensions', 'VM extensions are not simulated; lbsim assumes listeners on the rules\' backend ports instead'],
-  ['microsoft.compute/virtualmachinescalesets', 'scale sets are not imported: import their instances\' NICs (az vmss nic list) and VMs'],
+  [
+    'microsoft.compute/virtualmachines/extensions',
+    "VM extensions are not simulated; lbsim assumes listeners on the rules' backend ports instead",
+  ],
+  [
+    'microsoft.compute/virtualmachinescalesets',
+    "scale sets are not imported: import their instances' NICs (az vmss nic list) and VMs",
+  ],
   ['microsoft.resources/deployments', 'nested deployments are not entered: import the nested template on its own'],
   ['microsoft.network/routetables', 'user-defined routes are not simulated'],
   ['microsoft.network/applicationgateways', 'Application Gateway is not simulated (lbsim models Azure Load Balancer)'],

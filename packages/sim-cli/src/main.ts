@@ -274,15 +274,27 @@ async function parseArguments(argv: readonly string[], io: CliIo): Promise<Parse
             demandOption: true,
             describe: 'azuredeploy.json, or az/terraform JSON files (several az files make one scenario)',
           })
-          .option('parameters', { type: 'string', describe: "the template's parameters file (azuredeploy.parameters.json)" })
+          .option('parameters', {
+            type: 'string',
+            describe: "the template's parameters file (azuredeploy.parameters.json)",
+          })
           .option('parameter', {
             type: 'string',
             array: true,
             default: [] as string[],
             describe: 'a template parameter as name=value, over the parameters file (repeatable)',
           })
-          .option('out', { alias: 'o', type: 'string', describe: 'the scenario file to write; - for standard output', defaultDescription: '<name>.yaml' })
-          .option('name', { type: 'string', describe: 'the scenario name', defaultDescription: "the template's folder or file name" })
+          .option('out', {
+            alias: 'o',
+            type: 'string',
+            describe: 'the scenario file to write; - for standard output',
+            defaultDescription: '<name>.yaml',
+          })
+          .option('name', {
+            type: 'string',
+            describe: 'the scenario name',
+            defaultDescription: "the template's folder or file name",
+          })
           .option('force', { type: 'boolean', default: false, describe: 'replace the output file when it exists' }),
       (args) => {
         const files = args.files;

@@ -62,10 +62,16 @@ export function formatImportNotes(result: ImportResult): string {
     if (items.length === 0) return;
     lines.push(`${title} (${items.length}):`, ...items.map((item) => `  ${item}`));
   };
-  section('could not evaluate', result.problems.map((note) => `${note.path}: ${note.message}`));
+  section(
+    'could not evaluate',
+    result.problems.map((note) => `${note.path}: ${note.message}`),
+  );
   section('assumed', result.assumptions);
   section('added', result.added);
-  section('not mapped', result.unmapped.map((note) => `${note.path}: ${note.message}`));
+  section(
+    'not mapped',
+    result.unmapped.map((note) => `${note.path}: ${note.message}`),
+  );
   return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
 }
 
@@ -79,14 +85,21 @@ export function importCommand(options: ImportCommandOptions, io: CliIo): ExitCod
   const result = imported.result;
   io.stderr(formatImportNotes(result));
   if (result.mappedResources === 0) {
-    io.stderr('lbsim: nothing importable: no virtual network, NSG, NIC, load balancer or VM was found in the input\n');
+    io.stderr(
+      `lbsim: nothing importable in ${options.files.join(', ')}: no virtual network, NSG, NIC, load balancer or VM was found\n`,
+    );
     return 2;
   }
   const out = options.out ?? `${String(result.scenario['name'])}.yaml`;
   const checked = parseScenarioText(result.yaml, out === '-' ? 'imported scenario' : out);
   if (out === '-') io.stdout(result.yaml);
   else {
-    const staged = StagedFile.create(out, 'scenario', [...options.files, ...(options.parametersFile === undefined ? [] : [options.parametersFile])], options.force);
+    const staged = StagedFile.create(
+      out,
+      'scenario',
+      [...options.files, ...(options.parametersFile === undefined ? [] : [options.parametersFile])],
+      options.force,
+    );
     if (!staged.ok) {
       io.stderr(`lbsim: ${staged.error}\n`);
       return 2;
@@ -107,10 +120,14 @@ export function importCommand(options: ImportCommandOptions, io: CliIo): ExitCod
   const counts = `${result.mappedResources} resource${result.mappedResources === 1 ? '' : 's'} mapped, ${result.unmapped.length} not mapped, ${result.problems.length} expression${result.problems.length === 1 ? '' : 's'} not evaluated`;
   if (checked.ok) {
     io.stderr(formatDiagnostics([], checked.warnings));
-    io.stderr(`${out === '-' ? 'imported' : `wrote ${out}`}: ${counts}; it validates: try lbsim run ${out === '-' ? '<file>' : out}\n`);
+    io.stderr(
+      `${out === '-' ? 'imported' : `wrote ${out}`}: ${counts}; it validates: try lbsim run ${out === '-' ? '<file>' : out}\n`,
+    );
   } else {
     io.stderr(formatDiagnostics(checked.errors, checked.warnings));
-    io.stderr(`${out === '-' ? 'imported' : `wrote ${out}`}: ${counts}; it does not validate yet: fix the errors above (lbsim validate checks again)\n`);
+    io.stderr(
+      `${out === '-' ? 'imported' : `wrote ${out}`}: ${counts}; it does not validate yet: fix the errors above (lbsim validate checks again)\n`,
+    );
   }
   return 0;
 }

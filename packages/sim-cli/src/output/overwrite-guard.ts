@@ -182,8 +182,7 @@ export function checkTarget(
       refusal: `${path}: cannot read it to check what it is (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
     };
   }
-  const ours =
-    kind === 'scenario' ? replaceExisting : kind === 'capture' ? hasCaptureMark(head) : hasReportMark(head);
+  const ours = kind === 'scenario' ? replaceExisting : kind === 'capture' ? hasCaptureMark(head) : hasReportMark(head);
   const identity = identityOf(path);
   if (!ours || identity === undefined) return { ok: false, refusal: refusedAsForeign(path, kind, head) };
   return { ok: true, state: { kind: 'ours', identity } };
