@@ -264,6 +264,54 @@ async function parseArguments(argv: readonly string[], io: CliIo): Promise<Parse
       },
     )
     .command(
+      'flow <scenario>',
+      "what happens to one connection, from a run (in Network Watcher's spirit): the rule it matches, the probe state of its DIPs, the Mux and DIP chosen, each hop's decision, the outcome and the verdict; exit 0 when it completed, 1 when not, 2 on bad input",
+      (y) =>
+        y
+          .positional('scenario', {
+            type: 'string',
+            demandOption: true,
+            describe:
+              'a scenario file or catalogue id, or an Azure definition (.json: ARM template, az or terraform JSON) imported in memory',
+          })
+          .option('from', {
+            type: 'string',
+            demandOption: true,
+            describe: 'the source, ip or ip:port: a client, a VM address, or any Internet address',
+          })
+          .option('to', { type: 'string', demandOption: true, describe: 'the destination ip:port, usually a frontend' })
+          .option('protocol', { choices: ['Tcp', 'Udp'] as const, default: 'Tcp' as const, describe: 'the transport' })
+          .option('at', {
+            type: 'string',
+            describe: 'when the connection opens (virtual time, e.g. 6s)',
+            defaultDescription: 'after the first probe round',
+          })
+          .option('json', { type: 'boolean', default: false, describe: 'print the report as JSON' })
+          .option('parameters', { type: 'string', describe: "a template's parameters file, when importing" })
+          .option('parameter', {
+            type: 'string',
+            array: true,
+            default: [] as string[],
+            describe: 'a template parameter name=value (repeatable)',
+          })
+          .option('catalogue', catalogueOption),
+      (args) => {
+        if (typeof args.scenario !== 'string') return;
+        const options = {
+          scenario: args.scenario,
+          catalogue: args.catalogue ?? defaultCatalogueDirectory(),
+          from: args.from,
+          to: args.to,
+          protocol: args.protocol,
+          at: args.at,
+          json: args.json,
+          parametersFile: args.parameters,
+          parameters: args.parameter,
+        };
+        command = async () => (await import('./commands/flow.ts')).flowCommand(options, io);
+      },
+    )
+    .command(
       'import <files..>',
       'read an Azure definition (ARM template, az CLI JSON, ARM export, terraform show -json) and write an lbsim scenario of it, listing everything not mapped; exit 0 when written, 2 when nothing was importable',
       (y) =>
