@@ -51,6 +51,7 @@ const allowedPackageImports: Readonly<Record<string, readonly string[]>> = {
     'elkjs',
     'picocolors',
     'wrap-ansi',
+    'yaml',
   ],
 };
 
