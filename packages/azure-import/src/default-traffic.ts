@@ -19,11 +19,11 @@ export function addDefaultTraffic(scenario: ScenarioDocument): { scenario: Scena
   const added: string[] = [];
   const clients: { name: string; ip: string }[] = [];
   const traffic: Record<string, unknown>[] = [];
-  const hosts = [
-    ...((scenario['hosts'] ?? []) as { name: string; vms: { nics: { ip: string; subnet?: string }[] }[] }[]),
+  const vms = [
+    ...((scenario['vms'] ?? []) as { name: string; nics: { name?: string; ip: string; subnet?: string }[] }[]),
   ];
   const pool = new DynamicAddressPool();
-  for (const host of hosts) for (const vm of host.vms) for (const nic of vm.nics) pool.reserve(nic.ip);
+  for (const vm of vms) for (const nic of vm.nics) pool.reserve(nic.ip);
   const subnets =
     (scenario['virtualNetwork'] as { subnets?: { name: string; addressPrefix: string }[] } | undefined)?.subnets ?? [];
   const loadBalancers = (scenario['loadBalancers'] ?? []) as {
@@ -46,10 +46,7 @@ export function addDefaultTraffic(scenario: ScenarioDocument): { scenario: Scena
           const ip = subnet === undefined ? undefined : pool.allocate(subnet.addressPrefix);
           if (subnet === undefined || ip === undefined) continue;
           callerName = 'lbsim-caller';
-          hosts.push({
-            name: 'host-lbsim-caller',
-            vms: [{ name: callerName, nics: [{ name: 'lbsim-caller-nic', ip, subnet: subnet.name }] } as never],
-          });
+          vms.push({ name: callerName, nics: [{ name: 'lbsim-caller-nic', ip, subnet: subnet.name }] });
           added.push(`a VM lbsim-caller at ${ip} in ${subnet.name}, calling the internal frontends`);
         }
         from = callerName;
@@ -75,7 +72,7 @@ export function addDefaultTraffic(scenario: ScenarioDocument): { scenario: Scena
   return {
     scenario: {
       ...scenario,
-      hosts,
+      vms,
       ...(clients.length === 0 ? {} : { clients }),
       ...(traffic.length === 0 ? {} : { traffic, expect }),
     },

@@ -565,7 +565,7 @@ export function mapResources(resources: readonly AzureResource[], options: MapOp
           },
         }),
     ...(nsgs.length === 0 ? {} : { networkSecurityGroups: nsgs }),
-    hosts: hostVms.map((vm) => ({ name: `host-${vm.name}`, vms: [vm] })),
+    vms: hostVms,
     loadBalancers,
   };
   return {

@@ -18,6 +18,7 @@ import { notModelledWarnings } from './not-modelled.ts';
 import { readScenarioBytes } from './read-scenario-bytes.ts';
 import { type Scenario, scenarioSchema } from './schema/scenario.ts';
 import { allowedKeysAt, unknownKeyHint } from './schema-keys.ts';
+import { documentPathOf, placeTopLevelVms } from './top-level-vms.ts';
 import { validateReferences } from './validate-references.ts';
 import { validateWork, type WorkLimits } from './validate-work.ts';
 import { duplicateKeyOffsets } from './yaml-duplicate-keys.ts';
@@ -145,19 +146,19 @@ function parseWithinStack(text: string, file: string, limits: WorkLimits): LoadR
     const errors = dropLooserBounds(parsed.error.issues).flatMap((issue) => issueDiagnostics(issue, [], file, place));
     return { ok: false, errors: capDiagnostics(sortDiagnostics(errors), errors.length, file), warnings: [] };
   }
-  const scenario = parsed.data;
+  const writtenHosts = parsed.data.hosts.length;
+  const placed = placeTopLevelVms(parsed.data);
+  const scenario = placed.scenario;
   const semantic = [
+    ...placed.issues,
     ...validateReferences(scenario),
     ...validateWork(scenario, limits),
     ...notModelledWarnings(scenario),
   ];
-  const toDiagnostic = (issue: PathIssue): Diagnostic => ({
-    severity: issue.severity,
-    file,
-    ...place(issue.path),
-    path: formatDocumentPath(issue.path),
-    message: issue.message,
-  });
+  const toDiagnostic = (issue: PathIssue): Diagnostic => {
+    const path = documentPathOf(issue.path, writtenHosts);
+    return { severity: issue.severity, file, ...place(path), path: formatDocumentPath(path), message: issue.message };
+  };
   const errors = semantic.filter((issue) => issue.severity === 'error').map(toDiagnostic);
   const warnings = semantic.filter((issue) => issue.severity === 'warning').map(toDiagnostic);
   if (errors.length > 0)

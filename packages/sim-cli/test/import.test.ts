@@ -84,9 +84,7 @@ describe('lbsim import of quickstart templates', () => {
   it('internal-loadbalancer-create: dynamic NICs get .4 and .5, the rule and probe keep their numbers, the caller is served', async () => {
     const { file, scenario, stderr } = await importFixture('internal-loadbalancer-create');
     expectSameNumbers('internal-loadbalancer-create', scenario);
-    const ips = (scenario['hosts'] as Json[]).flatMap((h) =>
-      (h['vms'] as Json[]).map((vm) => [vm['name'], vm['nics'][0]['ip']]),
-    );
+    const ips = (scenario['vms'] as Json[]).map((vm) => [vm['name'], vm['nics'][0]['ip']]);
     expect(ips).toContainEqual(['BackendVM0', '10.0.0.4']);
     expect(ips).toContainEqual(['BackendVM1', '10.0.0.5']);
     expect(stderr).toContain('Dynamic private IP → 10.0.0.4');
