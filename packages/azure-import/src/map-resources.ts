@@ -511,7 +511,9 @@ export function mapResources(resources: readonly AzureResource[], options: MapOp
         message: `${resource.type} ${resource.names.join('/')}: ${unmappedResourceReason(resource.type)}`,
       });
   }
-  for (const resource of mapped) unmapped.push(...reader.unmappedProperties(resource, unmappedPropertyReason));
+  for (const resource of resources) {
+    if (mapped.has(resource)) unmapped.push(...reader.unmappedProperties(resource, unmappedPropertyReason));
+  }
 
   const hostVms = vms.map((vm) => ({
     name: vm.name,

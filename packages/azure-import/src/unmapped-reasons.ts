@@ -28,7 +28,7 @@ const bookkeeping = new Set(
 const reasons: ReadonlyMap<string, string> = new Map([
   ['location', 'lbsim simulates one region: the location changes nothing it models'],
   ['tags', 'tags do not change forwarding'],
-  ['zones', 'availability zones are not simulated (one datacenter; docs/mechanics.md §1)'],
+  ['zones', 'availability zones are not simulated: lbsim models one datacenter (docs/mechanics.md §7.1)'],
   ['dnssettings', 'DNS names are not simulated: traffic is addressed by IP'],
   [
     'enableacceleratednetworking',

@@ -108,8 +108,13 @@ export function flowCommand(options: FlowCommandOptions, io: CliIo): ExitCode {
   }
   const document = readDocument(options, io);
   if (document === undefined) return 2;
-  const label = `${options.scenario} (with the flow)`;
-  const base = load(document, options.scenario, io);
+  // An imported definition has no YAML lines of its own: positions are those of the scenario
+  // lbsim import would write for it.
+  const name = /\.json$/i.test(options.scenario)
+    ? `${options.scenario} as imported (lbsim import -o - shows it)`
+    : options.scenario;
+  const label = `${name} (with the flow)`;
+  const base = load(document, name, io);
   if (base === undefined) return 2;
 
   // The connection as one more traffic item; an unknown Internet source becomes a client.
