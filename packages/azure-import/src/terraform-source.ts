@@ -170,10 +170,21 @@ export function readTerraformResources(document: Record<string, unknown>): {
   const target = (resource: TfResource, attribute: string, value?: unknown): readonly string[] => {
     const id = str(value ?? resource.values[attribute]);
     if (id !== undefined) return parseResourceId(id)?.names ?? [id];
-    const reference = references.get(resource.address)?.get(attribute)?.replace(/\.id$/, '');
-    const referenced = reference === undefined ? undefined : byAddress.get(reference);
+    // The configuration names resources without their count/for_each index, and so do its
+    // references: an instance refers to the instance of the same index, else to the resource.
+    const index = /\[[^\]]*\]$/.exec(resource.address)?.[0] ?? '';
+    const reference = (
+      references.get(resource.address) ??
+      references.get(resource.address.slice(0, resource.address.length - index.length))
+    )
+      ?.get(attribute)
+      ?.replace(/\.id$/, '');
+    const referenced =
+      reference === undefined
+        ? undefined
+        : (byAddress.get(`${reference}${index}`) ?? byAddress.get(reference) ?? byAddress.get(`${reference}[0]`));
     if (referenced === undefined) return [];
-    const lb = referenced.values['loadbalancer_id'] === undefined ? [] : target(referenced, 'loadbalancer_id');
+    const lb = referenced.type.startsWith('azurerm_lb_') ? target(referenced, 'loadbalancer_id') : [];
     return [...lb, String(referenced.values['name'])];
   };
   const lastOf = (names: readonly string[]) => names[names.length - 1];

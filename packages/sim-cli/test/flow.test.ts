@@ -38,6 +38,15 @@ describe('lbsim flow agrees with lbsim explain', () => {
     expect(report.hops.length).toBeGreaterThan(0);
   });
 
+  it('nsg-blocks-client: the NSG decision names the group, the rule, its priority and direction', async () => {
+    const json = await lbsim('flow', 'nsg-blocks-client', '--from', '203.0.113.7', '--to', '52.170.10.20:80', '--json');
+    const report = JSON.parse(json.stdout) as { nsgDecisions: { node: string; note: string }[] };
+    expect(report.nsgDecisions).toHaveLength(1);
+    expect(report.nsgDecisions[0]?.note).toMatch(
+      /^NSG web-nsg \(subnet web\): Inbound rule DenyAllInBound \(priority 65500, default rule\) denies/,
+    );
+  });
+
   it('the fixed variant completes, exit 0, with no verdict', async () => {
     const text = await lbsim('flow', 'nsg-blocks-client/fixed', '--from', '203.0.113.7', '--to', '52.170.10.20:80');
     expect(text.stdout).toMatch(/^outcome: completed$/m);

@@ -205,6 +205,43 @@ describe('lbsim import of az CLI and Terraform JSON', () => {
   });
 });
 
+describe('terraform plan', () => {
+  it('a saved plan has no ids yet: references are read from the configuration', async () => {
+    const state = readJson(join(fixtures, 'terraform', 'show.json'));
+    const strip = (values: Json) =>
+      Object.fromEntries(
+        Object.entries(values).filter(([key]) => key !== 'id' && !key.endsWith('_id') && !key.endsWith('_ids')),
+      );
+    const resources = (state['values']['root_module']['resources'] as Json[]).map((r) => ({
+      ...r,
+      values: strip(r['values']),
+    }));
+    // A plan's configuration names each resource once, without the count index, and so do its references.
+    const all = state['values']['root_module']['resources'] as Json[];
+    const bare = (address: string) => address.replace(/\[\d+\]$/, '');
+    const references: Json[] = all.map((r) => {
+      const expressions: Json = {};
+      for (const [key, value] of Object.entries(r['values'] as Json)) {
+        const id = Array.isArray(value) ? value[0] : value;
+        if (typeof id !== 'string' || !(key.endsWith('_id') || key.endsWith('_ids'))) continue;
+        const target = all.find((o) => o['values']['id'] === id);
+        if (target !== undefined)
+          expressions[key] = { references: [`${bare(target['address'])}.id`, bare(target['address'])] };
+      }
+      return { address: bare(r['address']), expressions };
+    });
+    const plan = {
+      format_version: '1.2',
+      planned_values: { root_module: { resources } },
+      configuration: { root_module: { resources: references } },
+    };
+    const result = importAzure([{ file: 'plan.json', text: JSON.stringify(plan) }]);
+    const lb = (result.scenario['loadBalancers'] as Json[])[0] as Json;
+    expect(lb['rules'][0]).toMatchObject({ backendPool: 'app-pool', probe: 'app-probe', frontend: 'app-fe' });
+    expect(lb['backendPools'][0]['members']).toEqual(['app-1', 'app-2']);
+  });
+});
+
 describe('lbsim import on bad input', () => {
   it.each([
     ['not JSON', '{ nope'],

@@ -59,6 +59,8 @@ export interface FlowReport {
   readonly servedBy: readonly string[];
   readonly refusedBy: readonly string[];
   readonly hops: readonly FlowHop[];
+  /** The NSG decisions the Host Agents recorded for its packets (each once): node and note, as traced. */
+  readonly nsgDecisions: readonly { readonly node: string; readonly note: string }[];
   /** `completed`, `timed-out`, `refused`, … as the run's connection outcome. */
   readonly outcome: string;
   /** The first drop: where and why, when there was one. */
@@ -166,6 +168,19 @@ export function flowHops(events: readonly TraceEvent[]): FlowHop[] {
 
 /** Hops printed as text; `--json` has them all. */
 const hopsShown = 24;
+
+/** The NSG decisions among the hops, each (node, note) once, in order. */
+export function nsgDecisionsOf(hops: readonly FlowHop[]): { node: string; note: string }[] {
+  const seen = new Set<string>();
+  const decisions: { node: string; note: string }[] = [];
+  for (const hop of hops) {
+    const key = `${hop.node}\u0000${hop.note}`;
+    if (!hop.note.startsWith('NSG ') || seen.has(key)) continue;
+    seen.add(key);
+    decisions.push({ node: hop.node, note: hop.note });
+  }
+  return decisions;
+}
 
 /** The report as text. */
 export function formatFlowReport(report: FlowReport): string {
