@@ -72,9 +72,13 @@ function tokenize(text: string): { ok: true; tokens: Token[] } | { ok: false; er
   return { ok: true, tokens };
 }
 
+/** Deepest nesting of calls and indexes an expression may have. */
+export const maxExpressionDepth = 64;
+
 /** A recursive-descent parser over the tokens; each method returns a node or an error text. */
 class Parser {
   private position = 0;
+  private depth = 0;
   constructor(
     private readonly tokens: readonly Token[],
     private readonly length: number,
@@ -108,6 +112,15 @@ class Parser {
   }
 
   private parseExpression(): ArmExpression | string {
+    // Templates nest calls a few levels; a bound keeps a hostile one from exhausting the stack.
+    if (this.depth >= maxExpressionDepth) return `nested more than ${maxExpressionDepth} calls deep`;
+    this.depth += 1;
+    const result = this.parseExpressionWithin();
+    this.depth -= 1;
+    return result;
+  }
+
+  private parseExpressionWithin(): ArmExpression | string {
     const token = this.next();
     if (token === undefined) return 'expected a value, found the end of the expression';
     let node: ArmExpression;

@@ -51,6 +51,21 @@ function parseJson(input: ImportInput): { ok: true; value: unknown } | { ok: fal
   }
 }
 
+/** Deepest nesting an input may have: Azure's own documents nest about ten levels. */
+export const maxInputDepth = 64;
+
+/** Whether `value` nests deeper than {@link maxInputDepth}, measured without recursion. */
+function nestsTooDeeply(value: unknown): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [item, depth] = stack.pop() as [unknown, number];
+    if (typeof item !== 'object' || item === null) continue;
+    if (depth >= maxInputDepth) return true;
+    for (const child of Object.values(item)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
 /** A scenario name from a file name: `azuredeploy.json` in folder `x` gives `x`. */
 function nameFromFile(file: string): string {
   const parts = file.split(/[\\/]/).filter(Boolean);
@@ -73,7 +88,9 @@ export function importAzure(inputs: readonly ImportInput[], options: ImportOptio
   let parameters: unknown;
   if (options.parameters !== undefined) {
     const parsed = parseJson(options.parameters);
-    if (parsed.ok) parameters = parsed.value;
+    if (parsed.ok && nestsTooDeeply(parsed.value)) {
+      problems.push({ path: options.parameters.file, message: `nested more than ${maxInputDepth} levels deep` });
+    } else if (parsed.ok) parameters = parsed.value;
     else problems.push(parsed.note);
   }
   for (const input of inputs) {
@@ -83,6 +100,13 @@ export function importAzure(inputs: readonly ImportInput[], options: ImportOptio
       continue;
     }
     const document = parsed.value;
+    if (nestsTooDeeply(document)) {
+      problems.push({
+        path: input.file,
+        message: `nested more than ${maxInputDepth} levels deep: not an Azure definition lbsim reads`,
+      });
+      continue;
+    }
     if (isTerraformShow(document)) {
       const read = readTerraformResources(document as Record<string, unknown>);
       resources.push(...read.resources);
