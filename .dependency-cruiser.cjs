@@ -10,7 +10,8 @@
  *   < model < load < validate < build < run < expect < explain < the entry files at the top of
  *   src/ (index.ts, load-scenario.ts, run-scenario.ts) < testing;
  * - `scenario` imports the domain packages and its parsing libraries, `sweep` `scenario` and
- *   `core`, `sim-cli` `sweep`, `scenario` and `core`; fast-check only in the `testing` folders of core and scenario;
+ *   `core`, `azure-import` `core`, `sim-cli` `sweep`,
+ *   `azure-import`, `scenario` and `core`; fast-check only in the `testing` folders of core and scenario;
  * - no package's source imports a Node built-in (`node:` modules), except sim-cli, sweep and
  *   the scenario loader's file reading: core and the domain packages also run in a browser;
  * - no import circle anywhere in the workspace.
@@ -33,7 +34,9 @@ const allowedNpm = {
   scenario: ['yaml', 'zod', 'fastest-levenshtein'],
   // Sweeps run scenarios on threads and queues: the platform is theirs, as it is the CLI's.
   sweep: ['yaml', 'zod', 'piscina', 'bullmq', 'ioredis'],
-  'sim-cli': ['cli-progress', 'elkjs', 'picocolors', 'wrap-ansi'],
+  // Azure definitions in, scenario YAML out: pure, like the domain packages.
+  'azure-import': ['yaml'],
+  'sim-cli': ['cli-progress', 'elkjs', 'picocolors', 'wrap-ansi', 'yaml'],
 };
 
 /** The testing folders of core and scenario hold fast-check arbitraries for users' tests. */
@@ -143,7 +146,21 @@ module.exports = {
       comment: 'sim-cli imports scenario, sweep and core (the domain packages through scenario)',
       severity: 'error',
       from: { path: '^packages/sim-cli/src/' },
-      to: { path: '^packages/', pathNot: '^packages/(?:core|scenario|sweep|sim-cli)/src/' },
+      to: { path: '^packages/', pathNot: '^packages/(?:core|scenario|sweep|azure-import|sim-cli)/src/' },
+    },
+    {
+      name: 'azure-import-imports-only-core',
+      comment: 'azure-import reads Azure definitions and writes scenario documents: it stands on core alone',
+      severity: 'error',
+      from: { path: '^packages/azure-import/src/' },
+      to: { path: '^packages/', pathNot: '^packages/(?:core|azure-import)/src/' },
+    },
+    {
+      name: 'azure-import-imports-no-node-builtin',
+      comment: 'azure-import imports no Node built-in: it is text in, text out',
+      severity: 'error',
+      from: { path: '^packages/azure-import/src/' },
+      to: { dependencyTypes: ['core'] },
     },
     {
       name: 'sweep-imports-scenario-and-core',

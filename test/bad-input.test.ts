@@ -96,3 +96,48 @@ describe('bad input', () => {
     );
   });
 });
+
+describe('bad input to lbsim import and lbsim flow', () => {
+  async function lbsim(...argv: string[]) {
+    let stdout = '';
+    let stderr = '';
+    const code = await main(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), stderrIsTty: false });
+    return { code, stdout, stderr };
+  }
+  const jsonFile = (text: string) => {
+    const file = join(mkdtempSync(join(tmpdir(), 'lbsim-bad-')), 'template.json');
+    writeFileSync(file, text);
+    return file;
+  };
+  const template = (resources: string) =>
+    `{"$schema":"https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#","resources":${resources}}`;
+
+  it.each([
+    ['truncated JSON', '{"resources": [', 2],
+    ['resources that are a string', template('"x"'), 2],
+    [
+      'an expression nested 10,000 calls deep',
+      template(
+        `[{"type":"Microsoft.Network/loadBalancers","name":"[${'concat('.repeat(10_000)}${')'.repeat(10_000)}]"}]`,
+      ),
+      0,
+    ],
+    ['JSON nested 10,000 levels deep', `${'['.repeat(10_000)}${']'.repeat(10_000)}`, 2],
+    ['an unsupported resource only', template('[{"type":"Microsoft.Web/sites","name":"site"}]'), 2],
+  ])('%s: exit %i, the problem by path, no stack trace', async (_name, text, exit) => {
+    const file = jsonFile(text);
+    const outcome = await lbsim('import', file, '-o', '-');
+    expect(outcome.code).toBe(exit);
+    expect(outcome.stderr).toContain(file);
+    expect(outcome.stderr).not.toMatch(/\n\s+at |internal error/);
+  });
+
+  it('flow: an address that is no address, and a template with nothing to import', async () => {
+    expect((await lbsim('flow', 'nsg-blocks-client', '--from', '1.2.3', '--to', '52.170.10.20:80')).stderr).toBe(
+      'lbsim: --from takes ip or ip:port, got "1.2.3"\n',
+    );
+    const outcome = await lbsim('flow', jsonFile('{}'), '--from', '203.0.113.7', '--to', '52.170.10.20:80');
+    expect(outcome.code).toBe(2);
+    expect(outcome.stderr).toMatch(/nothing importable/);
+  });
+});

@@ -30,5 +30,9 @@ export function parseScenarioText(text: string, file: string, limits: WorkLimits
 
 function validateDocument(loaded: DocumentResult, file: string, limits: WorkLimits): LoadResult {
   if (!loaded.ok) return loaded;
-  return placeIssues(loaded.document, validateScenario(loaded.document.scenario, limits), file);
+  return placeIssues(
+    loaded.document,
+    [...loaded.document.issues, ...validateScenario(loaded.document.scenario, limits)],
+    file,
+  );
 }

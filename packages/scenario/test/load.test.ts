@@ -159,7 +159,7 @@ describe('loading scenarios', () => {
 
   it('echoes keys and names from the file escaped and shortened, one line per problem', () => {
     expect(errorLines(base.replace('name: t\n', 'name: t\n"evil\\nkey": 1\n'))).toEqual([
-      'x.yaml:2:1  evil\\nkey  unknown key "evil\\nkey" (allowed here: name, description, seed, duration, eventBudget, network, virtualNetwork, networkSecurityGroups, hosts, clients, loadBalancers, traffic, events, expect)',
+      'x.yaml:2:1  evil\\nkey  unknown key "evil\\nkey" (allowed here: name, description, seed, duration, eventBudget, network, virtualNetwork, networkSecurityGroups, hosts, vms, clients, loadBalancers, traffic, events, expect)',
     ]);
     expect(errorLines(base.replace('members: [web-1]', `members: ["${'w'.repeat(1000)}"]`))).toEqual([
       `x.yaml:13:43  loadBalancers[0].backendPools[0].members[0]  unknown VM "${'w'.repeat(30)}…${'w'.repeat(29)}" (known: "web-1")`,
@@ -178,7 +178,7 @@ describe('loading scenarios', () => {
     const lines = errorLines(Array.from({ length: 100_000 }, (_, i) => `k${i}: ${i}`).join('\n'));
     expect(lines).toHaveLength(101);
     expect(lines.filter((line) => line.startsWith('x.yaml:77:1  k76  unknown key "k76"'))).toHaveLength(1);
-    expect(lines[100]).toBe('x.yaml  and 99902 more errors (fix these first)');
+    expect(lines[100]).toBe('x.yaml  and 99901 more errors (fix these first)');
   });
 
   it('refuses nesting deeper than 64 levels with one message at the first level too deep', () => {

@@ -26,6 +26,8 @@ export interface OptionSpec {
   readonly choices?: readonly string[];
   /** Shown as the default in the help text instead of the value. */
   readonly defaultDescription?: string;
+  /** A one-letter alias (`o` for `-o`). */
+  readonly short?: string;
 }
 
 /** A command's positional argument. */
@@ -34,12 +36,16 @@ export interface PositionalSpec {
   readonly describe: string;
   /** Whether the command needs it (`run <scenario>`) or may go without (`list [dir]`). */
   readonly required: boolean;
+  /** Whether it takes one word or every word left (`import <files..>`). */
+  readonly variadic?: boolean;
   readonly defaultDescription?: string;
 }
 
 /** The values one parse gave: options by name (with `-` as written), and the positional. */
 export interface ParsedValues {
   readonly positional: string | undefined;
+  /** Every positional word, for a variadic positional. */
+  readonly positionals: readonly string[];
   readonly options: Readonly<Record<string, string | number | boolean | readonly (string | number)[] | undefined>>;
 }
 
@@ -170,10 +176,15 @@ function parseCommandWords<Run>(
   words: readonly string[],
 ): { values: ParsedValues } | { failure: string } {
   const options = { ...globalOptions, ...command.options };
+  const longWords = words.map((word) => {
+    const alias = /^-([a-zA-Z])$/.exec(word)?.[1];
+    const name = alias === undefined ? undefined : Object.keys(options).find((key) => options[key]?.short === alias);
+    return name === undefined ? word : `--${name}`;
+  });
   let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs({
-      args: attachValues(words, options),
+      args: attachValues(longWords, options),
       options: { ...parseArgsOptions(options), help: { type: 'boolean', short: 'h' } },
       allowPositionals: true,
       allowNegative: true,
@@ -182,7 +193,7 @@ function parseCommandWords<Run>(
   } catch (error) {
     return { failure: describeParseError(error as Error & { code?: string }) };
   }
-  const allowed = command.positional === undefined ? 0 : 1;
+  const allowed = command.positional === undefined ? 0 : command.positional.variadic === true ? Infinity : 1;
   const extra = parsed.positionals[allowed];
   if (extra !== undefined) return { failure: `Unknown argument: ${quoted(extra)}` };
   const positional = parsed.positionals[0];
@@ -195,7 +206,7 @@ function parseCommandWords<Run>(
     if ('failure' in typed) return typed;
     values[name] = typed.value;
   }
-  return { values: { positional, options: values } };
+  return { values: { positional, positionals: parsed.positionals, options: values } };
 }
 
 /** `text` wrapped to `width` columns, every line after the first indented by `indent` spaces. */
@@ -243,7 +254,8 @@ function optionTags(spec: OptionSpec): string {
 function commandUsage(command: CommandSpec<unknown>): string {
   const positional = command.positional;
   if (positional === undefined) return command.name;
-  return positional.required ? `${command.name} <${positional.name}>` : `${command.name} [${positional.name}]`;
+  const name = positional.variadic === true ? `${positional.name}..` : positional.name;
+  return positional.required ? `${command.name} <${name}>` : `${command.name} [${name}]`;
 }
 
 /** The rows of the Options section: the global options, help and version, then the command's. */
@@ -257,7 +269,7 @@ function optionRows(
   for (const [name, spec] of Object.entries(globalOptions)) row(name, spec);
   row('help', helpOption, 'h');
   row('version', { type: 'boolean', describe: versionDescribe });
-  for (const [name, spec] of Object.entries(options)) row(name, spec);
+  for (const [name, spec] of Object.entries(options)) row(name, spec, spec.short);
   return rows;
 }
 

@@ -246,6 +246,97 @@ const schemaCommand: CommandSpec<Run> = {
   },
 };
 
+/** `lbsim flow <scenario>`. */
+const flowCommand: CommandSpec<Run> = {
+  name: 'flow',
+  describe:
+    "what happens to one connection, from a run (in Network Watcher's spirit): the rule it matches, the probe state of its DIPs, the Mux and DIP chosen, each hop's decision, the outcome and the verdict; exit 0 when it completed, 1 when not, 2 on bad input",
+  positional: {
+    name: 'scenario',
+    required: true,
+    describe:
+      'a scenario file or catalogue id, or an Azure definition (.json: ARM template, az or terraform JSON) imported in memory',
+  },
+  options: {
+    from: {
+      type: 'string',
+      describe: 'the source, ip or ip:port: a client, a VM address, or any Internet address (required)',
+    },
+    to: { type: 'string', describe: 'the destination ip:port, usually a frontend (required)' },
+    protocol: { type: 'string', choices: ['Tcp', 'Udp'], default: 'Tcp', describe: 'the transport' },
+    at: {
+      type: 'string',
+      describe: 'when the connection opens (virtual time, e.g. 6s)',
+      defaultDescription: 'after the first probe round',
+    },
+    json: { type: 'boolean', default: false, describe: 'print the report as JSON' },
+    parameters: { type: 'string', describe: "a template's parameters file, when importing" },
+    parameter: { type: 'string', array: true, describe: 'a template parameter name=value (repeatable)' },
+    catalogue: catalogueOption,
+  },
+  start: (values) => {
+    const scenario = values.positional;
+    const from = textOf(values, 'from');
+    const to = textOf(values, 'to');
+    if (scenario === undefined) return { failure: 'Missing required argument: scenario' };
+    if (from === undefined || to === undefined) {
+      return { failure: `Missing required argument: ${from === undefined ? 'from' : 'to'}` };
+    }
+    const options = {
+      scenario,
+      catalogue: textOf(values, 'catalogue') ?? defaultCatalogueDirectory(),
+      from,
+      to,
+      protocol: (textOf(values, 'protocol') ?? 'Tcp') as 'Tcp' | 'Udp',
+      at: textOf(values, 'at'),
+      json: flagOf(values, 'json') ?? false,
+      parametersFile: textOf(values, 'parameters'),
+      parameters: [...listOf<string>(values, 'parameter')],
+    };
+    return { run: async (io) => (await import('./commands/flow.ts')).flowCommand(options, io) };
+  },
+};
+
+/** `lbsim import <files..>`. */
+const importCommand: CommandSpec<Run> = {
+  name: 'import',
+  describe:
+    'read an Azure definition (ARM template, az CLI JSON, ARM export, terraform show -json) and write an lbsim scenario of it, listing everything not mapped; exit 0 when written, 2 when nothing was importable',
+  positional: {
+    name: 'files',
+    required: true,
+    variadic: true,
+    describe: 'azuredeploy.json, or az/terraform JSON files (several az files make one scenario)',
+  },
+  options: {
+    parameters: { type: 'string', describe: "the template's parameters file (azuredeploy.parameters.json)" },
+    parameter: {
+      type: 'string',
+      array: true,
+      describe: 'a template parameter as name=value, over the parameters file (repeatable)',
+    },
+    out: {
+      type: 'string',
+      short: 'o',
+      describe: 'the scenario file to write; - for standard output',
+      defaultDescription: '<name>.yaml',
+    },
+    name: { type: 'string', describe: 'the scenario name', defaultDescription: "the template's folder or file name" },
+    force: { type: 'boolean', default: false, describe: 'replace the output file when it exists' },
+  },
+  start: (values) => {
+    const options = {
+      files: [...values.positionals],
+      parametersFile: textOf(values, 'parameters'),
+      parameters: [...listOf<string>(values, 'parameter')],
+      out: textOf(values, 'out'),
+      name: textOf(values, 'name'),
+      force: flagOf(values, 'force') ?? false,
+    };
+    return { run: async (io) => (await import('./commands/import.ts')).importCommand(options, io) };
+  },
+};
+
 /** `lbsim sweep <sweep>`. */
 const sweepCommand: CommandSpec<Run> = {
   name: 'sweep',
@@ -358,6 +449,8 @@ const workerCommand: CommandSpec<Run> = {
 const commands: readonly CommandSpec<Run>[] = [
   runCommand,
   explainCommand,
+  flowCommand,
+  importCommand,
   validateCommand,
   listCommand,
   testCommand,

@@ -19,6 +19,7 @@ import { type Scenario, scenarioSchema } from '../schema/scenario.ts';
 import { allowedKeysAt, unknownKeyHint } from '../schema/schema-keys.ts';
 import { decodeScenarioText } from './decode-scenario-text.ts';
 import { readScenarioBytes } from './read-scenario-bytes.ts';
+import { documentPathOf, placeTopLevelVms } from './top-level-vms.ts';
 import { duplicateKeyOffsets } from './yaml-duplicate-keys.ts';
 import { yamlFeatureIssues } from './yaml-features.ts';
 import { firstTooDeep, maxNestingDepth } from './yaml-nesting.ts';
@@ -69,6 +70,10 @@ export interface FilePosition {
  */
 export interface LoadedDocument {
   readonly scenario: Scenario;
+  /** Issues the load stage found after the schema (a scenario with no VM at all). */
+  readonly issues: readonly PathIssue[];
+  /** Where a path into `scenario` was written: a top-level VM's host is its entry in `vms`. */
+  readonly pathInFile: (path: DocumentPath) => DocumentPath;
   readonly place: (path: DocumentPath) => FilePosition;
 }
 
@@ -168,7 +173,18 @@ function parseWithinStack(text: string, file: string): DocumentResult {
     const errors = dropLooserBounds(parsed.error.issues).flatMap((issue) => issueDiagnostics(issue, [], file, place));
     return { ok: false, errors: capDiagnostics(sortDiagnostics(errors), errors.length, file), warnings: [] };
   }
-  return { ok: true, document: { scenario: parsed.data, place: (path) => place(path) } };
+  const writtenHosts = parsed.data.hosts.length;
+  const placed = placeTopLevelVms(parsed.data);
+  const pathInFile = (path: DocumentPath) => documentPathOf(path, writtenHosts);
+  return {
+    ok: true,
+    document: {
+      scenario: placed.scenario,
+      issues: placed.issues,
+      pathInFile,
+      place: (path) => place(pathInFile(path)),
+    },
+  };
 }
 
 /**
@@ -180,7 +196,7 @@ export function placeIssues(document: LoadedDocument, issues: readonly PathIssue
     severity: issue.severity,
     file,
     ...document.place(issue.path),
-    path: formatDocumentPath(issue.path),
+    path: formatDocumentPath(document.pathInFile(issue.path)),
     message: issue.message,
   });
   const errors = issues.filter((issue) => issue.severity === 'error').map(toDiagnostic);

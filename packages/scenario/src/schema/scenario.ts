@@ -10,7 +10,7 @@
 import * as z from 'zod';
 import { eventSchema } from './event.ts';
 import { expectationSchema } from './expectation.ts';
-import { clientSchema, hostSchema } from './host.ts';
+import { clientSchema, hostSchema, vmSchema } from './host.ts';
 import { loadBalancerSchema } from './load-balancer.ts';
 import { networkSchema } from './network.ts';
 import { networkSecurityGroupSchema } from './network-security-group.ts';
@@ -48,8 +48,14 @@ export const scenarioSchema = z.strictObject({
     .describe('Azure network security groups (Microsoft.Network/networkSecurityGroups)'),
   hosts: z
     .array(hostSchema)
-    .min(1, { error: 'a scenario needs at least one host' })
-    .describe('physical hosts, each with a Host Agent and its VMs'),
+    .default([])
+    .describe('physical hosts, each with a Host Agent and its VMs; a scenario needs hosts, vms or both'),
+  vms: z
+    .array(vmSchema)
+    .default([])
+    .describe(
+      'VMs without a host to name: each gets a physical host of its own, host-<vm> (Azure users never see hosts); beside or instead of hosts',
+    ),
   clients: z
     .array(clientSchema)
     .default([])

@@ -13,7 +13,7 @@
 import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, statSync } from 'node:fs';
 
 /** Kinds of file lbsim writes. */
-export type OutputKind = 'capture' | 'report';
+export type OutputKind = 'capture' | 'report' | 'scenario';
 
 /** The mark every lbsim report carries in its head (see report/report-page.ts). */
 export const reportGeneratorMark = '<meta name="generator" content="lbsim">';
@@ -129,6 +129,9 @@ export function sameFile(a: string, b: string): boolean {
 }
 
 function refusedAsForeign(path: string, kind: OutputKind, head: Uint8Array): string {
+  if (kind === 'scenario') {
+    return `${path} exists: lbsim does not overwrite it; pass --force to replace it, or choose another path`;
+  }
   if (kind === 'capture' && isClassicPcap(head)) {
     return `${path} exists and is a classic pcap: that format has no room for lbsim's mark, so lbsim cannot tell it wrote it and does not overwrite it; remove it or choose another directory`;
   }
@@ -139,8 +142,15 @@ function refusedAsForeign(path: string, kind: OutputKind, head: Uint8Array): str
  * What is at `path`, and whether lbsim may write there (see the module comment).
  * @param kind what would be written there, to recognise an earlier one
  * @param inputs files the run reads (the scenario): never written, whatever they contain
+ * @param replaceExisting a scenario written by `lbsim import --force`: any regular file there
+ *   may be replaced (a scenario carries no mark lbsim could recognise)
  */
-export function checkTarget(path: string, kind: OutputKind, inputs: readonly string[] = []): TargetCheck {
+export function checkTarget(
+  path: string,
+  kind: OutputKind,
+  inputs: readonly string[] = [],
+  replaceExisting = false,
+): TargetCheck {
   let stats: ReturnType<typeof lstatSync>;
   try {
     stats = lstatSync(path);
@@ -172,7 +182,7 @@ export function checkTarget(path: string, kind: OutputKind, inputs: readonly str
       refusal: `${path}: cannot read it to check what it is (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
     };
   }
-  const ours = kind === 'capture' ? hasCaptureMark(head) : hasReportMark(head);
+  const ours = kind === 'scenario' ? replaceExisting : kind === 'capture' ? hasCaptureMark(head) : hasReportMark(head);
   const identity = identityOf(path);
   if (!ours || identity === undefined) return { ok: false, refusal: refusedAsForeign(path, kind, head) };
   return { ok: true, state: { kind: 'ours', identity } };

@@ -66,6 +66,7 @@ export class StagedFile {
     private readonly kind: OutputKind,
     private readonly inputs: readonly string[],
     private readonly state: TargetState,
+    private readonly replaceExisting: boolean,
     fd: number,
     spoolPath: string | undefined,
   ) {
@@ -82,8 +83,9 @@ export class StagedFile {
     path: string,
     kind: OutputKind,
     inputs: readonly string[] = [],
+    replaceExisting = false,
   ): { readonly ok: true; readonly file: StagedFile } | { readonly ok: false; readonly error: string } {
-    const check = checkTarget(path, kind, inputs);
+    const check = checkTarget(path, kind, inputs, replaceExisting);
     if (!check.ok) return { ok: false, error: check.refusal };
     const spool = temporaryPath(path, 'spool');
     let fd: number;
@@ -99,7 +101,7 @@ export class StagedFile {
     } catch {
       // Some systems cannot unlink an open file: the spool keeps its name until the end.
     }
-    const file = new StagedFile(path, kind, inputs, check.state, fd, spoolPath);
+    const file = new StagedFile(path, kind, inputs, check.state, replaceExisting, fd, spoolPath);
     rememberStaged(file);
     return { ok: true, file };
   }
@@ -202,7 +204,7 @@ export class StagedFile {
         return { ok: true };
       }
       // Something appeared or changed since the check: replace it only if it too is ours.
-      const check = checkTarget(this.path, this.kind, this.inputs);
+      const check = checkTarget(this.path, this.kind, this.inputs, this.replaceExisting);
       if (!check.ok) {
         return {
           ok: false,

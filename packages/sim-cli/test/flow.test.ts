@@ -1,0 +1,79 @@
+/**
+ * `lbsim flow` answers from a run: on the catalogue's broken scenarios its verdict for a client's
+ * connection is the failure mode `lbsim explain` gives that client's traffic, in text and JSON;
+ * and it works on an Azure template imported in memory.
+ */
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { lbsim } from './in-process.ts';
+
+const fixtures = join(dirname(fileURLToPath(import.meta.url)), '../../../test/fixtures/azure');
+
+/** The failure mode of the first connection explanation `lbsim explain` prints. */
+async function explainedMode(id: string): Promise<string> {
+  const explained = await lbsim('explain', id);
+  const mode = /^E\d+ .*connections? .* → ([a-z0-9-]+)$/m.exec(explained.stdout)?.[1];
+  expect(mode, explained.stdout).toBeDefined();
+  return mode as string;
+}
+
+describe('lbsim flow agrees with lbsim explain', () => {
+  it.each([
+    ['nsg-blocks-client', '203.0.113.7', '52.170.10.20:80', 'timed-out'],
+    ['probe-wrong-port', '203.0.113.7', '52.170.10.20:443', 'timed-out'],
+    ['not-listening', '203.0.113.7', '52.170.10.20:80', 'refused'],
+    ['same-vm-hairpin', '10.1.0.4', '52.170.10.20:80', 'timed-out'],
+  ])('%s: the same failure mode, in text and JSON', async (id, from, to, outcome) => {
+    const mode = await explainedMode(id);
+    expect(mode).toBe(id);
+    const text = await lbsim('flow', id, '--from', from, '--to', to);
+    expect(text.code).toBe(1);
+    expect(text.stdout).toMatch(new RegExp(`^verdict: .* → ${mode}$`, 'm'));
+    expect(text.stdout).toMatch(new RegExp(`^outcome: ${outcome}`, 'm'));
+    const json = await lbsim('flow', id, '--from', from, '--to', to, '--json');
+    const report = JSON.parse(json.stdout) as { outcome: string; verdict: { failureMode: string }; hops: unknown[] };
+    expect(report.verdict.failureMode).toBe(mode);
+    expect(report.outcome).toBe(outcome);
+    expect(report.hops.length).toBeGreaterThan(0);
+  });
+
+  it('nsg-blocks-client: the NSG decision names the group, the rule, its priority and direction', async () => {
+    const json = await lbsim('flow', 'nsg-blocks-client', '--from', '203.0.113.7', '--to', '52.170.10.20:80', '--json');
+    const report = JSON.parse(json.stdout) as { nsgDecisions: { node: string; note: string }[] };
+    expect(report.nsgDecisions).toHaveLength(1);
+    expect(report.nsgDecisions[0]?.note).toMatch(
+      /^NSG web-nsg \(subnet web\): Inbound rule DenyAllInBound \(priority 65500, default rule\) denies/,
+    );
+  });
+
+  it('the fixed variant completes, exit 0, with no verdict', async () => {
+    const text = await lbsim('flow', 'nsg-blocks-client/fixed', '--from', '203.0.113.7', '--to', '52.170.10.20:80');
+    expect(text.stdout).toMatch(/^outcome: completed$/m);
+    expect(text.stdout).not.toContain('verdict:');
+    expect(text.code).toBe(0);
+  });
+
+  it('works on a template imported in memory: the quickstart internal load balancer serves a VM of its network', async () => {
+    const template = join(fixtures, 'internal-loadbalancer-create', 'azuredeploy.json');
+    const text = await lbsim('flow', template, '--from', '10.0.0.7', '--to', '10.0.0.6:80');
+    expect(text.stdout).toContain('rule: internal-lb/LoadBalancerFrontend load-balancing rule lbrule (Tcp 80 → 80)');
+    expect(text.stdout).toMatch(/probe internal-lb\/lbprobe: BackendVM0 10\.0\.0\.4 up/);
+    expect(text.stdout).toMatch(/^outcome: completed$/m);
+  });
+
+  it('names a near miss when the port matches no rule', async () => {
+    const text = await lbsim('flow', 'nsg-blocks-client/fixed', '--from', '203.0.113.7', '--to', '52.170.10.20:8080');
+    expect(text.stdout).toContain('near miss: web-lb/fe load-balancing rule http: port 80, not 8080');
+  });
+
+  it.each([
+    [['--from', 'nope', '--to', '52.170.10.20:80'], /--from takes ip or ip:port/],
+    [['--from', '203.0.113.7', '--to', '52.170.10.20'], /--to takes ip:port/],
+    [['--from', '203.0.113.7', '--to', '52.170.10.20:80', '--at', 'soon'], /startAt/],
+  ])('bad input %j: exit 2 with one clear line', async (args, message) => {
+    const outcome = await lbsim('flow', 'nsg-blocks-client', ...args);
+    expect(outcome.code).toBe(2);
+    expect(outcome.stderr).toMatch(message);
+  });
+});
