@@ -14,12 +14,12 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 
 const root = join(import.meta.dirname, '..');
 const [command, first, second] = process.argv.slice(2);
 
-if (command === 'snapshot' && first !== undefined) process.exit(snapshot(first));
+if (command === 'snapshot' && first !== undefined) process.exit(snapshot(resolve(first)));
 if (command === 'compare' && first !== undefined && second !== undefined) process.exit(compare(first, second));
 console.error('usage: tsx scripts/snapshot-outputs.ts snapshot <dir> | compare <a> <b>');
 process.exit(2);
@@ -41,7 +41,8 @@ function snapshot(directory: string): number {
       { encoding: 'utf8', maxBuffer: 1 << 30 },
     );
     writeFileSync(join(out, 'stdout.jsonl'), run.stdout);
-    writeFileSync(join(out, 'stderr.txt'), run.stderr);
+    // The messages name the output paths; written relative to the snapshot so two compare.
+    writeFileSync(join(out, 'stderr.txt'), run.stderr.replaceAll(directory, '<snapshot>'));
     writeFileSync(join(out, 'status.txt'), `${run.status}\n`);
     process.stderr.write(`${id}: exit ${run.status}\n`);
   }
