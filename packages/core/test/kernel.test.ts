@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { EventQueue, Kernel, randomStream } from '../src/index.ts';
+import { EventQueue, Kernel, randomStream, type ScheduledEvent } from '../src/index.ts';
 import { propertyTimeoutMs } from '../src/testing/index.ts';
 
 describe('event queue', () => {
@@ -12,10 +12,57 @@ describe('event queue', () => {
         times.forEach((t, i) => {
           queue.push(t, () => popped.push([t, i]));
         });
-        for (let event = queue.pop(); event !== undefined; event = queue.pop()) event.action();
+        for (let event = queue.pop(); event !== undefined; event = queue.pop()) event.run();
         const expected = times.map((t, i) => [t, i] as [number, number]).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
         expect(popped).toEqual(expected);
       }),
+    );
+  });
+
+  it('pops the live events in (time, scheduling order) whatever is cancelled, and when', {
+    timeout: propertyTimeoutMs(),
+  }, () => {
+    // Each step schedules an event at a time, cancels one scheduled earlier (by index), or pops.
+    const step = fc.oneof(
+      fc.record({ kind: fc.constant('push' as const), atNs: fc.integer({ min: 0, max: 30 }) }),
+      fc.record({ kind: fc.constant('cancel' as const), which: fc.nat() }),
+      fc.record({ kind: fc.constant('pop' as const) }),
+    );
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 300 }), (steps) => {
+        const queue = new EventQueue();
+        const handles: ScheduledEvent[] = [];
+        const reference: Array<{ atNs: number; id: number; live: boolean }> = [];
+        const popped: number[] = [];
+        const expected: number[] = [];
+        let floorNs = 0;
+        for (const s of steps) {
+          if (s.kind === 'push') {
+            // Like the kernel, never schedule before the last popped event.
+            const atNs = floorNs + s.atNs;
+            const id = handles.length;
+            handles.push(queue.push(atNs, () => popped.push(id)));
+            reference.push({ atNs, id, live: true });
+          } else if (s.kind === 'cancel' && handles.length > 0) {
+            const id = s.which % handles.length;
+            queue.cancel(handles[id] as ScheduledEvent);
+            (reference[id] as { live: boolean }).live = false;
+          } else if (s.kind === 'pop') {
+            const event = queue.pop();
+            const next = reference.filter((r) => r.live).sort((a, b) => a.atNs - b.atNs || a.id - b.id)[0];
+            expect(event?.atNs).toBe(next?.atNs);
+            if (next !== undefined) {
+              next.live = false;
+              expected.push(next.id);
+              floorNs = next.atNs;
+            }
+            event?.run();
+          }
+          expect(queue.size).toBe(reference.filter((r) => r.live).length);
+        }
+        expect(popped).toEqual(expected);
+      }),
+      { numRuns: 300 },
     );
   });
 
@@ -27,7 +74,7 @@ describe('event queue', () => {
     queue.cancel(a);
     queue.cancel(a);
     expect(queue.size).toBe(1);
-    for (let event = queue.pop(); event !== undefined; event = queue.pop()) event.action();
+    for (let event = queue.pop(); event !== undefined; event = queue.pop()) event.run();
     expect(ran).toEqual(['b']);
     expect(queue.size).toBe(0);
   });

@@ -1,69 +1,95 @@
+import { flowKeyOf } from '@lbsim/core';
 import { propertyTimeoutMs, scaledRuns } from '@lbsim/core/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { FlowTable, type FlowTableLimits } from '../src/index.ts';
+import { FlowTable, type FlowTableLimits, tupleOfFlowKey } from '../src/index.ts';
+
+/** Flow keys as the Mux builds them: TCP from one client's ports to a VIP. */
+const flow = (port: number) => flowKeyOf(6, 0xc6120001, 40000 + port, 0x34aa0a14, 80);
+const [a, b, c, d, long, short, fresh] = [1, 2, 3, 4, 5, 6, 7].map(flow) as [
+  string,
+  string,
+  string,
+  string,
+  string,
+  string,
+  string,
+];
 
 const limits = { untrustedQuota: 3, trustedQuota: 2, untrustedIdleTimeoutNs: 10 };
 
 describe('flow table (Ananta §3.3.3)', () => {
   it("keeps a flow's DIP; a second packet makes it trusted and gives it the rule's longer timeout", () => {
     const table = new FlowTable(limits);
-    table.insert('a', 1, 'r', 100, 0);
+    table.insert(a, 1, 'r', 100, 0);
     expect(table.sizes).toEqual({ untrusted: 1, trusted: 0 });
-    expect(table.lookup('a', 5)).toMatchObject({ kind: 'hit', entry: { dip: 1, packets: 2 } });
+    expect(table.lookup(a, 5)).toMatchObject({ kind: 'hit', entry: { dip: 1, packets: 2 } });
     expect(table.sizes).toEqual({ untrusted: 0, trusted: 1 });
     // Untrusted flows expire after 10 ns idle, trusted ones after their rule's 100 ns.
-    expect(table.lookup('a', 95).kind).toBe('hit');
-    expect(table.lookup('a', 196).kind).toBe('miss');
+    expect(table.lookup(a, 95).kind).toBe('hit');
+    expect(table.lookup(a, 196).kind).toBe('miss');
   });
 
   it('expires untrusted flows after the short timeout', () => {
     const table = new FlowTable(limits);
-    table.insert('a', 1, 'r', 100, 0);
-    expect(table.lookup('a', 11).kind).toBe('miss');
+    table.insert(a, 1, 'r', 100, 0);
+    expect(table.lookup(a, 11).kind).toBe('miss');
     expect(table.counters.expiredUntrusted).toBe(1);
   });
 
   it('creates no state when the untrusted quota is full: the Mux falls back to hashing', () => {
     const table = new FlowTable(limits);
-    for (const key of ['a', 'b', 'c']) expect(table.insert(key, 1, 'r', 100, 0).kind).toBe('inserted');
-    expect(table.insert('d', 1, 'r', 100, 0).kind).toBe('quota-full');
+    for (const key of [a, b, c]) expect(table.insert(key, 1, 'r', 100, 0).kind).toBe('inserted');
+    expect(table.insert(d, 1, 'r', 100, 0).kind).toBe('quota-full');
     expect(table.counters.quotaFallbacks).toBe(1);
     // Once the untrusted flows time out there is room again.
-    expect(table.insert('d', 1, 'r', 100, 20).kind).toBe('inserted');
+    expect(table.insert(d, 1, 'r', 100, 20).kind).toBe('inserted');
   });
 
   it('leaves a flow untrusted when the trusted quota is full', () => {
     const table = new FlowTable(limits);
-    for (const key of ['a', 'b', 'c']) table.insert(key, 1, 'r', 100, 0);
-    for (const key of ['a', 'b', 'c']) table.lookup(key, 1);
+    for (const key of [a, b, c]) table.insert(key, 1, 'r', 100, 0);
+    for (const key of [a, b, c]) table.lookup(key, 1);
     expect(table.sizes).toEqual({ untrusted: 1, trusted: 2 });
   });
 
   it('a flow left untrusted by a full trusted quota keeps the untrusted timeout, for ICMP errors too', () => {
     // Arrange: no room for trusted flows, so a flow's second packet leaves it untrusted.
     const table = new FlowTable({ untrustedQuota: 3, trustedQuota: 0, untrustedIdleTimeoutNs: 10 });
-    table.insert('a', 1, 'r', 100, 0);
-    table.lookup('a', 1);
+    table.insert(a, 1, 'r', 100, 0);
+    table.lookup(a, 1);
     // Act / Assert: after 14 ns idle it is gone for packets and for ICMP errors alike.
-    expect(table.peek('a', 15)).toBeUndefined();
-    expect(table.lookup('a', 15).kind).toBe('miss');
+    expect(table.peek(a, 15)).toBeUndefined();
+    expect(table.lookup(a, 15).kind).toBe('miss');
   });
 
   it("counts only live trusted flows against the trusted quota, whatever their rules' timeouts", () => {
     // Arrange: two trusted flows, the longer-timeout one queued first; the other then expires.
     const table = new FlowTable({ untrustedQuota: 3, trustedQuota: 2, untrustedIdleTimeoutNs: 10 });
-    table.insert('long', 1, 'r40', 40, 0);
-    table.lookup('long', 0);
-    table.insert('short', 2, 'r15', 15, 0);
-    table.lookup('short', 0);
-    // Act: at 16 ns only 'long' is alive, so a new flow's second packet finds room to be trusted.
-    table.insert('new', 3, 'r15', 15, 16);
-    table.lookup('new', 16);
+    table.insert(long, 1, 'r40', 40, 0);
+    table.lookup(long, 0);
+    table.insert(short, 2, 'r15', 15, 0);
+    table.lookup(short, 0);
+    // Act: at 16 ns only long is alive, so a new flow's second packet finds room to be trusted.
+    table.insert(fresh, 3, 'r15', 15, 16);
+    table.lookup(fresh, 16);
     // Assert: trusted, it outlives the 10 ns untrusted timeout.
     expect(table.sizes).toEqual({ untrusted: 0, trusted: 2 });
-    expect(table.lookup('new', 30)).toMatchObject({ kind: 'hit', entry: { dip: 3 } });
-    expect([...table.entries(30)].map(([key]) => key)).toEqual(['new', 'long']);
+    expect(table.lookup(fresh, 30)).toMatchObject({ kind: 'hit', entry: { dip: 3 } });
+    expect([...table.entries(30)].map(([key]) => key)).toEqual([fresh, long]);
+  });
+
+  it('reads flow keys, negative addresses as the same unsigned ones, and refuses anything else', () => {
+    expect(tupleOfFlowKey('17|-2|53|167772164|7')).toEqual({
+      protocol: 17,
+      srcAddress: 0xfffffffe,
+      srcPort: 53,
+      dstAddress: 167772164,
+      dstPort: 7,
+    });
+    for (const bad of ['', 'a', '6|1|2|3', '6|1|2|3|4|5', '6||2|3|4', '6|1|2|3|-']) {
+      expect(() => tupleOfFlowKey(bad)).toThrow(RangeError);
+    }
   });
 
   it('agrees with a model of its specification under any sequence of commands (quotas, two queues, expiry)', {
@@ -118,7 +144,7 @@ type FlowTableCommand = fc.Command<FlowTableModel, FlowTable>;
 const untrustedTimeoutNs = 10;
 /** Two rules' idle timeouts, so trusted entries expire out of queue order. */
 const trustedTimeoutsNs = [15, 40];
-const key = fc.constantFrom('a', 'b', 'c');
+const key = fc.constantFrom(a, b, c);
 
 /** Time passes, often to just before or just after a timeout. */
 class Advance implements FlowTableCommand {

@@ -1,10 +1,20 @@
 /**
- * The event queue: a binary min-heap ordered by (time, sequence number).
+ * The event queue: an indexed binary min-heap ordered by (time, sequence number).
  *
  * The sequence number is assigned when an event is scheduled, so events at the same virtual
  * time run in the order they were scheduled — a total order that makes every run repeatable
  * (SimPy's `(time, priority, eid)`, ns-3's `EventKey {m_ts, m_uid}`). A binary heap is not
- * stable by itself; the sequence number is what makes it so.
+ * stable by itself; the sequence number is what makes it so. Because no two events share a
+ * key, the order events run in depends only on the keys, not on the heap's shape.
+ *
+ * Each event knows its position in the heap, so a cancelled event leaves the heap at once
+ * (O(log n)) instead of waiting to reach the top: TCP arms and cancels a retransmission timer
+ * per data segment, and lazily dropped timers made up most of the heap (issue 20: 241 k
+ * entries for 12.8 k live events).
+ *
+ * An event either runs a closure (`push`) or calls a function with three arguments
+ * (`pushCall`): the fabric schedules every packet delivery through a function bound once per
+ * link, so a hop costs one event object and no closure.
  */
 
 /** A scheduled event. Keep it to cancel the event; its fields are the queue's own. */
@@ -13,93 +23,133 @@ export interface ScheduledEvent {
   readonly atNs: number;
   /** Order of scheduling; breaks ties between events at the same time. */
   readonly seq: number;
-  /** What runs. */
-  readonly action: () => void;
-  /** Set by {@link EventQueue.cancel}; a cancelled event is skipped when popped. */
-  cancelled: boolean;
+  /** True once the event was cancelled or has been popped to run. */
+  readonly cancelled: boolean;
+  /** Runs what was scheduled. */
+  run(): void;
 }
 
-function before(a: ScheduledEvent, b: ScheduledEvent): boolean {
+/** A function an event calls with the arguments it was scheduled with. */
+export type EventCall<A, B, C> = (a: A, b: B, c: C) => void;
+
+/** The queue's own record of an event. */
+class QueuedEvent implements ScheduledEvent {
+  /** Position in the heap array, or -1 once popped or cancelled. */
+  index = -1;
+
+  constructor(
+    readonly atNs: number,
+    readonly seq: number,
+    private readonly call: EventCall<unknown, unknown, unknown>,
+    private readonly a: unknown,
+    private readonly b: unknown,
+    private readonly c: unknown,
+  ) {}
+
+  get cancelled(): boolean {
+    return this.index < 0;
+  }
+
+  run(): void {
+    this.call(this.a, this.b, this.c);
+  }
+}
+
+function before(a: QueuedEvent, b: QueuedEvent): boolean {
   return a.atNs < b.atNs || (a.atNs === b.atNs && a.seq < b.seq);
 }
 
-/** A min-heap of {@link ScheduledEvent}s. */
+/** An indexed min-heap of {@link ScheduledEvent}s. */
 export class EventQueue {
-  private readonly heap: ScheduledEvent[] = [];
+  private readonly heap: QueuedEvent[] = [];
   private nextSeq = 0;
-  private live = 0;
 
   /** Number of events scheduled and not yet run or cancelled. */
   get size(): number {
-    return this.live;
+    return this.heap.length;
   }
 
   /** Schedules `action` at `atNs` and returns a handle for {@link cancel}. */
   push(atNs: number, action: () => void): ScheduledEvent {
-    const event: ScheduledEvent = { atNs, seq: this.nextSeq++, action, cancelled: false };
-    const heap = this.heap;
-    heap.push(event);
-    let i = heap.length - 1;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      const p = heap[parent] as ScheduledEvent;
-      if (!before(event, p)) break;
-      heap[i] = p;
-      i = parent;
-    }
-    heap[i] = event;
-    this.live++;
-    return event;
+    return this.insert(new QueuedEvent(atNs, this.nextSeq++, action, undefined, undefined, undefined));
   }
 
-  /** Cancels a scheduled event; cancelling twice or after it ran does nothing. */
+  /** Schedules `call(a, b, c)` at `atNs`: no closure per event when `call` is bound once. */
+  pushCall<A, B, C>(atNs: number, call: EventCall<A, B, C>, a: A, b: B, c: C): ScheduledEvent {
+    return this.insert(new QueuedEvent(atNs, this.nextSeq++, call as EventCall<unknown, unknown, unknown>, a, b, c));
+  }
+
+  /** Cancels a scheduled event: it leaves the heap now. Cancelling twice or after it ran does nothing. */
   cancel(event: ScheduledEvent): void {
-    if (event.cancelled) return;
-    event.cancelled = true;
-    this.live--;
+    const queued = event as QueuedEvent;
+    const i = queued.index;
+    if (i < 0) return;
+    queued.index = -1;
+    const heap = this.heap;
+    const last = heap.pop() as QueuedEvent;
+    if (last === queued) return;
+    // The last event takes the cancelled one's place and moves up or down to where it belongs.
+    if (i > 0 && before(last, heap[(i - 1) >> 1] as QueuedEvent)) this.siftUp(last, i);
+    else this.siftDown(last, i);
   }
 
-  /** The time of the earliest live event, or `undefined` when none is left. */
+  /** The time of the earliest event, or `undefined` when none is left. */
   peekTimeNs(): number | undefined {
-    this.dropCancelledTop();
     return this.heap[0]?.atNs;
   }
 
-  /** Removes and returns the earliest live event, or `undefined` when none is left. */
+  /** Removes and returns the earliest event, or `undefined` when none is left. */
   pop(): ScheduledEvent | undefined {
-    this.dropCancelledTop();
-    const top = this.removeTop();
-    if (top !== undefined) {
-      this.live--;
-      // Marking it cancelled makes a later cancel() of a run event a no-op.
-      top.cancelled = true;
-    }
+    const heap = this.heap;
+    const top = heap[0];
+    if (top === undefined) return undefined;
+    // Marking it out of the heap makes a later cancel() of a run event a no-op.
+    top.index = -1;
+    const last = heap.pop() as QueuedEvent;
+    if (last !== top) this.siftDown(last, 0);
     return top;
   }
 
-  private dropCancelledTop(): void {
-    while (this.heap.length > 0 && (this.heap[0] as ScheduledEvent).cancelled) this.removeTop();
+  private insert(event: QueuedEvent): QueuedEvent {
+    this.heap.push(event);
+    this.siftUp(event, this.heap.length - 1);
+    return event;
   }
 
-  private removeTop(): ScheduledEvent | undefined {
+  /** Places `event` at `i` or above it. */
+  private siftUp(event: QueuedEvent, start: number): void {
     const heap = this.heap;
-    const top = heap[0];
-    const last = heap.pop();
-    if (top === undefined || last === undefined || heap.length === 0) return top;
+    let i = start;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      const p = heap[parent] as QueuedEvent;
+      if (!before(event, p)) break;
+      heap[i] = p;
+      p.index = i;
+      i = parent;
+    }
+    heap[i] = event;
+    event.index = i;
+  }
+
+  /** Places `event` at `i` or below it. */
+  private siftDown(event: QueuedEvent, start: number): void {
+    const heap = this.heap;
     const n = heap.length;
-    let i = 0;
+    let i = start;
     for (;;) {
       const left = 2 * i + 1;
       if (left >= n) break;
       const right = left + 1;
       let child = left;
-      if (right < n && before(heap[right] as ScheduledEvent, heap[left] as ScheduledEvent)) child = right;
-      const c = heap[child] as ScheduledEvent;
-      if (!before(c, last)) break;
+      if (right < n && before(heap[right] as QueuedEvent, heap[left] as QueuedEvent)) child = right;
+      const c = heap[child] as QueuedEvent;
+      if (!before(c, event)) break;
       heap[i] = c;
+      c.index = i;
       i = child;
     }
-    heap[i] = last;
-    return top;
+    heap[i] = event;
+    event.index = i;
   }
 }

@@ -32,10 +32,56 @@ export interface LinkOptions {
   readonly mtuBytes: number;
 }
 
+/** What a link end calls when a packet arrives. */
+type LinkDelivery = (packet: Ipv4Packet, meta: PacketMeta, nic: string | undefined) => void;
+
+/**
+ * One direction of a link, with its delivery bound once: a hop schedules one event that calls
+ * {@link deliver} with the packet, and no closure is made per packet.
+ */
+class LinkEnd {
+  /** The `receive` note per VM NIC used (`from host-1 via web-1-nic0`), built once each. */
+  private readonly notesByNic = new Map<string, string>();
+  private readonly note: string;
+  /**
+   * Delivers a packet at the far end: the fabric's `receive` event, then the node's. Bound on
+   * the first transmit, when both nodes exist (a link may be declared before its nodes).
+   */
+  deliver: LinkDelivery | undefined;
+
+  constructor(
+    readonly options: LinkOptions,
+    private readonly from: string,
+  ) {
+    this.note = `from ${from}`;
+  }
+
+  /** Binds {@link deliver} to the node at the far end. */
+  bind(target: NetworkNode, kernel: Kernel, tracer: Tracer): LinkDelivery {
+    const { from } = this;
+    const to = target.name;
+    this.deliver = (packet, meta, nic) => {
+      tracer.emit(kernel.nowNs, to, 'receive', packet, meta, nic === undefined ? this.note : this.noteVia(nic));
+      target.receive(packet, meta, from, nic);
+    };
+    return this.deliver;
+  }
+
+  private noteVia(nic: string): string {
+    let note = this.notesByNic.get(nic);
+    if (note === undefined) {
+      note = `${this.note} via ${nic}`;
+      this.notesByNic.set(nic, note);
+    }
+    return note;
+  }
+}
+
 /** The nodes, links and the kernel and tracer every node shares. */
 export class Fabric {
   private readonly nodes = new Map<string, NetworkNode>();
-  private readonly links = new Map<string, Map<string, LinkOptions>>();
+  /** Links by sending node, then by receiving node. */
+  private readonly links = new Map<string, Map<string, LinkEnd>>();
 
   constructor(
     readonly kernel: Kernel,
@@ -59,13 +105,13 @@ export class Fabric {
 
   /** Joins two nodes with a link in both directions. */
   connect(a: string, b: string, options: LinkOptions): void {
-    this.linksOf(a).set(b, options);
-    this.linksOf(b).set(a, options);
+    this.linksOf(a).set(b, new LinkEnd(options, a));
+    this.linksOf(b).set(a, new LinkEnd(options, b));
   }
 
   /** The link from `from` to `to`, or `undefined` when they are not neighbours. */
   link(from: string, to: string): LinkOptions | undefined {
-    return this.links.get(from)?.get(to);
+    return this.links.get(from)?.get(to)?.options;
   }
 
   /**
@@ -82,36 +128,34 @@ export class Fabric {
    */
   transmit(from: string, to: string, packet: Ipv4Packet, meta: PacketMeta, nic?: string): boolean {
     const link = this.links.get(from)?.get(to);
-    const target = this.nodes.get(to);
-    if (link === undefined || target === undefined) throw new Error(`no link from ${from} to ${to}`);
+    if (link === undefined) throw new Error(`no link from ${from} to ${to}`);
+    const deliver = link.deliver ?? this.bindLink(link, from, to);
+    const mtuBytes = link.options.mtuBytes;
     const length = ipv4TotalLength(packet);
-    if (length > link.mtuBytes) {
+    if (length > mtuBytes) {
       this.tracer.emit(
         this.kernel.nowNs,
         from,
         'drop',
         packet,
         meta,
-        `${length} bytes exceed the ${link.mtuBytes}-byte MTU toward ${to}`,
+        `${length} bytes exceed the ${mtuBytes}-byte MTU toward ${to}`,
         'mtu-exceeded',
       );
       return false;
     }
-    this.kernel.after(link.latencyNs, () => {
-      this.tracer.emit(
-        this.kernel.nowNs,
-        to,
-        'receive',
-        packet,
-        meta,
-        `from ${from}${nic === undefined ? '' : ` via ${nic}`}`,
-      );
-      target.receive(packet, meta, from, nic);
-    });
+    this.kernel.afterCall(link.options.latencyNs, deliver, packet, meta, nic);
     return true;
   }
 
-  private linksOf(name: string): Map<string, LinkOptions> {
+  /** Binds a link's delivery to its far node on first use; throws as transmit documents. */
+  private bindLink(link: LinkEnd, from: string, to: string): LinkDelivery {
+    const target = this.nodes.get(to);
+    if (target === undefined) throw new Error(`no link from ${from} to ${to}`);
+    return link.bind(target, this.kernel, this.tracer);
+  }
+
+  private linksOf(name: string): Map<string, LinkEnd> {
     let map = this.links.get(name);
     if (map === undefined) {
       map = new Map();

@@ -6,7 +6,7 @@
  * budget and a bound on pending events, so a routing loop, a retransmission storm or a flood
  * of timers stops with a clear status instead of hanging or exhausting the heap.
  */
-import { EventQueue, type ScheduledEvent } from './event-queue.ts';
+import { type EventCall, EventQueue, type ScheduledEvent } from './event-queue.ts';
 import { type RandomStream, randomStream } from './random.ts';
 
 /** How a call to {@link Kernel.runUntil} ended. */
@@ -112,6 +112,19 @@ export class Kernel {
     return this.at(this.currentNs + delayNs, action);
   }
 
+  /**
+   * Schedules `call(a, b, c)` `delayNs` after now: what {@link after} does, without a closure
+   * per event when `call` is a function bound once (the fabric's delivery on each link).
+   * @throws RangeError when `delayNs` is negative or not a safe integer: a programmer error.
+   */
+  afterCall<A, B, C>(delayNs: number, call: EventCall<A, B, C>, a: A, b: B, c: C): ScheduledEvent {
+    const atNs = this.currentNs + delayNs;
+    if (!Number.isSafeInteger(atNs) || atNs < this.currentNs) {
+      throw new RangeError(`cannot schedule at ${atNs} ns (now ${this.currentNs} ns)`);
+    }
+    return this.queue.pushCall(atNs, call, a, b, c);
+  }
+
   /** Cancels a scheduled event (no effect if it already ran or was cancelled). */
   cancel(event: ScheduledEvent): void {
     this.queue.cancel(event);
@@ -141,7 +154,7 @@ export class Kernel {
       const event = this.queue.pop() as ScheduledEvent;
       this.currentNs = event.atNs;
       this.eventsRunCount++;
-      event.action();
+      event.run();
       const stop = this.limitReached();
       if (stop !== undefined) {
         return { kind: 'state-limit-reached', atNs: this.currentNs, eventsRun: this.eventsRunCount, ...stop };
