@@ -41,7 +41,33 @@ const allowedPackageImports: Readonly<Record<string, readonly string[]>> = {
     'zod',
     'fastest-levenshtein',
   ],
-  'sim-cli': ['@lbsim/core', '@lbsim/scenario', 'yargs', 'cli-progress', 'elkjs', 'picocolors', 'wrap-ansi'],
+  'sim-cli': [
+    '@lbsim/core',
+    '@lbsim/scenario',
+    'yargs',
+    'cli-progress',
+    'elkjs',
+    'picocolors',
+    'wrap-ansi',
+    '@noble/hashes',
+  ],
+  // The browser playground: like simulation code it imports no node: module (it runs in a page).
+  web: [
+    '@lbsim/core',
+    '@lbsim/scenario',
+    '@lbsim/sim-cli',
+    '@codemirror/autocomplete',
+    '@codemirror/lang-yaml',
+    '@codemirror/language',
+    '@codemirror/lint',
+    '@codemirror/state',
+    '@codemirror/view',
+    'codemirror',
+    // Build-time data scripts/build-web.ts embeds (packages/web/src/embedded.d.ts).
+    'lbsim:catalogue',
+    'lbsim:schema',
+    'lbsim:worker-source',
+  ],
 };
 
 /** Inside core: which folders each folder may import. */

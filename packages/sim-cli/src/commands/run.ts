@@ -2,7 +2,6 @@
  * `lbsim run <file>`: run a scenario and print what happened; on request also write captures
  * (`--pcap`), JSON lines (`--json`) and an HTML report (`--report`).
  */
-import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -16,6 +15,7 @@ import {
   type Scenario,
 } from '@lbsim/scenario';
 import { CaptureDirectory, type CaptureRunInfo, capturePaths } from '../capture/capture-directory.ts';
+import { captureRunId } from '../capture/capture-run-id.ts';
 import { CaptureTap } from '../capture/capture-tap.ts';
 import { vantagePointsOf } from '../capture/vantage-points.ts';
 import { formatDiagnostics } from '../format/diagnostics.ts';
@@ -33,6 +33,7 @@ import { OutputWriteError, StagedFile } from '../output/staged-file.ts';
 import { createProgress, type Progress } from '../progress/progress-bar.ts';
 import { NodeCounters } from '../report/node-counters.ts';
 import { SequenceRecorder } from '../report/sequence-recorder.ts';
+import { vantageOrder } from '../report/vantage-order.ts';
 import { lbsimVersion } from '../version.ts';
 
 /** Options of `lbsim run`. */
@@ -88,14 +89,13 @@ function stageReport(
  */
 function captureRunInfo(file: string, seed: number, format: string): CaptureRunInfo {
   const version = lbsimVersion().version;
-  const digest = createHash('sha256');
-  digest.update(`${version}\0${seed}\0${format}\0`);
+  let bytes: Uint8Array = new Uint8Array(0);
   try {
-    digest.update(readFileSync(file));
+    bytes = readFileSync(file);
   } catch {
     // Loaded a moment ago; the digest only needs to be stable, not complete.
   }
-  return { scenarioFile: file, seed, version, runId: digest.digest('hex').slice(0, 16) };
+  return { scenarioFile: file, seed, version, runId: captureRunId(version, seed, format, bytes) };
 }
 
 /** Not written: staged outputs are dropped, so the user's files stay as they were. */
@@ -276,16 +276,4 @@ async function writeReport(
   }
   io.stderr(`lbsim: wrote report ${file.path}\n`);
   return undefined;
-}
-
-/** Node names in the order tables list them: clients, router, Muxes, Host Agents, VMs. */
-function vantageOrder(scenario: Scenario): string[] {
-  const topology = describeTopology(scenario);
-  return [
-    ...topology.clients.map((client) => client.name),
-    topology.router,
-    ...topology.muxes.map((mux) => mux.name),
-    ...topology.hosts.map((host) => host.name),
-    ...topology.hosts.flatMap((host) => host.vms.map((vm) => vm.name)),
-  ];
 }
