@@ -20,6 +20,7 @@ import { type Figure, formatNumber, formatTarget, meetsTarget } from './suites/f
 import { measureFlowHash } from './suites/flow-hash.ts';
 import { measureFlowTable } from './suites/flow-table.ts';
 import { measureMaglevBuild } from './suites/maglev.ts';
+import { measureWeb } from './suites/web.ts';
 
 const { values } = parseArgs({
   options: { quick: { type: 'boolean', default: false }, record: { type: 'boolean', default: false } },
@@ -42,6 +43,7 @@ for (const connections of quick ? [100, 1_000] : [1_000, 10_000]) {
   await section(`end to end, ${connections} connections`, () => measureEndToEnd(connections));
 }
 await section('lbsim start-up', () => measureCli('scenarios/basic-public-lb.yaml', quick ? 2 : 5));
+await section('playground', () => measureWeb('scenarios/basic-public-lb.yaml', quick ? 2 : 5));
 
 const machine = {
   cpu: cpus()[0]?.model ?? 'unknown',

@@ -3,7 +3,7 @@
  * it with completion and lbsim's own diagnostics, runs it with a seed, and reads the summary,
  * the explanation, the report's views and the trace of a connection, and downloads the JSON
  * lines and captures — all in this tab, with nothing installed and nothing sent anywhere.
- * `window.lbsimPlayground.run(source, seed)` runs a scenario in a worker of its own and
+ * `window.lbsimPlayground.run(source, seed)` runs a scenario in a worker apart from the page's and
  * answers its outputs, for scripts and for the tests that compare the page with `lbsim run`.
  */
 import catalogue from 'lbsim:catalogue';
@@ -202,16 +202,18 @@ function showTrace(): void {
   });
 }
 
-/** Runs `source` in a worker of its own and answers its outputs (no report): for scripts and tests. */
+/** The worker scripts run in: started on first use, apart from the page's, and kept (a start costs seconds). */
+let scriptWorker: SimulationWorker | undefined;
+
+/** Runs `source` in the scripts' worker and answers its outputs (no report): for scripts and tests. */
 function runForScript(source: ScenarioSource, seed?: number): Promise<RunOutputs> {
-  const worker = new SimulationWorker(workerSource);
+  scriptWorker ??= new SimulationWorker(workerSource);
+  const worker = scriptWorker;
   return new Promise<RunOutputs>((resolve, reject) => {
     worker.send({ kind: 'run', source, seed, report: false }, (message) => {
       if (message.kind === 'result') resolve(message.outputs);
       else if (message.kind === 'failed') reject(new Error(message.message));
-      else return false;
-      worker.close();
-      return true;
+      return message.kind === 'result' || message.kind === 'failed';
     });
   });
 }
