@@ -14,7 +14,8 @@ import type { WorkerRequest, WorkerResponse } from './worker-protocol.ts';
 
 /** The part of a dedicated worker's global scope used here (the DOM library types the page's). */
 interface WorkerScope {
-  onmessage: ((event: MessageEvent<WorkerRequest>) => void) | null;
+  onmessage: ((event: MessageEvent) => void) | null;
+  addEventListener(type: 'message', listener: (event: MessageEvent<WorkerRequest>) => void): void;
   postMessage(message: WorkerResponse, transfer?: Transferable[]): void;
 }
 
@@ -55,16 +56,20 @@ async function answer(request: WorkerRequest): Promise<void> {
       post({ id: request.id, kind: 'result', outputs: run.outputs }, buffers);
       if (!request.report) return;
       const html = await renderReport(run, request.source.file, progress('report', run.scenario.duration));
+      // elkjs's bundled build, finding itself in a worker, takes the worker's onmessage for its
+      // own protocol when it lays out (elk.bundled.js): the page's requests are not for it.
+      scope.onmessage = null;
       post({ id: request.id, kind: 'report', html });
       return;
     }
   }
 }
 
-scope.onmessage = (event) => {
+// A listener rather than onmessage, which elkjs overwrites (see above).
+scope.addEventListener('message', (event) => {
   const request = event.data;
   answer(request).catch((error: unknown) => {
     const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     scope.postMessage({ id: request.id, kind: 'failed', message: `lbsim: internal error: ${message}` });
   });
-};
+});
