@@ -159,7 +159,9 @@ describe.skipIf(!hasChromium)('the playground in chromium', () => {
   it('a long run shows progress and stops', async () => {
     const { tab, problems } = await openPlayground(browser, folder);
     await pick(tab, 'scenarios/basic-public-lb.yaml');
+    // 100,000 connections over 5,000 s: millions of events, where the kernel reports progress every 65,536.
     await editLineEnd(tab, 'duration: 30s', '', '000', 's');
+    await editLineEnd(tab, 'connections: 100', '', '000', '');
     await tab.click('#run');
     await expect
       .poll(async () => Number(await tab.locator('#progress').getAttribute('value')), {
