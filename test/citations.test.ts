@@ -30,6 +30,12 @@ function trackedTextFiles(): readonly string[] {
   return listing.split('\0').filter((path) => textFile.test(path) && !lockfile.test(path));
 }
 
+/** Paths of the images git tracks (screenshots the docs show). */
+function trackedImages(): readonly string[] {
+  const listing = execFileSync('git', ['ls-files', '-z'], { cwd: repositoryRoot, encoding: 'utf8' });
+  return listing.split('\0').filter((path) => /\.(?:png|jpe?g|svg)$/.test(path));
+}
+
 /** Every tracked path and every folder that holds one, for resolving references. */
 function repositoryIndex(paths: readonly string[]) {
   const files = new Set(paths);
@@ -403,7 +409,8 @@ function sourceKeyProblems(file: string, text: string, defined: ReadonlySet<stri
 /** Every problem in the repository, as `file:line  message` lines. */
 function citationProblems(): string[] {
   const paths = trackedTextFiles();
-  const index = repositoryIndex(paths);
+  // Links may name any tracked file (docs/images/*.png too); only text files are read.
+  const index = repositoryIndex([...paths, ...trackedImages()]);
   const anchorsOf = anchorReader();
   const mechanics = readFileSync(join(repositoryRoot, 'docs/mechanics.md'), 'utf8');
   const outline = mechanicsOutline(mechanics);
