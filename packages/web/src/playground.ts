@@ -143,7 +143,7 @@ function run(): void {
   simulation.send({ kind: 'run', source, seed: seed.seed, report: true }, (message) => {
     switch (message.kind) {
       case 'progress':
-        progress.value = Math.round((100 * message.nowNs) / Math.max(message.durationNs, 1));
+        progress.value = (100 * message.nowNs) / Math.max(message.durationNs, 1);
         status.textContent = describeProgress(message);
         return false;
       case 'result':
