@@ -22,7 +22,8 @@
  */
 
 /** An npm package's files as pnpm lays them out: node_modules/.pnpm/<name>@<version>/…. */
-const npmPackages = (names) => `^node_modules/[.]pnpm/(?:${names.join('|')})@`;
+// A scoped name's slash is a plus there: @codemirror/view → @codemirror+view@6.x.
+const npmPackages = (names) => `^node_modules/[.]pnpm/(?:${names.map((name) => name.replace('/', '[+]')).join('|')})@`;
 
 /** npm packages each package's src/ may import (workspace packages are checked by path below). */
 const allowedNpm = {
@@ -36,7 +37,17 @@ const allowedNpm = {
   sweep: ['yaml', 'zod', 'piscina', 'bullmq', 'ioredis'],
   // Azure definitions in, scenario YAML out: pure, like the domain packages.
   'azure-import': ['yaml'],
-  'sim-cli': ['cli-progress', 'elkjs', 'picocolors', 'wrap-ansi', 'yaml'],
+  'sim-cli': ['cli-progress', 'elkjs', 'picocolors', 'wrap-ansi', 'yaml', '@noble/hashes'],
+  // The browser playground: CodeMirror and the build-time data scripts/build-web.ts embeds.
+  web: [
+    '@codemirror/autocomplete',
+    '@codemirror/lang-yaml',
+    '@codemirror/language',
+    '@codemirror/lint',
+    '@codemirror/state',
+    '@codemirror/view',
+    'codemirror',
+  ],
 };
 
 /** The testing folders of core and scenario hold fast-check arbitraries for users' tests. */
@@ -111,7 +122,9 @@ module.exports = {
       comment: 'every import resolves to a file or a package',
       severity: 'error',
       from: {},
-      to: { couldNotResolve: true },
+      // lbsim:catalogue, lbsim:schema and lbsim:worker-source are the data scripts/build-web.ts
+      // embeds in the playground when it bundles it (packages/web/src/embedded.d.ts).
+      to: { couldNotResolve: true, pathNot: '^lbsim:(?:catalogue|schema|worker-source)$' },
     },
     {
       name: 'domain-imports-only-core',
@@ -160,6 +173,24 @@ module.exports = {
       comment: 'azure-import imports no Node built-in: it is text in, text out',
       severity: 'error',
       from: { path: '^packages/azure-import/src/' },
+      to: { dependencyTypes: ['core'] },
+    },
+    {
+      name: 'web-imports-the-portable-cli',
+      comment:
+        "the playground imports core, scenario and sim-cli's portable entry (what runs in a page), nothing else of the workspace",
+      severity: 'error',
+      from: { path: '^packages/web/src/' },
+      to: {
+        path: '^packages/',
+        pathNot: ['^packages/(?:core|scenario|web)/src/', '^packages/sim-cli/src/portable[.]ts$'],
+      },
+    },
+    {
+      name: 'web-imports-no-node-builtin',
+      comment: 'the playground runs in a page: no Node built-in',
+      severity: 'error',
+      from: { path: '^packages/web/src/' },
       to: { dependencyTypes: ['core'] },
     },
     {

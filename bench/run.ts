@@ -28,6 +28,7 @@ import { measureCli } from './suites/cli.ts';
 import { type Figure, formatNumber, formatTarget, meetsTarget } from './suites/figure.ts';
 import { inChild } from './suites/in-child.ts';
 import { measureSweep } from './suites/sweep.ts';
+import { measureWeb } from './suites/web.ts';
 import { measureScale, measureTcp, measureUdp } from './suites/workloads.ts';
 import { udpEchoShapes } from './workloads/udp-echo.ts';
 
@@ -71,6 +72,7 @@ for (const connections of scaleSizes) {
 }
 await section('lbsim start-up', () => measureCli('scenarios/basic-public-lb.yaml', quick ? 2 : 11));
 // After the start-up section, which builds the bundle the sweep runs.
+await section('playground', () => measureWeb('scenarios/basic-public-lb.yaml', quick ? 2 : 5));
 await section('sweep, 1 worker vs 2', () => (quick ? measureSweep(100, 1) : measureSweep(1000, 3)));
 
 const machine = {

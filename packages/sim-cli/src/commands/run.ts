@@ -14,6 +14,7 @@ import {
   type Scenario,
 } from '@lbsim/scenario';
 import { CaptureDirectory, type CaptureRunInfo, capturePaths } from '../capture/capture-directory.ts';
+import { captureRunId } from '../capture/capture-run-id.ts';
 import { CaptureTap } from '../capture/capture-tap.ts';
 import { vantagePointsOf } from '../capture/vantage-points.ts';
 import { formatDiagnostics } from '../format/diagnostics.ts';
@@ -31,6 +32,7 @@ import { OutputWriteError, StagedFile } from '../output/staged-file.ts';
 import { createProgress, type Progress } from '../progress/progress-bar.ts';
 import { NodeCounters } from '../report/node-counters.ts';
 import { SequenceRecorder } from '../report/sequence-recorder.ts';
+import { vantageOrder } from '../report/vantage-order.ts';
 import { lbsimVersion } from '../version.ts';
 
 /** Options of `lbsim run`. */
@@ -86,16 +88,13 @@ function stageReport(
  */
 function captureRunInfo(file: string, seed: number, format: string): CaptureRunInfo {
   const version = lbsimVersion().version;
-  // Loaded here, not imported: only --pcap needs it, and node:crypto costs every run's start.
-  const { createHash } = process.getBuiltinModule('node:crypto');
-  const digest = createHash('sha256');
-  digest.update(`${version}\0${seed}\0${format}\0`);
+  let bytes: Uint8Array = new Uint8Array(0);
   try {
-    digest.update(readFileSync(file));
+    bytes = readFileSync(file);
   } catch {
     // Loaded a moment ago; the digest only needs to be stable, not complete.
   }
-  return { scenarioFile: file, seed, version, runId: digest.digest('hex').slice(0, 16) };
+  return { scenarioFile: file, seed, version, runId: captureRunId(version, seed, format, bytes) };
 }
 
 /** Not written: staged outputs are dropped, so the user's files stay as they were. */
@@ -276,16 +275,4 @@ async function writeReport(
   }
   io.stderr(`lbsim: wrote report ${file.path}\n`);
   return undefined;
-}
-
-/** Node names in the order tables list them: clients, router, Muxes, Host Agents, VMs. */
-function vantageOrder(scenario: Scenario): string[] {
-  const topology = describeTopology(scenario);
-  return [
-    ...topology.clients.map((client) => client.name),
-    topology.router,
-    ...topology.muxes.map((mux) => mux.name),
-    ...topology.hosts.map((host) => host.name),
-    ...topology.hosts.flatMap((host) => host.vms.map((vm) => vm.name)),
-  ];
 }

@@ -11,15 +11,12 @@
  *   its own from a user's): refused, so a mistyped path never costs the user a file.
  */
 import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, statSync } from 'node:fs';
+import { captureMarkPrefix, reportGeneratorMark } from './output-marks.ts';
+
+export { captureMarkPrefix, reportGeneratorMark } from './output-marks.ts';
 
 /** Kinds of file lbsim writes. */
 export type OutputKind = 'capture' | 'report' | 'scenario';
-
-/** The mark every lbsim report carries in its head (see report/report-page.ts). */
-export const reportGeneratorMark = '<meta name="generator" content="lbsim">';
-
-/** The section comment of an lbsim pcapng that marks it as lbsim's: this prefix and 16 hex digits. */
-export const captureMarkPrefix = 'lbsim-run ';
 
 /** Bytes read from an existing file to recognise it: an lbsim section header fits easily. */
 const sniffBytes = 64 * 1024;

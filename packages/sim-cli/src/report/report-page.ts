@@ -13,7 +13,7 @@ import { describeDropReason, formatDurationNs, formatTimeNs, type TraceKind } fr
 import { type Explanation, failureModes, platformLabel, type RunResult, shortStopReason } from '@lbsim/scenario';
 import { describeFailure } from '../format/summary.ts';
 import { traceEventNames } from '../format/trace-event-names.ts';
-import { reportGeneratorMark } from '../output/overwrite-guard.ts';
+import { reportGeneratorMark } from '../output/output-marks.ts';
 import { escapeHtml as text } from './escape-html.ts';
 import { type NodeKind, nodeKindsOf } from './node-kinds.ts';
 import { renderProbeTimelineSvg } from './probe-timeline-svg.ts';
