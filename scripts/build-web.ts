@@ -38,7 +38,7 @@ function catalogueEntries(): { file: string; id: string; variant: string; text: 
       const path = join(directory, name);
       if (path === join(scenarios, 'scale')) continue;
       if (statSync(path).isDirectory()) walk(path);
-      else if (name.endsWith('.yaml')) files.push(path);
+      else if (name.endsWith('.yaml') && !name.endsWith('.sweep.yaml')) files.push(path);
     }
   };
   walk(scenarios);
