@@ -1,3 +1,4 @@
+// Stays one file past 400 lines: opening, translating, timing out and releasing a SNAT flow change one flow table, port ledgers and wait queues together.
 /**
  * Outbound SNAT at the Host Agent (docs/mechanics.md §1.4 "SNAT for outbound", §2.8, §7.4;
  * [ANANTA §3.2.3, §3.4.2, Fig. 8], [AZ-OUT-2018, AZ-OUT-2022, AZ-OUT-CUR, AZ-OUTRULES]).
@@ -29,6 +30,8 @@
  * a public IP on the NIC). Outbound fragments that need SNAT are dropped (`snat-fragment`,
  * docs/mechanics.md §2.7: "fragmented packets will be dropped unless outbound is through an
  * instance level public IP"). The platform address 168.63.129.16 is never SNATed.
+ *
+ * The usage counters are in `snat-usage.ts`, the idle-timeout RST pair in `snat-idle-resets.ts`.
  */
 import {
   azurePlatformAddress,
@@ -45,8 +48,6 @@ import {
   isFragment,
   type Kernel,
   type ManagerControlMessage,
-  makeIpv4Packet,
-  makeTcpSegment,
   nsPerSecond,
   type OutboundBlocked,
   rewriteSource,
@@ -59,9 +60,12 @@ import {
 import { type AddressSpace, addressSpaceContains } from './address-space.ts';
 import { translateInbound } from './fragment-nat.ts';
 import { type SnatFlow, SnatFlowTable, snatOutboundKey, snatTranslatedKey } from './snat-flow-table.ts';
-import { SnatMetrics, type SnatPeaks, type SnatSample } from './snat-metrics.ts';
+import { sendSnatIdleResets } from './snat-idle-resets.ts';
 import { type HeldRange, SnatPortLedger, snatDestinationKey } from './snat-port-ledger.ts';
+import { describeSnatUsage, newSnatUsageState, type SnatUsage, type UsageState } from './snat-usage.ts';
 import { trackTcpSegment } from './tcp-progress.ts';
+
+export type { SnatUsage } from './snat-usage.ts';
 
 /** A port stays held this long after a FIN from either side, ns (docs/mechanics.md §2.8, [AZ-OUT-2018]). */
 export const snatFinHoldNs = 240 * nsPerSecond;
@@ -87,31 +91,6 @@ export type SnatDecision =
   | { readonly kind: 'hold' }
   | { readonly kind: 'drop'; readonly reason: DropReason; readonly note: string };
 
-/** What one (DIP, protocol) did with SNAT over a run. */
-export interface SnatUsage {
-  readonly dip: number;
-  readonly vm: string;
-  readonly protocol: number;
-  /** `loadBalancer/rule` of its policy. */
-  readonly policy: string;
-  readonly frontends: readonly number[];
-  /** Most ports it may hold. */
-  readonly portLimit: number;
-  /** SNAT flows it opened. */
-  readonly flows: number;
-  /** New-flow packets that found no free port (retransmissions included). */
-  readonly failedAllocations: number;
-  /** Requests sent to the manager, grants and refusals received, ranges given back. */
-  readonly requests: number;
-  readonly grants: number;
-  readonly refusals: number;
-  readonly releasedRanges: number;
-  readonly peaks: Readonly<SnatPeaks>;
-  /** The first packet that found no port: when, and why in words. */
-  readonly firstFailure: { readonly atNs: number; readonly note: string } | undefined;
-  readonly samples: readonly SnatSample[];
-}
-
 /** What a (DIP, protocol) holds at one moment, for invariant checks. */
 export interface SnatHolding {
   readonly policy: SnatPolicy;
@@ -131,18 +110,6 @@ export interface OutboundSnatOptions {
    * toward the router when `toDip` is undefined.
    */
   readonly originate: (packet: Ipv4Packet, connectionId: number, toDip: number | undefined, note: string) => void;
-}
-
-interface UsageState {
-  policy: SnatPolicy;
-  readonly metrics: SnatMetrics;
-  flows: number;
-  failed: number;
-  requests: number;
-  grants: number;
-  refusals: number;
-  released: number;
-  firstFailure: { readonly atNs: number; readonly note: string } | undefined;
 }
 
 interface Waiting {
@@ -344,23 +311,7 @@ export class OutboundSnat {
 
   /** What each (DIP, protocol) that ever had a SNAT policy here did. */
   usages(): SnatUsage[] {
-    return [...this.usage.values()].map((usage) => ({
-      dip: usage.policy.dip,
-      vm: usage.policy.vm,
-      protocol: usage.policy.protocol,
-      policy: usage.policy.name,
-      frontends: usage.policy.frontends,
-      portLimit: usage.policy.portLimit,
-      flows: usage.flows,
-      failedAllocations: usage.failed,
-      requests: usage.requests,
-      grants: usage.grants,
-      refusals: usage.refusals,
-      releasedRanges: usage.released,
-      peaks: { ...usage.metrics.peaks },
-      firstFailure: usage.firstFailure,
-      samples: usage.metrics.samples(),
-    }));
+    return [...this.usage.values()].map(describeSnatUsage);
   }
 
   /** Every live flow. */
@@ -548,7 +499,8 @@ export class OutboundSnat {
       return;
     }
     if (now - flow.lastSeenNs > flow.idleTimeoutNs) {
-      if (flow.enableTcpReset && flow.tcp.established && !flow.tcp.closing) this.sendIdleResets(flow);
+      if (flow.enableTcpReset && flow.tcp.established && !flow.tcp.closing)
+        sendSnatIdleResets(flow, this.options.originate);
       this.release(flow, `idle for ${formatDurationNs(flow.idleTimeoutNs)}`);
       return;
     }
@@ -588,48 +540,6 @@ export class OutboundSnat {
     });
   }
 
-  /** The RST pair of `enableTcpReset` at idle timeout (docs/mechanics.md §2.6): to the remote end, then to the VM. */
-  private sendIdleResets(flow: SnatFlow): void {
-    const idle = formatDurationNs(flow.idleTimeoutNs);
-    const { clientNextSeq, serverNextSeq } = flow.tcp;
-    if (clientNextSeq !== undefined) {
-      const toRemote = makeIpv4Packet(
-        { src: flow.vip, dst: flow.remote },
-        makeTcpSegment({
-          srcPort: flow.snatPort,
-          dstPort: flow.remotePort,
-          seq: clientNextSeq,
-          flags: TcpFlags.Rst,
-          window: 0,
-        }),
-      );
-      this.options.originate(
-        toRemote,
-        flow.connectionId,
-        undefined,
-        `SNAT idle timeout (${idle}) with TCP reset: RST to ${formatIpv4Address(flow.remote)}`,
-      );
-    }
-    if (serverNextSeq !== undefined) {
-      const toVm = makeIpv4Packet(
-        { src: flow.remote, dst: flow.dip },
-        makeTcpSegment({
-          srcPort: flow.remotePort,
-          dstPort: flow.dipPort,
-          seq: serverNextSeq,
-          flags: TcpFlags.Rst,
-          window: 0,
-        }),
-      );
-      this.options.originate(
-        toVm,
-        flow.connectionId,
-        flow.dip,
-        `SNAT idle timeout (${idle}) with TCP reset: RST to the VM`,
-      );
-    }
-  }
-
   /** Forgets a (DIP, protocol) that lost its policy, with its flows. */
   private forget(key: string, ledger: SnatPortLedger): void {
     for (const flow of this.flows.all()) {
@@ -657,17 +567,7 @@ export class OutboundSnat {
     const key = ledgerKey(policy.dip, policy.protocol);
     let usage = this.usage.get(key);
     if (usage === undefined) {
-      usage = {
-        policy,
-        metrics: new SnatMetrics(),
-        flows: 0,
-        failed: 0,
-        requests: 0,
-        grants: 0,
-        refusals: 0,
-        released: 0,
-        firstFailure: undefined,
-      };
+      usage = newSnatUsageState(policy);
       this.usage.set(key, usage);
     }
     return usage;
