@@ -1,3 +1,4 @@
+// Stays one file past 400 lines: the inbound and outbound paths of one virtual switch share its NAT table, NIC map, NSG checks and trace calls.
 /**
  * The Host Agent (docs/mechanics.md §1.4, §7.4, [ANANTA §3.4]): the virtual switch of one host. It
  * decapsulates what Muxes tunnel to its DIPs, translates VIP:frontendPort → DIP:backendPort
@@ -28,6 +29,9 @@
  * RST to both ends of an established flow the moment it expires. Fragments are translated
  * without reassembly (`fragment-nat.ts`), ICMP errors about a VIP flow by the flow they quote
  * (`icmp-nat.ts`), and outer packets a Mux had to fragment are reassembled first.
+ *
+ * The VMs as the Host Agent sees them are in `local-vm.ts`, the NAT idle-timeout RST pair in
+ * `nat-idle-resets.ts`.
  */
 import {
   type BufferedFragment,
@@ -48,8 +52,6 @@ import {
   ipProtocolOf,
   isFragment,
   type ManagerControlMessage,
-  makeIpv4Packet,
-  makeTcpSegment,
   type NatRule,
   type NetworkNode,
   type PacketMeta,
@@ -60,12 +62,16 @@ import { type AddressSpace, addressSpaceContains } from './address-space.ts';
 import { FragmentNat, translateInbound, translateReply, transportTupleOf } from './fragment-nat.ts';
 import { checkSameNicHairpin, checkSnatHairpin } from './hairpin.ts';
 import { quotedInboundTuple, translateIcmpError } from './icmp-nat.ts';
+import type { HostService, LocalNic, LocalVm } from './local-vm.ts';
 import { clampMss } from './mss-clamp.ts';
+import { sendNatIdleResets } from './nat-idle-resets.ts';
 import { guestAddressOf, type NatEntry, NatTable } from './nat-table.ts';
 import type { NsgDirection } from './network-security-group.ts';
-import { describeNsgDenial, type NicSecurity } from './nic-security.ts';
+import { describeNsgDenial } from './nic-security.ts';
 import { checkNicSource } from './nic-source-check.ts';
 import { OutboundSnat } from './outbound-snat.ts';
+
+export type { HostService, LocalNic, LocalVm } from './local-vm.ts';
 
 /** Options of a {@link HostAgent}. */
 export interface HostAgentOptions {
@@ -83,34 +89,6 @@ export interface HostAgentOptions {
 
 /** How long outer fragments wait for the rest of their packet, ns (Linux `ipfrag_time`: 30 s). */
 export const outerReassemblyTimeoutNs = 30_000_000_000;
-
-/** A NIC of a local VM, as the Host Agent sees it. */
-export interface LocalNic {
-  readonly name: string;
-  readonly address: Ipv4Address;
-  /** The NSGs guarding the NIC and its flow records. */
-  readonly security: NicSecurity;
-}
-
-/** A VM on this host, as the Host Agent sees it. */
-export interface LocalVm {
-  /** Node name of the VM. */
-  readonly name: string;
-  /** Its NICs, primary first. */
-  readonly nics: readonly LocalNic[];
-}
-
-/**
- * A service of the host itself that VMs talk to by address — the health prober, which owns
- * 168.63.129.16 on every host (docs/mechanics.md §2.3: "the health probe traffic is directly between
- * the infrastructure component which generates the health probe and the customer VM").
- */
-export interface HostService {
-  /** Name for the trace (`probe@host-a`). */
-  readonly name: string;
-  /** Takes a packet a VM sent to the service's address. */
-  receive(packet: Ipv4Packet, meta: PacketMeta): void;
-}
 
 interface Port {
   readonly vm: LocalVm;
@@ -570,51 +548,14 @@ export class HostAgent implements NetworkNode, ControlReceiver<HostAgentControlM
         return;
       }
       // Only ESTABLISHED TCP flows are reset (docs/mechanics.md §2.6, [AZ-TCPRESET-2020]).
-      if (entry.tcp.established && !entry.tcp.closing) this.sendIdleResets(entry);
+      if (entry.tcp.established && !entry.tcp.closing) {
+        sendNatIdleResets(entry, this.portByAddress.get(entry.rule.dip), this.options.uplink, (packet, to, note, nic) =>
+          this.originate(packet, entry, to, note, nic),
+        );
+      }
       this.nat.expire(entry, now);
     };
     this.fabric.kernel.at(entry.lastSeenNs + entry.rule.idleTimeoutNs + 1, check);
-  }
-
-  /** Sends the RST pair of `enableTcpReset` (docs/mechanics.md §2.6): one to the VM, one to the client. */
-  private sendIdleResets(entry: NatEntry): void {
-    const { inbound, rule, guestAddress } = entry;
-    const vm = this.portByAddress.get(rule.dip);
-    const backendPort = rule.backendPort === 0 ? inbound.dstPort : rule.backendPort;
-    const idle = formatDurationNs(rule.idleTimeoutNs);
-    // The client's RST first: it is what the user of the connection sees.
-    if (entry.tcp.serverNextSeq !== undefined) {
-      const toClient = makeIpv4Packet(
-        { src: rule.endpoint.vip, dst: inbound.srcAddress },
-        makeTcpSegment({
-          srcPort: inbound.dstPort,
-          dstPort: inbound.srcPort,
-          seq: entry.tcp.serverNextSeq,
-          flags: TcpFlags.Rst,
-          window: 0,
-        }),
-      );
-      this.originate(toClient, entry, this.options.uplink, `idle timeout (${idle}) with TCP reset: RST to the client`);
-    }
-    if (vm !== undefined && entry.tcp.clientNextSeq !== undefined) {
-      const toVm = makeIpv4Packet(
-        { src: inbound.srcAddress, dst: guestAddress },
-        makeTcpSegment({
-          srcPort: inbound.srcPort,
-          dstPort: backendPort,
-          seq: entry.tcp.clientNextSeq,
-          flags: TcpFlags.Rst,
-          window: 0,
-        }),
-      );
-      this.originate(
-        toVm,
-        entry,
-        vm.vm.name,
-        `idle timeout (${idle}) with TCP reset: RST to ${vm.vm.name}`,
-        vm.nic.name,
-      );
-    }
   }
 
   /** Sends an RST the SNAT idle timeout made: to the VM that owns `toDip`, or to the router. */
