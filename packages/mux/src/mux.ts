@@ -1,3 +1,4 @@
+// Stays one file past 400 lines: a packet's path through the Mux (rule, flow table, fragments, ICMP, encapsulation) reads top to bottom over one flow table, VIP map and counters.
 /**
  * A Mux (docs/mechanics.md §1.3, [ANANTA §3.3]): receives VIP traffic from the router by ECMP,
  * picks a DIP per flow and tunnels the packet to it with IP-in-IP.
