@@ -1,3 +1,4 @@
+// Stays one file past 400 lines: the demultiplexing, RST/ICMP answers, fragment reassembly and port bookkeeping of one stack share its listener, socket and connection maps.
 /**
  * An endpoint's network stack: the TCP and UDP of one operating system instance (a VM's guest
  * OS, an Internet client, a Host Agent's prober).

@@ -1,3 +1,4 @@
+// Stays one file past 400 lines: the draft types, the arbitrary that fills them and documentOf that writes them out as a scenario change together.
 /**
  * fast-check arbitraries for whole scenarios: small topologies (hosts with backend VMs,
  * Internet clients, client VMs), load balancers in Azure's vocabulary (public or internal, one
