@@ -79,8 +79,8 @@ describe.skipIf(!hasChromium)('the playground in chromium', () => {
   it('probe-wrong-port/fixed with the probe moved back to port 80: the explanation names probe-wrong-port', async () => {
     const { tab, problems } = await openPlayground(browser, folder);
     await pick(tab, 'scenarios/probe-wrong-port/fixed.yaml');
-    await editLineEnd(tab, 'name: tcp443, protocol: Tcp, port: 443', '443', '80', ' }]');
-    await expect.poll(() => tab.locator('.cm-content').textContent()).toContain('port: 80 }]');
+    await editLineEnd(tab, 'name: tcp443, protocol: Tcp, port: 443', '443', '80', ', intervalInSeconds: 5 }]');
+    await expect.poll(() => tab.locator('.cm-content').textContent()).toContain('port: 80, intervalInSeconds: 5 }]');
     await tab.fill('#seed', '7');
     await tab.click('#run');
     await waitForRun(tab);
@@ -128,7 +128,7 @@ describe.skipIf(!hasChromium)('the playground in chromium', () => {
   it('shows the diagnostics lbsim validate prints, placed in the text', async () => {
     const { tab, problems } = await openPlayground(browser, folder);
     await pick(tab, 'scenarios/probe-wrong-port/fixed.yaml');
-    await editLineEnd(tab, 'name: tcp443, protocol: Tcp, port: 443', 'port', 'prot', ': 443 }]');
+    await editLineEnd(tab, 'name: tcp443, protocol: Tcp, port: 443', 'port', 'prot', ': 443, intervalInSeconds: 5 }]');
     await expect.poll(() => tab.locator('#diagnostics').textContent(), { timeout: 30_000 }).toContain('prot');
     const shown = await tab.locator('#diagnostics').textContent();
     // The same scenario through `lbsim validate`: the same lines.

@@ -39,9 +39,33 @@ describe('reading values', () => {
       kind: 'run',
       run: {
         positional: 'x',
+        positionals: ['x'],
         options: { color: undefined, count: -3, tag: ['a', 'b'], mode: 'slow', probes: false },
       },
     });
+  });
+
+  it('takes every word for a variadic positional, and a one-letter alias for its option', () => {
+    const many: ProgramSpec<unknown> = {
+      ...program,
+      commands: [
+        {
+          name: 'take',
+          describe: 'take files',
+          positional: { name: 'files', required: true, variadic: true, describe: 'the files' },
+          options: { out: { type: 'string', short: 'o', describe: 'where to write' } },
+          start: (values) => ({ run: values }),
+        },
+      ],
+    };
+    expect(parseCommandLine(many, ['take', 'a.json', 'b.json', '-o', 'x.yaml'], 100, false)).toMatchObject({
+      kind: 'run',
+      run: { positionals: ['a.json', 'b.json'], options: { out: 'x.yaml' } },
+    });
+    expect(parseCommandLine(many, ['take', '--help'], 100, false)).toMatchObject({ kind: 'print' });
+    const help = parseCommandLine(many, ['take', '--help'], 100, false) as { text: string };
+    expect(help.text).toContain('prog take <files..>');
+    expect(help.text).toContain('-o, --out');
   });
 
   it('gives the defaults, and an empty value to an option with none after it', () => {
@@ -77,7 +101,7 @@ describe('bad command lines', () => {
     expect(code).toBe(2);
     expect(stdout).toBe('');
     expect(stderr.split('\n')[0]).toBe(
-      'lbsim: Unknown command: rn; the commands are run, explain, validate, list, test, schema, sweep, worker or completion',
+      'lbsim: Unknown command: rn; the commands are run, explain, flow, import, validate, list, test, schema, sweep, worker or completion',
     );
   });
 });
