@@ -1,6 +1,6 @@
 /**
  * `lbsim list [dir]`: the catalogue at a glance — each scenario's id, variant, name and the
- * first line of its description.
+ * first line of its description, marked `[platform]` when the variant turns a platform setting.
  */
 import { errorCount, loadScenarioFile, printable } from '@lbsim/scenario';
 import { findScenarios } from '../catalogue/find-scenarios.ts';
@@ -15,6 +15,20 @@ const descriptionWidth = 100;
 export function firstLine(description: string): string {
   const line = printable(description.trim().split('\n')[0] ?? '');
   return line.length <= descriptionWidth ? line : `${line.slice(0, descriptionWidth - 1)}…`;
+}
+
+/** What the description cell starts with when a variant's change is a platform setting. */
+export const platformMark = '[platform] ';
+
+/**
+ * The description cell: its first line, marked {@link platformMark} when the description says
+ * the variant turns a platform behaviour (something no Azure customer can set) and its first
+ * line does not say so already, so the label is never cut off with the rest of the text.
+ */
+export function descriptionCell(description: string): string {
+  const line = firstLine(description);
+  if (!/platform behaviou?r/i.test(description) || /platform/i.test(line)) return line;
+  return firstLine(`${platformMark}${printable(description.trim().split('\n')[0] ?? '')}`);
 }
 
 /**
@@ -46,7 +60,7 @@ export function listCommand(directory: string, io: CliIo): ExitCode {
         `${count} problem${count === 1 ? '' : 's'}: lbsim validate ${entry.path}`,
       ];
     }
-    return [entry.id, entry.variant || '-', loaded.scenario.name, firstLine(loaded.scenario.description)];
+    return [entry.id, entry.variant || '-', loaded.scenario.name, descriptionCell(loaded.scenario.description)];
   });
   // Cells are escaped before the columns are measured, so an escaped cell keeps the table aligned.
   const table = [['id', 'variant', 'name', 'description'], ...rows].map((row) => row.map(neutralizeControls));
