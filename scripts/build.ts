@@ -104,7 +104,8 @@ const result = await build({
 }).catch(() => undefined);
 if (result === undefined || result.errors.length > 0) process.exit(1);
 
-for (const folder of ['scenarios', 'schema']) {
+// workshop/challenges: the challenges lbsim challenge lists, starts and grades (start files and definitions).
+for (const folder of ['scenarios', 'schema', 'workshop/challenges']) {
   rmSync(join(packageDirectory, folder), { recursive: true, force: true });
   mkdirSync(join(packageDirectory, folder), { recursive: true });
   cpSync(join(root, folder), join(packageDirectory, folder), {

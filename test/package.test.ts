@@ -96,6 +96,18 @@ describe('the lbsim package installed from its tarball', () => {
     expect(missing.stdout + missing.stderr).toContain('not-here.yaml');
   });
 
+  it('carries the workshop challenges: lists, starts and grades one from any directory', () => {
+    const list = runInstalled(['challenge', 'list']);
+    expect(list.status).toBe(0);
+    expect(list.stdout).toContain('shop-front');
+    const start = runInstalled(['challenge', 'start', 'shop-front', 'shop.yaml']);
+    expect(start.status).toBe(0);
+    const check = runInstalled(['challenge', 'check', 'shop-front', 'shop.yaml']);
+    expect(check.stderr).toBe('');
+    expect(check.status).toBe(1);
+    expect(check.stdout).toContain('Challenge shop-front: not yet');
+  });
+
   it('carries the JSON Schema', () => {
     const schema = JSON.parse(
       readFileSync(join(temporary, 'prefix/lib/node_modules/lbsim/schema/scenario.schema.json'), 'utf8'),

@@ -442,6 +442,57 @@ const workerCommand: CommandSpec<Run> = {
   },
 };
 
+/** `lbsim challenge list|start|check`. */
+const challengeCommand: CommandSpec<Run> = {
+  name: 'challenge',
+  describe:
+    'workshop challenges, scenarios whose fault is hidden: list them, start one (write your copy and read its story), check your fix; exit 0 listed, started or passed, 1 not yet, 2 bad input',
+  positional: {
+    name: 'action',
+    required: true,
+    variadic: true,
+    describe:
+      "list | start <id> [file] (file defaults to ./<id>.yaml) | check <id> <file> (grades by the challenge's own expectations; the answer only after a pass)",
+  },
+  options: {
+    force: { type: 'boolean', default: false, describe: 'with start: replace the file when it exists' },
+    challenges: {
+      type: 'string',
+      describe: 'the folder of challenge definitions',
+      defaultDescription: 'the challenges bundled with lbsim',
+    },
+  },
+  examples: [
+    ['$0 challenge list', 'the challenges: id, difficulty, number of faults, title'],
+    ['$0 challenge start shop-front', "write ./shop-front.yaml and print the users' story"],
+    ['$0 challenge check shop-front shop-front.yaml', 'grade your fix: PASS with the explanation, or not yet'],
+  ],
+  start: (values) => {
+    const [action, id, file, ...extra] = values.positionals;
+    const usage = 'lbsim challenge list | start <id> [file] | check <id> <file>';
+    if (action !== 'list' && action !== 'start' && action !== 'check') return { failure: `name an action: ${usage}` };
+    if (extra.length > 0 || (action === 'list' && id !== undefined)) return { failure: `too many arguments: ${usage}` };
+    if (action !== 'list' && id === undefined) return { failure: `name a challenge (lbsim challenge list): ${usage}` };
+    if (action === 'check' && file === undefined) return { failure: `name the file to check: ${usage}` };
+    const request =
+      action === 'list'
+        ? ({ action } as const)
+        : action === 'start'
+          ? ({ action, id: id ?? '', file, force: flagOf(values, 'force') ?? false } as const)
+          : ({ action, id: id ?? '', file: file ?? '' } as const);
+    return {
+      run: async (io) => {
+        const { challengeCommand } = await import('./commands/challenge.ts');
+        const { defaultChallengeDirectory } = await import('./challenges/challenge-definition.ts');
+        return challengeCommand(
+          { request, directory: textOf(values, 'challenges') ?? defaultChallengeDirectory() },
+          io,
+        );
+      },
+    };
+  },
+};
+
 /**
  * Every `lbsim` command, in the order `lbsim --help` lists them: the one place a command is
  * registered. (`completion` is built in: command-line.ts prints the script and answers it.)
@@ -457,6 +508,7 @@ const commands: readonly CommandSpec<Run>[] = [
   schemaCommand,
   sweepCommand,
   workerCommand,
+  challengeCommand,
 ];
 
 /** The `lbsim` program: usage, global options and commands. */
