@@ -201,6 +201,12 @@ describe('lbsim challenge: bad input', () => {
     expect(readFileSync(file, 'utf8')).toContain('name: shop-front');
   });
 
+  it('start creates a missing folder for the copy, as --pcap does', async () => {
+    const file = join(workDirectory, 'new-folder', 'mine.yaml');
+    expect((await lbsim('challenge', 'start', 'ledger-api', file)).code).toBe(0);
+    expect(readFileSync(file, 'utf8')).toContain('name: ledger-api');
+  });
+
   it('check of a missing file, of an invalid scenario: exit 2 with the problem', async () => {
     const missing = await lbsim('challenge', 'check', 'shop-front', join(workDirectory, 'missing.yaml'));
     expect(missing.code).toBe(2);

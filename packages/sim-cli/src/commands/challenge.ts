@@ -7,8 +7,8 @@
  * Exit codes: 0 listed, started, or the fix passes; 1 not yet; 2 bad input (an unknown
  * challenge, a file that exists or cannot be written or read, an invalid scenario).
  */
-import { existsSync, statSync, writeFileSync } from 'node:fs';
-import { basename } from 'node:path';
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { type ChallengeGrade, gradeChallenge } from '../challenges/challenge-check.ts';
 import { type Challenge, challengeIds, loadChallenge } from '../challenges/challenge-definition.ts';
 import { formatColumns } from '../format/columns.ts';
@@ -46,8 +46,8 @@ function wrapProse(text: string, indent: string): string {
   return lines.map((text) => `${indent}${text}\n`).join('');
 }
 
-/** How many faults, in words, for the list. */
-const faultsWord = (faults: number) => (faults === 1 ? 'one' : faults === 2 ? 'two' : String(faults));
+/** How many faults, in words, for the story's heading. */
+const faultsWord = (faults: number) => (faults === 2 ? 'two' : String(faults));
 
 /** `lbsim challenge list`: id, difficulty, number of faults and title of every challenge. */
 function listChallenges(directory: string, io: CliIo): ExitCode {
@@ -64,7 +64,7 @@ function listChallenges(directory: string, io: CliIo): ExitCode {
   }
   const rows = [
     ['id', 'difficulty', 'faults', 'title'],
-    ...challenges.map((c) => [c.id, c.difficulty, faultsWord(c.faults), c.title]),
+    ...challenges.map((c) => [c.id, c.difficulty, String(c.faults), c.title]),
   ];
   io.stdout(terminalText(formatColumns(rows), io.stdoutColumns));
   io.stdout(
@@ -92,6 +92,8 @@ function startChallenge(challenge: Challenge, file: string, force: boolean, io: 
     return 2;
   }
   try {
+    // Like --pcap's directory, a missing folder (the guide's out/) is created.
+    mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, studentCopy(challenge, file), { flag: force ? 'w' : 'wx' });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
@@ -108,8 +110,12 @@ function startChallenge(challenge: Challenge, file: string, force: boolean, io: 
       [
         `Challenge ${challenge.id}: ${challenge.title} (${difficulty})\n\n`,
         wrapProse(challenge.story, ''),
-        `\nYour copy: ${file}. Investigate with lbsim run ${file} --trace, lbsim explain ${file} and lbsim flow;\n`,
-        `fix the configuration in ${basename(file)}, then grade it:\n`,
+        `\nYour copy: ${file}\n`,
+        'Investigate it with the tools of the workshop, for example:\n',
+        `  lbsim run ${file} --trace\n`,
+        `  lbsim run ${file} --report ${file.replace(/\.ya?ml$/i, '')}.html\n`,
+        `  lbsim explain ${file}\n`,
+        'Fix the configuration in your copy, then grade it (as often as you like):\n',
         `  lbsim challenge check ${challenge.id} ${file}\n`,
       ].join(''),
       io.stdoutColumns,
