@@ -19,6 +19,7 @@ import {
   loadChallenge,
 } from '../packages/sim-cli/src/challenges/challenge-definition.ts';
 import { applyEdits } from '../packages/sim-cli/src/challenges/challenge-edits.ts';
+import { renderChallengeKey } from '../scripts/challenge-key.ts';
 import { failureModeFolders, repositoryRoot } from './support.ts';
 
 const directory = defaultChallengeDirectory();
@@ -78,6 +79,12 @@ async function expectNotYet(challenge: Challenge, text: string) {
 it('bundles at least 8 challenges, two or more of them with two faults', () => {
   expect(ids.length).toBeGreaterThanOrEqual(8);
   expect(ids.filter((id) => challengeOf(id).faults === 2).length).toBeGreaterThanOrEqual(2);
+});
+
+it("docs/challenge-key.md, the instructor's key, is the definitions' (tsx scripts/update-challenge-key.ts)", () => {
+  expect(readFileSync(join(repositoryRoot, 'docs/challenge-key.md'), 'utf8')).toBe(
+    renderChallengeKey(ids.map(challengeOf)),
+  );
 });
 
 it('lists every challenge without naming a fault', async () => {
