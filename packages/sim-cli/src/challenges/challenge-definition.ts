@@ -89,6 +89,8 @@ export const defaultKeptParts: readonly KeptPart[] = [
   'loadBalancers.*.backendPools',
   'hosts.*.vms.*.listeners',
   'hosts.*.vms.*.nics',
+  'vms.*.listeners',
+  'vms.*.nics',
 ].map((path) => ({ path, ignore: [] }));
 
 /** The definition file of a challenge folder. */
