@@ -6,7 +6,7 @@
  * the fix (each challenge's giveaway words, and the catalogue's failure-mode ids). Then the bad
  * input of the command: exit 2, one clear line, user files left alone.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '@lbsim/sim-cli';
@@ -222,6 +222,24 @@ describe('lbsim challenge: bad input', () => {
     expect(invalid.code).toBe(2);
     expect(invalid.stderr).toContain('YAML');
     expect(invalid.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('a --challenges folder with a broken definition or start file: exit 2, one clear line', async () => {
+    const folder = join(workDirectory, 'own-challenges');
+    mkdirSync(join(folder, 'mine'), { recursive: true });
+    writeFileSync(
+      join(folder, 'mine', 'challenge.yaml'),
+      readFileSync(join(directory, 'shop-front', 'challenge.yaml')),
+    );
+    writeFileSync(join(folder, 'mine', 'start.yaml'), 'name: [unclosed\n');
+    const file = fileWith(challengeOf('shop-front').startText);
+    const result = await lbsim('challenge', 'check', 'mine', file, '--challenges', folder);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^lbsim: challenge mine: its start.yaml does not load: /);
+    writeFileSync(join(folder, 'mine', 'challenge.yaml'), 'title: [unclosed\n');
+    const listed = await lbsim('challenge', 'list', '--challenges', folder);
+    expect(listed.code).toBe(2);
+    expect(listed.stderr).toMatch(/^lbsim: challenge mine: challenge.yaml is not YAML/);
   });
 
   it('a missing or unknown action, missing arguments: exit 2 with the usage', async () => {

@@ -47,11 +47,24 @@ export type ChallengeGrade =
       readonly symptoms: readonly TrafficSymptom[];
     };
 
-/** The start file, loaded; a challenge whose start file does not load is a definition error. */
-export function loadStartScenario(challenge: Challenge): Scenario {
+/** The start file, loaded, or why it does not load (a definition error, e.g. of a `--challenges` folder). */
+export function loadStartScenario(challenge: Challenge): Scenario | string {
   const loaded = parseScenarioText(challenge.startText, `${challenge.id}/start.yaml`);
-  if (!loaded.ok) throw new Error(`challenge ${challenge.id}: start.yaml does not load: ${loaded.errors[0]?.message}`);
-  return loaded.scenario;
+  return loaded.ok
+    ? loaded.scenario
+    : `challenge ${challenge.id}: its start.yaml does not load: ${loaded.errors[0]?.message ?? 'invalid'}`;
+}
+
+/** A bad-input grade with a message and no diagnostics. */
+const badInput = (message: string): ChallengeGrade => ({ kind: 'bad-input', message, errors: [], warnings: [] });
+
+/** The text of a file just loaded, or `undefined` if it went away since. */
+function readAgain(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
+  } catch {
+    return undefined;
+  }
 }
 
 /** `text` (a valid scenario) with its `expect` replaced by the challenge's hidden expectations. */
@@ -74,10 +87,12 @@ export function gradeChallenge(challenge: Challenge, file: string, heapLimitByte
       errors: loaded.errors,
       warnings: loaded.warnings,
     };
-  const changes = changedParts(loadStartScenario(challenge), loaded.scenario, challenge.kept);
+  const start = loadStartScenario(challenge);
+  if (typeof start === 'string') return badInput(start);
+  const changes = changedParts(start, loaded.scenario, challenge.kept);
   if (changes.length > 0) return { kind: 'changed', changes };
-  // Loaded a moment ago: readable, UTF-8 (the loader refuses anything else).
-  const text = readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
+  const text = readAgain(file);
+  if (text === undefined) return badInput(`cannot read ${file} again: was it moved?`);
   const graded = parseScenarioText(withHiddenExpectations(text, challenge), file, { heapLimitBytes });
   if (!graded.ok) {
     // The kept parts are what the expectations refer to, so this means a definition error.
@@ -90,8 +105,7 @@ export function gradeChallenge(challenge: Challenge, file: string, heapLimitByte
   }
   const result = runScenario(graded.scenario, heapLimitBytes === undefined ? {} : { heapLimitBytes });
   const stop = describeStop(result.status);
-  if (stop !== undefined)
-    return { kind: 'bad-input', message: `the run of ${file} stopped early${stop}`, errors: [], warnings: [] };
+  if (stop !== undefined) return badInput(`the run of ${file} stopped early${stop}`);
   return {
     kind: 'ran',
     passed: result.expectationsMet,
