@@ -3,7 +3,8 @@
  * line (the bins), one `metric` line per series, one `metricNotDefined` line per metric the
  * scenario does not define, then one `nsgFlowLog` line per NSG and minute, shaped like Azure's
  * flow-log record (`category`, `operationName`, `properties.Version`, `properties.flows[].rule`,
- * `.flows[].flowTuples`), with the NSG's and NIC's names where Azure gives a resource id and a MAC.
+ * `.flows[].flowTuples`), with the NSG's and NIC's names where Azure gives a resource id and a MAC, and `recordTime`
+ * (the minute's start as an ISO time, the run starting at Unix epoch 0) for Azure's `time`.
  */
 import type { RunResult } from '@lbsim/scenario';
 import { metricDefinition } from '@lbsim/scenario';
@@ -33,8 +34,8 @@ export function writeJsonMetrics(result: RunResult, lines: JsonLines): void {
   for (const record of result.nsgFlowLog ?? []) {
     lines.info({
       type: 'nsgFlowLog',
-      atNs: record.atNs,
-      time: new Date(record.atNs / 1e6).toISOString(),
+      minuteStartNs: record.atNs,
+      recordTime: new Date(record.atNs / 1e6).toISOString(),
       category: 'NetworkSecurityGroupFlowEvent',
       operationName: 'NetworkSecurityGroupFlowEvents',
       nsg: record.nsg,
