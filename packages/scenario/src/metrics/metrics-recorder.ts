@@ -4,7 +4,8 @@
  * rules, new outbound SNAT flows, and once a second the share of each frontend's ECMP next hops
  * that are live Muxes (the data path Azure's own availability probing exercises).
  *
- * - Inbound (`Direction: In`): a packet a Mux received for a rule's frontend IP and port.
+ * - Inbound (`Direction: In`): a packet a Mux received for a rule's frontend IP and port
+ *   (fragments too: a later fragment counts for the frontend of its datagram's first fragment).
  * - Outbound (`Out`): a reply a Host Agent sent from a rule's frontend IP and port (direct
  *   server return: it never passes a Mux, but Azure counts it for the frontend).
  * - A new SNAT connection: the first packet of an outbound 5-tuple a Host Agent translated to a
@@ -14,14 +15,17 @@ import {
   hasFlags,
   IpProtocol,
   type Ipv4Address,
+  type Ipv4Packet,
   ipProtocolOf,
   ipv4TotalLength,
+  isFragment,
   nsPerSecond,
   TcpFlags,
   type TraceEvent,
   type TraceSink,
   vipEndpointKey,
 } from '@lbsim/core';
+import { transportTupleOf } from '@lbsim/host-agent';
 
 /** A rule's frontend, as the recorder matches packets to it. */
 export interface RecordedFrontend {
@@ -66,6 +70,8 @@ export class MetricsRecorder implements TraceSink {
   readonly dataPath: DataPathSample[] = [];
   private readonly snatFlows = new Map<string, number>();
   private readonly sentBy = new Map<number, Ipv4Address>();
+  /** Frontends of datagrams whose first fragment a Mux received, by source, destination, protocol and IP id. */
+  private readonly fragmentFrontends = new Map<string, RecordedFrontend>();
   private nextSampleNs = dataPathSampleIntervalNs;
 
   /**
@@ -122,16 +128,35 @@ export class MetricsRecorder implements TraceSink {
 
   private countAtMux(event: TraceEvent): void {
     const packet = event.packet;
-    const payload = packet.payload;
-    if (payload.kind !== 'tcp' && payload.kind !== 'udp') return;
-    const frontend = this.frontendOf(packet.dst, ipProtocolOf(packet), payload.dstPort);
+    const frontend = this.frontendOfInbound(packet);
     if (frontend === undefined) return;
     const counts = this.countsOf(frontend.rule, 'In', event.atNs);
     counts.packets++;
     counts.bytes += ipv4TotalLength(packet);
-    if (payload.kind === 'tcp' && hasFlags(payload.flags, TcpFlags.Syn) && !hasFlags(payload.flags, TcpFlags.Ack)) {
+    const payload = packet.payload;
+    if (
+      payload.kind === 'tcp' &&
+      !isFragment(packet) &&
+      hasFlags(payload.flags, TcpFlags.Syn) &&
+      !hasFlags(payload.flags, TcpFlags.Ack)
+    ) {
       counts.syns++;
     }
+  }
+
+  /**
+   * The frontend a packet arriving at a Mux is for: by its ports, or for a fragment by the
+   * ports of its first fragment (later fragments carry none: they count for the frontend their
+   * first fragment was for, when that came first).
+   */
+  private frontendOfInbound(packet: Ipv4Packet): RecordedFrontend | undefined {
+    const tuple = transportTupleOf(packet);
+    if (tuple !== undefined) {
+      const frontend = this.frontendOf(tuple.dstAddress, tuple.protocol, tuple.dstPort);
+      if (isFragment(packet) && frontend !== undefined) this.fragmentFrontends.set(fragmentKey(packet), frontend);
+      return frontend;
+    }
+    return isFragment(packet) ? this.fragmentFrontends.get(fragmentKey(packet)) : undefined;
   }
 
   private countAtHost(event: TraceEvent): void {
@@ -183,4 +208,9 @@ export class MetricsRecorder implements TraceSink {
   binOf(atNs: number): number {
     return Math.floor(atNs / this.binNs);
   }
+}
+
+/** Which datagram a fragment belongs to (RFC 791: source, destination, protocol, identification). */
+function fragmentKey(packet: Ipv4Packet): string {
+  return `${packet.src}|${packet.dst}|${ipProtocolOf(packet)}|${packet.id}`;
 }
