@@ -7,7 +7,7 @@
  * - inside core, `net` imports nothing, `wire` only `net`, `sim` only `net`, `stack` `net`,
  *   `wire` and `sim`, `control` `net` and `sim`;
  * - the folders of scenario/src are stages, each importing only earlier ones: base < schema
- *   < model < load < validate < build < run < expect < explain < the entry files at the top of
+ *   < model < load < validate < build < run < expect < explain < metrics < the entry files at the top of
  *   src/ (index.ts, load-scenario.ts, run-scenario.ts) < testing;
  * - `scenario` imports the domain packages and its parsing libraries, `sweep` `scenario` and
  *   `core`, `azure-import` `core`, `sim-cli` `sweep`,
@@ -65,7 +65,7 @@ const coreLayers = {
 };
 
 /** The stages of scenario/src in pipeline order; each may import only itself and earlier ones. */
-const scenarioStages = ['base', 'schema', 'model', 'load', 'validate', 'build', 'run', 'expect', 'explain'];
+const scenarioStages = ['base', 'schema', 'model', 'load', 'validate', 'build', 'run', 'expect', 'explain', 'metrics'];
 
 const npmRules = Object.entries(allowedNpm).flatMap(([name, allowed]) => [
   {

@@ -29,6 +29,10 @@ import type {
 import { buildWorld, type World } from './build/build.ts';
 import { evaluateExpectations } from './expect/expectations.ts';
 import { explainRun } from './explain/explain-run.ts';
+import { computeMetrics, metricBinWidthNs } from './metrics/compute-metrics.ts';
+import { MetricsRecorder } from './metrics/metrics-recorder.ts';
+import { NsgFlowLogger } from './metrics/nsg-flow-log.ts';
+import { watchedNics } from './metrics/watched-nics.ts';
 import { runLimitsFor } from './model/memory-budget.ts';
 import { judgeDips } from './run/guest-replies.ts';
 import { platformSettingsOf } from './run/platform-settings.ts';
@@ -52,6 +56,12 @@ export interface RunOptions {
    * Default: 4 GiB.
    */
   readonly heapLimitBytes?: number;
+  /**
+   * Also compute Azure Load Balancer's metrics and NSG flow-log records (`metrics` and
+   * `nsgFlowLog` of the result; docs/metrics-and-flow-logs.md). Default false: they watch every
+   * packet, which costs time.
+   */
+  readonly metrics?: boolean;
 }
 
 /**
@@ -70,6 +80,11 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
     { isLoadBalanced: ruleEndpointTest(world), guests: world.vms.keys() },
   );
   world.tracer.subscribe(observer);
+  const watch = options.metrics === true ? watchMetrics(world) : undefined;
+  if (watch !== undefined) {
+    world.tracer.subscribe(watch.recorder);
+    world.tracer.subscribe(watch.flowLog);
+  }
   for (const sink of options.sinks ?? []) world.tracer.subscribe(sink);
   scheduleEvents(world);
   const started = scheduleTraffic(world, limits.maxConnections);
@@ -159,7 +174,36 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
     snat: summarizeSnat(world),
     platformSettings: platformSettingsOf(scenario),
   };
-  return { ...facts, explanations: explainRun(facts, scenario) };
+  const explained: RunResult = { ...facts, explanations: explainRun(facts, scenario) };
+  if (watch === undefined) return explained;
+  const endNs = status.kind === 'completed' ? status.endNs : status.atNs;
+  watch.recorder.finish(endNs);
+  const metrics = computeMetrics({
+    rules: world.manager.configuredRules,
+    recorder: watch.recorder,
+    healthChanges,
+    healthLatencyNs: scenario.network.healthLatency,
+    snat: facts.snat,
+    binNs: watch.binNs,
+    endNs,
+  });
+  return { ...explained, metrics, nsgFlowLog: watch.flowLog.finish(endNs) };
+}
+
+/** The sinks that gather a run's metrics and flow logs. */
+function watchMetrics(world: World): { recorder: MetricsRecorder; flowLog: NsgFlowLogger; binNs: number } {
+  const scenario = world.scenario;
+  const binNs = metricBinWidthNs(scenario.duration);
+  const frontends = world.manager.configuredRules.map((rule, index) => ({ rule: index, ...rule.endpoint }));
+  const muxes = new Map(world.muxes.map((mux) => [mux.name, mux]));
+  const hostAgents = new Set([...world.hostAgents.values()].map((agent) => agent.name));
+  const recorder = new MetricsRecorder(frontends, binNs, new Set(muxes.keys()), hostAgents, new Set(world.vms.keys()), {
+    ecmpGroup: (vip) => world.router.ecmpGroup(vip),
+    isMuxRunning: (name) => muxes.get(name)?.isRunning === true,
+  });
+  const nics = watchedNics(scenario, world.securityGroups);
+  const flowLog = new NsgFlowLogger(nics.nics, hostAgents, nics.virtualNetwork);
+  return { recorder, flowLog, binNs };
 }
 
 /** SNAT use of every VM NIC and protocol that opened a flow or failed to, by host then DIP. */

@@ -112,6 +112,12 @@ const runCommand: CommandSpec<Run> = {
       describe:
         'write a self-contained HTML report (topology, sequence diagrams, probe states, SNAT ports, counters) to this file; only an earlier lbsim report is replaced',
     },
+    metrics: {
+      type: 'boolean',
+      default: false,
+      describe:
+        "after the summary, print Azure Load Balancer's Azure Monitor metrics as this run gives them (Data Path Availability, Health Probe Status, SYN Count, SNAT Connection Count, Allocated/Used SNAT Ports, Byte Count, Packet Count) per frontend, rule and backend, in 1-minute bins of run time (one bin for a shorter run), and the NSG flow log (version 2 tuples, time in seconds of run time). Counterparts, not Azure's own measurements: Data Path Availability comes in Azure from its own synthetic packets through the data path; lbsim samples once a second the share of live Muxes among the frontend's ECMP next hops, times 0 when no DIP is healthy. With --json these are JSON lines (docs/metrics-and-flow-logs.md)",
+    },
   },
   start: (values) => {
     const seed = numberOf(values, 'seed');
@@ -150,6 +156,7 @@ const runCommand: CommandSpec<Run> = {
             pcapFormat: textOf(values, 'pcap-format') as CaptureFormat,
             json: flagOf(values, 'json') ?? false,
             reportFile: report,
+            metrics: flagOf(values, 'metrics') ?? false,
             colour: flagOf(values, 'color') ?? io.colour ?? false,
           },
           io,

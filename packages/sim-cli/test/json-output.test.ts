@@ -67,7 +67,17 @@ describe('lbsim run --json', () => {
     expect(code).toBe(0);
     expect(stderr).toBe('');
     const lines = parseLines(stdout);
-    const order = ['trace', 'connection', 'traffic', 'expectation', 'summary'];
+    const order = [
+      'trace',
+      'connection',
+      'traffic',
+      'expectation',
+      'metrics',
+      'metric',
+      'metricNotDefined',
+      'nsgFlowLog',
+      'summary',
+    ];
     const types = lines.map((line) => line['type'] as string);
     expect([...new Set(types)]).toEqual(order);
     for (let i = 1; i < types.length; i++) {
@@ -144,6 +154,9 @@ describe('lbsim run --json', () => {
       'snat',
       'explanation',
       'expectation',
+      'metrics',
+      'metric',
+      'metricNotDefined',
       'summary',
     ]);
     const snat = lines.filter((line) => line['type'] === 'snat');

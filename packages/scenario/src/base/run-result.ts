@@ -4,6 +4,7 @@
  */
 import type { DropReason, ExchangeOutcome, RunStatus } from '@lbsim/core';
 import type { Explanation } from './explanation.ts';
+import type { LoadBalancerMetrics, NsgFlowLogRecord } from './load-balancer-metrics.ts';
 
 /** A drop of one of a connection's packets. */
 export interface ConnectionDrop {
@@ -281,6 +282,13 @@ export interface RunResult {
    * three-tuple`): knobs no Azure customer can turn, which the run depends on (platform-settings.ts).
    */
   readonly platformSettings: readonly string[];
+  /**
+   * Azure Load Balancer's metrics as the run gives them (load-balancer-metrics.ts); only when
+   * `runScenario` was asked for them (`metrics: true`).
+   */
+  readonly metrics?: LoadBalancerMetrics | undefined;
+  /** NSG flow-log records (version 2) of the run, one per NSG and minute; with `metrics` only. */
+  readonly nsgFlowLog?: readonly NsgFlowLogRecord[] | undefined;
 }
 
 /** A run's result before its explanations are added: what `explainRun` reads. */

@@ -27,6 +27,7 @@ import type { CliIo, ExitCode } from '../io.ts';
 import { createJsonLines } from '../json/json-lines.ts';
 import { writeJsonSummary } from '../json/json-summary.ts';
 import { JsonTraceSink } from '../json/json-trace-sink.ts';
+import { formatMetrics } from '../metrics/metrics-view.ts';
 import { sameFile } from '../output/overwrite-guard.ts';
 import { OutputWriteError, StagedFile } from '../output/staged-file.ts';
 import { createProgress, type Progress } from '../progress/progress-bar.ts';
@@ -56,6 +57,11 @@ export interface RunCommandOptions {
   readonly json?: boolean | undefined;
   /** Write the HTML report to this file. */
   readonly reportFile?: string | undefined;
+  /**
+   * Print Azure Load Balancer's metrics and the NSG flow log after the summary (with `json`, they
+   * are JSON lines whether asked or not).
+   */
+  readonly metrics?: boolean | undefined;
   /** Colour the summary's verdicts (a terminal that allows colour, or `--color`); default no. */
   readonly colour?: boolean | undefined;
 }
@@ -176,6 +182,7 @@ export async function runCommand(options: RunCommandOptions, io: CliIo): Promise
       ...(options.seed === undefined ? {} : { seed: options.seed }),
       sinks,
       onProgress: bar.onProgress,
+      metrics: options.metrics === true || json !== undefined,
       ...(io.heapLimitBytes === undefined ? {} : { heapLimitBytes: io.heapLimitBytes }),
     });
     tap?.finish();
@@ -205,6 +212,9 @@ export async function runCommand(options: RunCommandOptions, io: CliIo): Promise
     io.stdout(
       fitToWidth(colourSummary(neutralizeControls(formatSummary(result)), options.colour === true), io.stdoutColumns),
     );
+    if (options.metrics === true && result.metrics !== undefined) {
+      io.stdout(`\n${neutralizeControls(formatMetrics(result.metrics, result.nsgFlowLog ?? [], result.dipNames))}`);
+    }
   }
   if (report !== undefined && counters !== undefined) {
     const written = await writeReport(report, scenario, options, result, counters, recorder, progress, io);

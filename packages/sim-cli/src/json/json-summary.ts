@@ -6,6 +6,7 @@
  * a single `summary` line (docs/json-output.md).
  */
 import type { RunResult } from '@lbsim/scenario';
+import { writeJsonMetrics } from '../metrics/metrics-json.ts';
 import type { JsonLines } from './json-lines.ts';
 
 /** Virtual time the run ended at, ns: its end, or the last event run if it stopped early. */
@@ -120,6 +121,7 @@ export function writeJsonSummary(result: RunResult, lines: JsonLines): void {
       actual: expectation.actual,
     });
   }
+  writeJsonMetrics(result, lines);
   lines.info({
     type: 'summary',
     name: result.name,
