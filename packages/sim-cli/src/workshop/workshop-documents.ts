@@ -78,9 +78,14 @@ function regionOf(heading: string): Region | undefined {
   return undefined;
 }
 
-/** The commands (`lbsim …`, `tshark …`) written inline in a paragraph. */
+/**
+ * The commands (`lbsim …`, `tshark …`) written inline in a paragraph, each with an argument (a
+ * bare `lbsim explain` in prose names the command, it is not one to run).
+ */
 export function inlineCommands(paragraph: string): string[] {
-  return [...paragraph.matchAll(/`((?:lbsim|tshark) [^`]+)`/g)].map((match) => (match[1] ?? '').replace(/\s+/g, ' '));
+  return [...paragraph.matchAll(/`((?:lbsim|tshark) [^`]+)`/g)]
+    .map((match) => (match[1] ?? '').replace(/\s+/g, ' '))
+    .filter((command) => command.split(' ').length > 2);
 }
 
 /** What the handout shows of a module paragraph: itself, its label and commands, or nothing. */
