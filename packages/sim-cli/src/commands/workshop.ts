@@ -1,6 +1,6 @@
 /**
- * `lbsim workshop --handout <dir> --key <dir>`: writes the student handout
- * (`workshop-handout.md`) and the instructor key (`workshop-key.md`) cut from the workshop guide
+ * `lbsim workshop --handout <dir> --key <dir>`: writes the student handout and the instructor
+ * key ({@link handoutFileName}, {@link keyFileName}) cut from the workshop guide
  * (workshop/workshop-documents.ts says what each keeps), with the pictures the guide shows.
  * Directories are created; existing files are replaced only with `--force`, and nothing is
  * written when any target is in the way.

@@ -10,12 +10,16 @@
  *   paragraphs and every command block; the opening module (`## 0.`, the lecture) and the
  *   challenges (`## Part F.`, which never give answers) stay whole;
  * - every other paragraph of a module (**Answers.**, and the outcome prose of **Trace.**,
- *   **Capture.**, **Report.**, **Fix.** and unlabeled notes) is left out of the handout; only the
- *   commands written in it (`lbsim …`, `tshark …`) stay, under its label.
+ *   **Capture.**, **Report.**, **Fix.**, notes with a title of their own and unlabeled notes) is
+ *   left out of the handout; only its label and the commands written in it (`lbsim …`,
+ *   `tshark …`) stay, and **Fix.** says to compare with the fixed runs.
  */
 
 /** A paragraph label the handout keeps whole. */
-const handoutLabels = ['Setup.', 'Predict.', 'Exercise.', 'In real Azure.'] as const;
+const handoutLabels: readonly string[] = ['Setup.', 'Predict.', 'Exercise.', 'In real Azure.'];
+
+/** A label of outcome prose: the handout keeps only its commands. */
+const outcomeLabels: readonly string[] = ['Trace.', 'Capture.', 'Report.'];
 
 /** The two documents cut from the guide, as Markdown. */
 export interface WorkshopDocuments {
@@ -91,13 +95,16 @@ export function inlineCommands(paragraph: string): string[] {
 /** What the handout shows of a module paragraph: itself, its label and commands, or nothing. */
 function handoutParagraph(text: string): string | undefined {
   const label = paragraphLabel(text);
-  if (label !== undefined && (handoutLabels as readonly string[]).includes(label)) return text;
+  if (label !== undefined && handoutLabels.includes(label)) return text;
   const commands = inlineCommands(text);
   if (label === 'Answers.') return undefined;
   if (label === 'Fix.') return '**Fix.** Make your fix in a copy of the scenario, then compare with the fixed runs:';
+  const listed = commands.map((command) => `\`${command}\``).join(', then ');
+  // A note of its own (**RD Gateway.**) keeps its title, so the commands after it stay in context.
+  if (label !== undefined && !outcomeLabels.includes(label))
+    return commands.length === 0 ? `**${label}**` : `**${label}** ${listed}.`;
   if (commands.length === 0) return undefined;
-  const lead = label === undefined ? 'Also:' : `**${label}**`;
-  return `${lead} ${commands.map((command) => `\`${command}\``).join(', then ')}.`;
+  return `${label === undefined ? 'Also:' : `**${label}**`} ${listed}.`;
 }
 
 /** The line the handout starts with, before the guide's own title. */
