@@ -5,8 +5,10 @@
  *
  * How a claim finds its commands: the guide is cut into modules (its `##`/`###` headings from
  * module 0 to the closing). A paragraph of a module is about the `sh` block it follows — the
- * Setup and Predict paragraphs, which come before any block, about the module's first block; a
- * **Fix.** paragraph about the block after it (the fixed runs). `lbsim` commands written inline
+ * Setup, Predict and Answers paragraphs, which come before any block, about the module's first
+ * block; a **Fix.** paragraph about the block after it (the fixed runs); an **In real Azure.**
+ * or **Exercise.** paragraph about the block right after it when it has one of its own, else
+ * the block it follows. `lbsim` commands written inline
  * in the paragraph (a `--pcap` or `--report` run, say) count as beside it too.
  *
  * The instructor key (`lbsim workshop --key`) is the guide itself, so checking the key's
@@ -121,7 +123,14 @@ export function moduleParagraphs(guide: string): Paragraph[] {
     const own = blocks.filter((block) => block.module === paragraph.module);
     const before = own.filter((block) => block.index < paragraph.index).at(-1);
     const after = own.find((block) => block.index > paragraph.index);
-    const block = paragraph.text.startsWith('**Fix.**') ? (after ?? before) : (before ?? after);
+    // A paragraph whose own block follows it at once: **In real Azure.** and **Exercise.** (each
+    // with its own commands, when it has any) and **Fix.** (the fixed runs).
+    const ownBlock = after?.index === paragraph.index + 1 ? after : undefined;
+    const block = paragraph.text.startsWith('**Fix.**')
+      ? (after ?? before)
+      : /^\*\*(In real Azure|Exercise)\.\*\*/.test(paragraph.text)
+        ? (ownBlock ?? before)
+        : (before ?? after);
     const inlineCommands = [...paragraph.text.matchAll(/`(lbsim [^`]+)`/g)]
       .map((match) => (match[1] ?? '').replace(/\s+/g, ' '))
       .filter((command) => shellWords(command).length > 2 && !/[<…]/.test(command));

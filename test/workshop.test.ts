@@ -186,6 +186,54 @@ describe('docs/workshop.md says what its commands print', () => {
 });
 
 describe('the workshop claim checker', () => {
+  it('ties each paragraph to its commands: In real Azure and Exercise to their own block, Fix to the fixed runs', () => {
+    const guideText = [
+      '### A1. `x`: y (10 min)',
+      '',
+      '**Setup.** S.',
+      '',
+      '```sh',
+      'lbsim run scenarios/a/broken.yaml',
+      '```',
+      '',
+      '**Trace.** T.',
+      '',
+      '**In real Azure.** M.',
+      '',
+      '```sh',
+      'lbsim run scenarios/a/broken.yaml --metrics',
+      '```',
+      '',
+      '**In real Azure.** Without commands of its own.',
+      '',
+      '**Fix.** F.',
+      '',
+      '```sh',
+      'lbsim run scenarios/a/fixed.yaml',
+      '```',
+      '',
+      '**Exercise.** E.',
+      '',
+      '```sh',
+      'lbsim check a mine.yaml',
+      '```',
+      '',
+      '## Closing',
+    ].join('\n');
+    const blocks = moduleParagraphs(`## 0. Z\n\n${guideText}`).map((paragraph) => [
+      paragraph.text.slice(0, 20),
+      paragraph.block?.commands[0],
+    ]);
+    expect(blocks).toEqual([
+      ['**Setup.** S.', 'lbsim run scenarios/a/broken.yaml'],
+      ['**Trace.** T.', 'lbsim run scenarios/a/broken.yaml'],
+      ['**In real Azure.** M', 'lbsim run scenarios/a/broken.yaml --metrics'],
+      ['**In real Azure.** W', 'lbsim run scenarios/a/broken.yaml --metrics'],
+      ['**Fix.** F.', 'lbsim run scenarios/a/fixed.yaml'],
+      ['**Exercise.** E.', 'lbsim check a mine.yaml'],
+    ]);
+  });
+
   it('flags a wrong connection, node, number, percentage, fraction and quote, and passes true ones', async () => {
     const guideText = [
       '## 0. Warm-up',
