@@ -1,6 +1,6 @@
 /**
  * `pnpm build`: bundles the `lbsim` command into packages/lbsim/dist/ with esbuild and copies
- * the catalogue (scenarios/, without the generated scale runs) and the JSON Schema beside it, so
+ * the catalogue (scenarios/, without the generated scale runs), the JSON Schema and the workshop guide (workshop/) beside it, so
  * that the `lbsim` package runs with Node 20 alone: no TypeScript loader, no runtime
  * dependencies to install.
  *
@@ -14,7 +14,7 @@
  * messages when the bundle does not build.
  */
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -103,6 +103,12 @@ const result = await build({
   plugins: [piscinaWorkerPath, lazyStringWidth],
 }).catch(() => undefined);
 if (result === undefined || result.errors.length > 0) process.exit(1);
+
+// The workshop guide `lbsim workshop` cuts the handout and key from, with the pictures it shows.
+rmSync(join(packageDirectory, 'workshop'), { recursive: true, force: true });
+mkdirSync(join(packageDirectory, 'workshop'), { recursive: true });
+for (const file of readdirSync(join(root, 'docs')).filter((name) => /^workshop(-[\w-]+)?\.(md|svg)$/.test(name)))
+  cpSync(join(root, 'docs', file), join(packageDirectory, 'workshop', file));
 
 // workshop/challenges: the challenges lbsim challenge lists, starts and grades (start files and definitions).
 for (const folder of ['scenarios', 'schema', 'workshop/challenges']) {

@@ -108,6 +108,17 @@ describe('the lbsim package installed from its tarball', () => {
     expect(check.stdout).toContain('Challenge shop-front: not yet');
   });
 
+  it('writes the workshop handout and key from the guide it carries', () => {
+    const result = runInstalled(['workshop', '--handout', 'handout', '--key', 'key']);
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    const handout = readFileSync(join(outside, 'handout/workshop-handout.md'), 'utf8');
+    expect(handout).toContain('> Student handout');
+    expect(handout).not.toContain('\n**Answers.**');
+    expect(readFileSync(join(outside, 'key/workshop-key.md'), 'utf8')).toContain('\n**Answers.**');
+    expect(readFileSync(join(outside, 'handout/workshop-from-zero.svg'), 'utf8')).toContain('<svg');
+  });
+
   it('carries the JSON Schema', () => {
     const schema = JSON.parse(
       readFileSync(join(temporary, 'prefix/lib/node_modules/lbsim/schema/scenario.schema.json'), 'utf8'),

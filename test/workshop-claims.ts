@@ -4,10 +4,15 @@
  * in its output or false.
  *
  * How a claim finds its commands: the guide is cut into modules (its `##`/`###` headings from
- * the warm-up to the closing). A paragraph of a module is about the `sh` block it follows — the
- * Setup and Predict paragraphs, which come before any block, about the module's first block; a
- * **Fix.** paragraph about the block after it (the fixed runs). `lbsim` commands written inline
+ * module 0 to the closing). A paragraph of a module is about the `sh` block it follows — the
+ * Setup, Predict and Answers paragraphs, which come before any block, about the module's first
+ * block; a **Fix.** paragraph about the block after it (the fixed runs); an **In real Azure.**
+ * or **Exercise.** paragraph about the block right after it when it has one of its own, else
+ * the block it follows. `lbsim` commands written inline
  * in the paragraph (a `--pcap` or `--report` run, say) count as beside it too.
+ *
+ * The instructor key (`lbsim workshop --key`) is the guide itself, so checking the key's
+ * paragraphs checks the guide's, **Answers.** included.
  *
  * What a claim is, clause by clause (a clause ends at `.` or `;`):
  * - "connection N": the clause is about that connection; one of the commands beside it must
@@ -17,7 +22,9 @@
  *   parsed YAML, anywhere in the tree); other text must be printed by the commands or written
  *   in their scenario files. Commands, options, paths and capture filters are not claims, but
  *   a string a capture filter looks for (`contains "X"`) must be printed.
- * - a "double-quoted" phrase, an IPv4 address, a node or NIC name of the scenarios: printed.
+ * - a "double-quoted" phrase, an IPv4 address, a node or NIC name of the scenarios: printed
+ *   (in **Trace.** and **Answers.** paragraphs, backticked text too: what students look for on
+ *   the screen, not in the YAML).
  * - a percentage: printed with the same digits; "N of M": printed as "N of M" or "N/M".
  * - a fraction ("half", "1 in 3", "3/4", "two times in three", …): within 0.05 of a
  *   percentage or "N of M" the commands print.
@@ -65,7 +72,7 @@ export function optionValues(words: readonly string[], option: string): string[]
 }
 
 /**
- * The paragraphs of the guide's modules, from the warm-up (`## 0.`) to the closing, each with
+ * The paragraphs of the guide's modules, from module 0 (`## 0.`) to the closing, each with
  * the block it is about.
  */
 export function moduleParagraphs(guide: string): Paragraph[] {
@@ -116,7 +123,14 @@ export function moduleParagraphs(guide: string): Paragraph[] {
     const own = blocks.filter((block) => block.module === paragraph.module);
     const before = own.filter((block) => block.index < paragraph.index).at(-1);
     const after = own.find((block) => block.index > paragraph.index);
-    const block = paragraph.text.startsWith('**Fix.**') ? (after ?? before) : (before ?? after);
+    // A paragraph whose own block follows it at once: **In real Azure.** and **Exercise.** (each
+    // with its own commands, when it has any) and **Fix.** (the fixed runs).
+    const ownBlock = after?.index === paragraph.index + 1 ? after : undefined;
+    const block = paragraph.text.startsWith('**Fix.**')
+      ? (after ?? before)
+      : /^\*\*(In real Azure|Exercise)\.\*\*/.test(paragraph.text)
+        ? (ownBlock ?? before)
+        : (before ?? after);
     const inlineCommands = [...paragraph.text.matchAll(/`(lbsim [^`]+)`/g)]
       .map((match) => (match[1] ?? '').replace(/\s+/g, ' '))
       .filter((command) => shellWords(command).length > 2 && !/[<…]/.test(command));
@@ -504,8 +518,8 @@ export async function checkParagraph(root: string, paragraph: Paragraph): Promis
     return [...blockOutputs, ...inlineOutputs];
   };
   const disagreements: Disagreement[] = [];
-  // What a Trace paragraph quotes, students look for on the screen: the scenario file will not do.
-  const textCheck = paragraph.text.startsWith('**Trace.**') ? printed : printedOrWritten;
+  // What a Trace or Answers paragraph quotes, students look for on the screen: the scenario file will not do.
+  const textCheck = /^\*\*(Trace|Answers)\.\*\*/.test(paragraph.text) ? printed : printedOrWritten;
   const lineAt = (offset: number) => paragraph.line + (paragraph.text.slice(0, offset).match(/\n/g)?.length ?? 0);
   for (const clause of clausesOf(paragraph.text)) {
     const connections = [

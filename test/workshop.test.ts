@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { describeTopology, loadScenarioFile, type Scenario } from '@lbsim/scenario';
 import { checkArguments } from '@lbsim/sim-cli';
 import { afterAll, describe, expect, it } from 'vitest';
+import { workshopKey } from '../packages/sim-cli/src/workshop/workshop-documents.ts';
 import { failureModeFolders, repositoryRoot } from './support.ts';
 import { checkParagraph, moduleParagraphs, type Paragraph, removeOutputFiles } from './workshop-claims.ts';
 
@@ -128,31 +129,111 @@ describe('docs/workshop.md', () => {
 /**
  * Every figure, connection id, node name and quoted text in the guide's modules agrees with the
  * output of the commands beside it (test/workshop-claims.ts says what counts as a claim and
- * which commands are beside it). Expectations come from the runs at test time, not from a
- * snapshot, so a change to what lbsim prints shows up here as the workshop lines to rewrite.
+ * which commands are beside it). What is checked is the instructor key `lbsim workshop --key`
+ * writes, cut from the guide: its paragraphs are the guide's, each **Answers.** included.
+ * Expectations come from the runs at test time, not from a snapshot, so a change to what lbsim
+ * prints shows up here as the workshop lines to rewrite.
  */
 describe('docs/workshop.md says what its commands print', () => {
-  const paragraphs = moduleParagraphs(guide);
+  const key = workshopKey(guide);
+  const paragraphs = moduleParagraphs(key);
+  // The key's note above the guide's text shifts every line by the same amount.
+  const shift = key.split('\n').length - guide.split('\n').length;
   const modules = [...new Set(paragraphs.map((paragraph) => paragraph.module))];
   afterAll(removeOutputFiles);
 
-  it('has modules to check', () => {
+  it('has modules to check, and the key has every paragraph of the guide', () => {
     expect(modules.length).toBeGreaterThan(20);
     expect(process.cwd()).toBe(repositoryRoot);
+    expect(paragraphs.map((paragraph) => paragraph.text)).toEqual(
+      moduleParagraphs(guide).map((paragraph) => paragraph.text),
+    );
   });
+
+  it('answers every Predict right after it, with figures', () => {
+    const predicts = paragraphs.filter((paragraph) => paragraph.text.startsWith('**Predict.**'));
+    expect(predicts.length).toBeGreaterThan(20);
+    for (const predict of predicts) {
+      const next = paragraphs[paragraphs.indexOf(predict) + 1];
+      expect(next?.module, predict.module).toBe(predict.module);
+      expect(next?.text, predict.module).toMatch(/^\*\*Answers\.\*\*/);
+      expect(next?.text, predict.module).toMatch(/\d/);
+    }
+  });
+
+  it('fails a key cut from a copy of the guide with a wrong figure in an answer', async () => {
+    const answer = paragraphs.find(
+      (paragraph) => paragraph.text.startsWith('**Answers.**') && paragraph.text.includes(' (26.7%)'),
+    );
+    expect(answer, 'an Answers paragraph with 26.7%').toBeDefined();
+    const wrongGuide = guide.replace(answer?.text ?? '', (answer?.text ?? '').replace('26.7%', '36.7%'));
+    const wrong = moduleParagraphs(workshopKey(wrongGuide)).find((paragraph) => paragraph.line === answer?.line);
+    expect(wrong?.text).toContain('36.7%');
+    const found = await checkParagraph(repositoryRoot, wrong as Paragraph);
+    expect(found.map((disagreement) => disagreement.claim)).toEqual(['36.7%']);
+    expect(await checkParagraph(repositoryRoot, answer as Paragraph)).toEqual([]);
+  }, 300_000);
 
   for (const module of modules) {
     it(module, async () => {
       const disagreements: string[] = [];
       for (const paragraph of paragraphs.filter((candidate) => candidate.module === module))
         for (const found of await checkParagraph(repositoryRoot, paragraph))
-          disagreements.push(`docs/workshop.md:${found.line}: ${found.claim} — ${found.problem}`);
+          disagreements.push(`docs/workshop.md:${found.line - shift}: ${found.claim} — ${found.problem}`);
       expect(disagreements, disagreements.join('\n')).toEqual([]);
     }, 300_000);
   }
 });
 
 describe('the workshop claim checker', () => {
+  it('ties each paragraph to its commands: In real Azure and Exercise to their own block, Fix to the fixed runs', () => {
+    const guideText = [
+      '### A1. `x`: y (10 min)',
+      '',
+      '**Setup.** S.',
+      '',
+      '```sh',
+      'lbsim run scenarios/a/broken.yaml',
+      '```',
+      '',
+      '**Trace.** T.',
+      '',
+      '**In real Azure.** M.',
+      '',
+      '```sh',
+      'lbsim run scenarios/a/broken.yaml --metrics',
+      '```',
+      '',
+      '**In real Azure.** Without commands of its own.',
+      '',
+      '**Fix.** F.',
+      '',
+      '```sh',
+      'lbsim run scenarios/a/fixed.yaml',
+      '```',
+      '',
+      '**Exercise.** E.',
+      '',
+      '```sh',
+      'lbsim check a mine.yaml',
+      '```',
+      '',
+      '## Closing',
+    ].join('\n');
+    const blocks = moduleParagraphs(`## 0. Z\n\n${guideText}`).map((paragraph) => [
+      paragraph.text.slice(0, 20),
+      paragraph.block?.commands[0],
+    ]);
+    expect(blocks).toEqual([
+      ['**Setup.** S.', 'lbsim run scenarios/a/broken.yaml'],
+      ['**Trace.** T.', 'lbsim run scenarios/a/broken.yaml'],
+      ['**In real Azure.** M', 'lbsim run scenarios/a/broken.yaml --metrics'],
+      ['**In real Azure.** W', 'lbsim run scenarios/a/broken.yaml --metrics'],
+      ['**Fix.** F.', 'lbsim run scenarios/a/fixed.yaml'],
+      ['**Exercise.** E.', 'lbsim check a mine.yaml'],
+    ]);
+  });
+
   it('flags a wrong connection, node, number, percentage, fraction and quote, and passes true ones', async () => {
     const guideText = [
       '## 0. Warm-up',

@@ -500,6 +500,39 @@ const challengeCommand: CommandSpec<Run> = {
   },
 };
 
+/** `lbsim workshop --handout <dir> --key <dir>`. */
+const workshopCommand: CommandSpec<Run> = {
+  name: 'workshop',
+  describe:
+    "write the workshop's student handout (questions, commands, exercises; no answers) and/or instructor key (everything, with the answers and the figures the bundled runs print), both cut from the workshop guide; exit 0 when written, 2 on bad input or when a file is in the way",
+  options: {
+    handout: {
+      type: 'string',
+      describe:
+        'write the student handout (workshop-handout.md and its pictures) into this directory, created if missing',
+    },
+    key: {
+      type: 'string',
+      describe: 'write the instructor key (workshop-key.md and its pictures) into this directory, created if missing',
+    },
+    guide: {
+      type: 'string',
+      describe: 'cut them from this guide (Markdown, paragraph labels as in docs/workshop.md)',
+      defaultDescription: 'the guide bundled with lbsim',
+    },
+    force: { type: 'boolean', default: false, describe: 'replace files that exist' },
+  },
+  start: (values) => {
+    const options = {
+      handout: textOf(values, 'handout'),
+      key: textOf(values, 'key'),
+      guide: textOf(values, 'guide'),
+      force: flagOf(values, 'force') ?? false,
+    };
+    return { run: async (io) => (await import('./commands/workshop.ts')).workshopCommand(options, io) };
+  },
+};
+
 /**
  * Every `lbsim` command, in the order `lbsim --help` lists them: the one place a command is
  * registered. (`completion` is built in: command-line.ts prints the script and answers it.)
@@ -516,6 +549,7 @@ const commands: readonly CommandSpec<Run>[] = [
   sweepCommand,
   workerCommand,
   challengeCommand,
+  workshopCommand,
 ];
 
 /** The `lbsim` program: usage, global options and commands. */

@@ -1,0 +1,161 @@
+/**
+ * The student handout and the instructor key, both cut from the one workshop guide
+ * (docs/workshop.md), so the key cannot drift from what the guide's commands print and the
+ * handout cannot leak an answer the key holds.
+ *
+ * The guide's paragraph labels decide (docs/workshop.md, "How each module runs"):
+ * - the key is the whole guide;
+ * - the handout keeps everything before the first module and from the closing on, and in each
+ *   module its heading, the **Setup.**, **Predict.**, **Exercise.** and **In real Azure.**
+ *   paragraphs and every command block; the opening module (`## 0.`, the lecture) and the
+ *   challenges (`## Part F.`, which never give answers) stay whole;
+ * - every other paragraph of a module (**Answers.**, and the outcome prose of **Trace.**,
+ *   **Capture.**, **Report.**, **Fix.**, notes with a title of their own and unlabeled notes) is
+ *   left out of the handout; only its label and the commands written in it (`lbsim …`,
+ *   `tshark …`) stay, and **Fix.** says to compare with the fixed runs.
+ */
+
+/** A paragraph label the handout keeps whole. */
+const handoutLabels: readonly string[] = ['Setup.', 'Predict.', 'Exercise.', 'In real Azure.'];
+
+/** A label of outcome prose: the handout keeps only its commands. */
+const outcomeLabels: readonly string[] = ['Trace.', 'Capture.', 'Report.'];
+
+/** The two documents cut from the guide, as Markdown. */
+export interface WorkshopDocuments {
+  readonly handout: string;
+  readonly key: string;
+}
+
+/** A run of the guide's lines: a heading, a fenced block, a table, a paragraph or a blank line. */
+interface Piece {
+  readonly kind: 'heading' | 'fence' | 'table' | 'paragraph' | 'blank';
+  readonly lines: readonly string[];
+}
+
+/** Cuts Markdown into pieces (headings, fenced blocks, tables, paragraphs, blank lines). */
+function piecesOf(markdown: string): Piece[] {
+  const lines = markdown.split('\n');
+  const pieces: Piece[] = [];
+  let i = 0;
+  while (i < lines.length) {
+    const line = lines[i] ?? '';
+    if (line.startsWith('```')) {
+      const start = i++;
+      while (i < lines.length && !(lines[i] ?? '').startsWith('```')) i++;
+      pieces.push({ kind: 'fence', lines: lines.slice(start, ++i) });
+    } else if (line.startsWith('#')) {
+      pieces.push({ kind: 'heading', lines: [line] });
+      i++;
+    } else if (line.trim() === '') {
+      pieces.push({ kind: 'blank', lines: [line] });
+      i++;
+    } else {
+      const kind = line.startsWith('|') ? 'table' : 'paragraph';
+      const start = i;
+      while (
+        i < lines.length &&
+        (lines[i] ?? '').trim() !== '' &&
+        !/^(#|```)/.test(lines[i] ?? '') &&
+        (lines[i] ?? '').startsWith('|') === (kind === 'table')
+      )
+        i++;
+      pieces.push({ kind, lines: lines.slice(start, i) });
+    }
+  }
+  return pieces;
+}
+
+/** The `**Label.**` a paragraph starts with, or `undefined`. */
+export function paragraphLabel(paragraph: string): string | undefined {
+  return /^\*\*([^*]+)\*\*/.exec(paragraph)?.[1];
+}
+
+/** Where a heading puts the cut: into a module to filter, a part kept whole, or out of the modules. */
+type Region = 'outside' | 'whole' | 'module';
+
+/** The region a heading starts, or `undefined` when it leaves the region as it is. */
+function regionOf(heading: string): Region | undefined {
+  if (/^## (0\.|Part F\b)/.test(heading)) return 'whole';
+  if (/^## Closing\b/.test(heading)) return 'outside';
+  if (/^## Part [A-E]\b/.test(heading) || /^### [A-E]\d+\./.test(heading)) return 'module';
+  return undefined;
+}
+
+/**
+ * The commands (`lbsim …`, `tshark …`) written inline in a paragraph, each with an argument (a
+ * bare `lbsim explain` in prose names the command, it is not one to run).
+ */
+export function inlineCommands(paragraph: string): string[] {
+  return [...paragraph.matchAll(/`((?:lbsim|tshark) [^`]+)`/g)]
+    .map((match) => (match[1] ?? '').replace(/\s+/g, ' '))
+    .filter((command) => command.split(' ').length > 2);
+}
+
+/** What the handout shows of a module paragraph: itself, its label and commands, or nothing. */
+function handoutParagraph(text: string): string | undefined {
+  const label = paragraphLabel(text);
+  if (label !== undefined && handoutLabels.includes(label)) return text;
+  const commands = inlineCommands(text);
+  if (label === 'Answers.') return undefined;
+  if (label === 'Fix.') return '**Fix.** Make your fix in a copy of the scenario, then compare with the fixed runs:';
+  const listed = commands.map((command) => `\`${command}\``).join(', then ');
+  // A note of its own (**RD Gateway.**) keeps its title, so the commands after it stay in context.
+  if (label !== undefined && !outcomeLabels.includes(label))
+    return commands.length === 0 ? `**${label}**` : `**${label}** ${listed}.`;
+  if (commands.length === 0) return undefined;
+  return `${label === undefined ? 'Also:' : `**${label}**`} ${listed}.`;
+}
+
+/** The line the handout starts with, before the guide's own title. */
+const handoutNote =
+  '> Student handout, generated by `lbsim workshop --handout` from the workshop guide: the questions, commands and exercises, without the answers (the instructor key has them).';
+
+/** The line the key starts with. */
+const keyNote =
+  '> Instructor key, generated by `lbsim workshop --key` from the workshop guide: every answer, with the figures the bundled scenarios and seeds produce.';
+
+/** Puts a note line under the document's first `# ` title (or on top when it has none). */
+function withNote(markdown: string, note: string): string {
+  const lines = markdown.split('\n');
+  const title = lines.findIndex((line) => line.startsWith('# '));
+  if (title === -1) return `${note}\n\n${markdown}`;
+  return [...lines.slice(0, title + 1), '', note, ...lines.slice(title + 1)].join('\n');
+}
+
+/** The student handout of a guide (see the module comment for what it keeps). */
+export function workshopHandout(guide: string): string {
+  const kept: string[] = [];
+  let region: Region = 'outside';
+  for (const piece of piecesOf(guide)) {
+    if (piece.kind === 'heading') region = regionOf(piece.lines[0] ?? '') ?? region;
+    if (region !== 'module' || piece.kind !== 'paragraph') {
+      kept.push(...piece.lines);
+      continue;
+    }
+    const shown = handoutParagraph(piece.lines.join('\n'));
+    if (shown !== undefined) kept.push(shown);
+  }
+  return withNote(kept.join('\n').replace(/\n{3,}/g, '\n\n'), handoutNote);
+}
+
+/** The instructor key of a guide: all of it. */
+export function workshopKey(guide: string): string {
+  return withNote(guide, keyNote);
+}
+
+/** Both documents of a guide. */
+export function workshopDocuments(guide: string): WorkshopDocuments {
+  return { handout: workshopHandout(guide), key: workshopKey(guide) };
+}
+
+/** Images a guide shows from files beside it (`![…](name.svg)`), to copy next to the documents. */
+export function localImages(guide: string): string[] {
+  return [
+    ...new Set(
+      [...guide.matchAll(/!\[[^\]]*\]\(([^)\s]+)\)/g)]
+        .map((match) => match[1] ?? '')
+        .filter((target) => !/^[a-z]+:|^\/|\.\./.test(target)),
+    ),
+  ];
+}
