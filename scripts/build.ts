@@ -1,6 +1,7 @@
 /**
  * `pnpm build`: bundles the `lbsim` command into packages/lbsim/dist/ with esbuild and copies
- * the catalogue (scenarios/, without the generated scale runs) and the JSON Schema beside it, so
+ * the catalogue (scenarios/, without the generated scale runs), the JSON Schema and the workshop
+ * data (workshop/: the exercise definitions lbsim check grades by) beside it, so
  * that the `lbsim` package runs with Node 20 alone: no TypeScript loader, no runtime
  * dependencies to install.
  *
@@ -104,7 +105,7 @@ const result = await build({
 }).catch(() => undefined);
 if (result === undefined || result.errors.length > 0) process.exit(1);
 
-for (const folder of ['scenarios', 'schema']) {
+for (const folder of ['scenarios', 'schema', 'workshop']) {
   rmSync(join(packageDirectory, folder), { recursive: true, force: true });
   mkdirSync(join(packageDirectory, folder), { recursive: true });
   cpSync(join(root, folder), join(packageDirectory, folder), {
