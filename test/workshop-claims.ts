@@ -6,7 +6,8 @@
  * How a claim finds its commands: the guide is cut into modules (its `##`/`###` headings from
  * the warm-up to the closing). A paragraph of a module is about the `sh` block it follows — the
  * Setup and Predict paragraphs, which come before any block, about the module's first block; a
- * **Fix.** paragraph about the block after it (the fixed runs). `lbsim` commands written inline
+ * **Fix.** paragraph about the block after it (the fixed runs), and so an **Exercise.** paragraph
+ * (the exercise's start and check). `lbsim` commands written inline
  * in the paragraph (a `--pcap` or `--report` run, say) count as beside it too.
  *
  * What a claim is, clause by clause (a clause ends at `.` or `;`):
@@ -116,7 +117,8 @@ export function moduleParagraphs(guide: string): Paragraph[] {
     const own = blocks.filter((block) => block.module === paragraph.module);
     const before = own.filter((block) => block.index < paragraph.index).at(-1);
     const after = own.find((block) => block.index > paragraph.index);
-    const block = paragraph.text.startsWith('**Fix.**') ? (after ?? before) : (before ?? after);
+    // A Fix or Exercise paragraph introduces the commands after it (the fixed runs, the exercise's).
+    const block = /^\*\*(Fix|Exercise)\.\*\*/.test(paragraph.text) ? (after ?? before) : (before ?? after);
     const inlineCommands = [...paragraph.text.matchAll(/`(lbsim [^`]+)`/g)]
       .map((match) => (match[1] ?? '').replace(/\s+/g, ' '))
       .filter((command) => shellWords(command).length > 2 && !/[<…]/.test(command));
