@@ -36,7 +36,10 @@ function lookUp(catalogue: string, id: string, io: CliIo): Exercise | undefined 
 /** `lbsim exercise list`: one line per exercise (id, module, task). Exit 0, or 2 when there are none. */
 export function exerciseListCommand(catalogue: string, io: CliIo): ExitCode {
   const directory = exercisesDirectoryOf(catalogue);
-  const exercises = listExerciseIds(directory).map((id) => readExercise(directory, id));
+  // In the guide's order: A1, A2, …, E1.
+  const exercises = listExerciseIds(directory)
+    .map((id) => readExercise(directory, id))
+    .sort((a, b) => (a.ok && b.ok ? a.exercise.module.localeCompare(b.exercise.module, 'en', { numeric: true }) : 0));
   if (exercises.length === 0) {
     io.stderr(`lbsim: no exercises in ${directory}\n`);
     return 2;

@@ -69,7 +69,10 @@ export function formatCheck(exercise: Exercise, file: string, verdict: CheckVerd
   for (const problem of verdict.goalProblems) lines.push(`  NOT MET  ${problem}`);
   if (verdict.refused.length > 0) {
     lines.push('', 'lbsim refuses the file:');
-    for (const diagnostic of verdict.refused) lines.push(`  ${diagnostic.message}`);
+    for (const diagnostic of verdict.refused) {
+      const place = diagnostic.line === undefined ? '' : `${diagnostic.line}:${diagnostic.column ?? 1}: `;
+      lines.push(`  ${place}${diagnostic.path === '' ? '' : `${diagnostic.path}: `}${diagnostic.message}`);
+    }
   }
   if (verdict.brokenConstraints.length > 0) {
     lines.push('', 'The exercise also asks of your file:');
