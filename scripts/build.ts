@@ -1,6 +1,7 @@
 /**
  * `pnpm build`: bundles the `lbsim` command into packages/lbsim/dist/ with esbuild and copies
- * the catalogue (scenarios/, without the generated scale runs), the JSON Schema and the workshop guide (workshop/) beside it, so
+ * the catalogue (scenarios/, without the generated scale runs), the JSON Schema and the workshop
+ * data (workshop/: the exercise and challenge definitions, and the guide `lbsim workshop` cuts) beside it, so
  * that the `lbsim` package runs with Node 20 alone: no TypeScript loader, no runtime
  * dependencies to install.
  *
@@ -104,14 +105,9 @@ const result = await build({
 }).catch(() => undefined);
 if (result === undefined || result.errors.length > 0) process.exit(1);
 
-// The workshop guide `lbsim workshop` cuts the handout and key from, with the pictures it shows.
-rmSync(join(packageDirectory, 'workshop'), { recursive: true, force: true });
-mkdirSync(join(packageDirectory, 'workshop'), { recursive: true });
-for (const file of readdirSync(join(root, 'docs')).filter((name) => /^workshop(-[\w-]+)?\.(md|svg)$/.test(name)))
-  cpSync(join(root, 'docs', file), join(packageDirectory, 'workshop', file));
-
-// workshop/challenges: the challenges lbsim challenge lists, starts and grades (start files and definitions).
-for (const folder of ['scenarios', 'schema', 'workshop/challenges']) {
+// workshop/: the exercise definitions lbsim check grades by, the challenges lbsim challenge
+// lists, starts and grades.
+for (const folder of ['scenarios', 'schema', 'workshop']) {
   rmSync(join(packageDirectory, folder), { recursive: true, force: true });
   mkdirSync(join(packageDirectory, folder), { recursive: true });
   cpSync(join(root, folder), join(packageDirectory, folder), {
@@ -120,3 +116,7 @@ for (const folder of ['scenarios', 'schema', 'workshop/challenges']) {
     filter: (source) => !source.startsWith(join(root, 'scenarios', 'scale')),
   });
 }
+
+// The workshop guide `lbsim workshop` cuts the handout and key from, with the pictures it shows.
+for (const file of readdirSync(join(root, 'docs')).filter((name) => /^workshop(-[\w-]+)?\.(md|svg)$/.test(name)))
+  cpSync(join(root, 'docs', file), join(packageDirectory, 'workshop', file));

@@ -537,6 +537,82 @@ const workshopCommand: CommandSpec<Run> = {
  * Every `lbsim` command, in the order `lbsim --help` lists them: the one place a command is
  * registered. (`completion` is built in: command-line.ts prints the script and answers it.)
  */
+/** `lbsim exercise list|start <id> [file]`. */
+const exerciseCommand: CommandSpec<Run> = {
+  name: 'exercise',
+  describe:
+    "the workshop's hands-on exercises (docs/workshop.md): list them, or start one by writing its start file (a copy of the broken scenario) and printing its goal; exit 0 when done, 2 on bad input",
+  positional: {
+    name: 'action',
+    required: true,
+    variadic: true,
+    describe: 'list, or start <id> [file] (the copy to write; default ./<id>.yaml)',
+  },
+  options: {
+    force: { type: 'boolean', default: false, describe: 'with start: replace the file when it exists' },
+    with: {
+      type: 'string',
+      describe:
+        "with start: apply one of the exercise's known wrong fixes to the copy (for instructors: shows what lbsim check says of it)",
+    },
+    catalogue: catalogueOption,
+  },
+  examples: [
+    ['$0 exercise list', 'every exercise: module, id, task'],
+    ['$0 exercise start probe-wrong-port', 'write ./probe-wrong-port.yaml and print the goal'],
+    ['$0 exercise start idle-timeout out/idle.yaml --force', 'write (or replace) out/idle.yaml'],
+  ],
+  start: (values) => {
+    const [action, id, file, ...rest] = values.positionals;
+    const catalogue = textOf(values, 'catalogue') ?? defaultCatalogueDirectory();
+    if (action === 'list' && id === undefined) {
+      return { run: async (io) => (await import('./commands/exercise.ts')).exerciseListCommand(catalogue, io) };
+    }
+    if (action !== 'start')
+      return {
+        failure: `exercise takes list or start <id> [file], got ${JSON.stringify(values.positionals.join(' '))}`,
+      };
+    if (id === undefined || rest.length > 0)
+      return { failure: 'exercise start takes an exercise id and at most one file' };
+    if (file === '') return { failure: 'exercise start: the file needs a path' };
+    const options = {
+      catalogue,
+      id,
+      file,
+      force: flagOf(values, 'force') ?? false,
+      withWrongFix: textOf(values, 'with'),
+    };
+    return { run: async (io) => (await import('./commands/exercise.ts')).exerciseStartCommand(options, io) };
+  },
+};
+
+/** `lbsim check <exercise-id> <file>`. */
+const checkCommand: CommandSpec<Run> = {
+  name: 'check',
+  describe:
+    "run your file of an exercise and check it against the exercise's goal: PASS, or what is still wrong (unmet goal lines, broken constraints, known wrong fixes, lbsim explain's diagnosis); exit 0 pass, 1 not yet, 2 bad input (unknown exercise, missing file, a file lbsim refuses for a reason no known wrong fix explains)",
+  positional: {
+    name: 'exercise-and-file',
+    required: true,
+    variadic: true,
+    describe: 'the exercise id (lbsim exercise list) and your scenario file',
+  },
+  options: { catalogue: catalogueOption },
+  examples: [['$0 check probe-wrong-port probe-wrong-port.yaml', 'is the copy fixed yet?']],
+  start: (values) => {
+    const [id, file, ...rest] = values.positionals;
+    if (id === undefined || file === undefined || file === '' || rest.length > 0) {
+      return { failure: 'check takes an exercise id and a file: lbsim check <exercise-id> <file>' };
+    }
+    const options = { catalogue: textOf(values, 'catalogue') ?? defaultCatalogueDirectory(), id, file };
+    return { run: async (io) => (await import('./commands/exercise.ts')).checkCommand(options, io) };
+  },
+};
+
+/**
+ * Every `lbsim` command, in the order `lbsim --help` lists them: the one place a command is
+ * registered. (`completion` is built in: command-line.ts prints the script and answers it.)
+ */
 const commands: readonly CommandSpec<Run>[] = [
   runCommand,
   explainCommand,
@@ -550,6 +626,8 @@ const commands: readonly CommandSpec<Run>[] = [
   workerCommand,
   challengeCommand,
   workshopCommand,
+  exerciseCommand,
+  checkCommand,
 ];
 
 /** The `lbsim` program: usage, global options and commands. */

@@ -101,7 +101,7 @@ describe('bad command lines', () => {
     expect(code).toBe(2);
     expect(stdout).toBe('');
     expect(stderr.split('\n')[0]).toBe(
-      'lbsim: Unknown command: rn; the commands are run, explain, flow, import, validate, list, test, schema, sweep, worker, challenge, workshop or completion',
+      'lbsim: Unknown command: rn; the commands are run, explain, flow, import, validate, list, test, schema, sweep, worker, challenge, workshop, exercise, check or completion',
     );
   });
 });

@@ -13,10 +13,11 @@ import { proberName } from '../model/topology-names.ts';
 import { diagnoseDrop } from './drop-diagnoses.ts';
 import type { DropSituation, Finding, ProbeContext } from './drop-situation.ts';
 import { diagnoseVmStopped } from './guest-drop-causes.ts';
+import { diagnoseHttpStatus, httpAppOf } from './http-probe-causes.ts';
 import { diagnoseProbeRefused } from './refusal-causes.ts';
 import { diagnoseRoleNotReady } from './role-state-causes.ts';
 import type { ScenarioIndex } from './scenario-index.ts';
-import { atTime, distinct, lasting, listWords } from './words.ts';
+import { atTime, lasting } from './words.ts';
 
 /** The diagnosis of one verdict change to down. */
 export interface HealthFinding {
@@ -148,38 +149,6 @@ function lastProbeDropBefore(
     }
   }
   return best;
-}
-
-/** The VMs every rule using the probe sends to. */
-function probedVms(probe: ProbeContext, index: ScenarioIndex): string[] {
-  return distinct(index.rulesProbedBy(probe.name).flatMap((rule) => rule.members.map((member) => member.vm.name)));
-}
-
-/** The HTTP listener's answers on the probed port of the probed VM. */
-function httpAppOf(probe: ProbeContext, index: ScenarioIndex) {
-  return index.vm(probe.vm)?.listeners.find((listener) => listener.protocol === 'Tcp' && listener.port === probe.port)
-    ?.http;
-}
-
-/** An HTTP probe got a status other than 200 → http-probe-non-200 (each one a failure toward probeThreshold). */
-function diagnoseHttpStatus(
-  probe: ProbeContext & { readonly path: string },
-  status: number,
-  index: ScenarioIndex,
-): Diagnosis {
-  const app = httpAppOf(probe, index);
-  const good = (app?.responses ?? []).filter((response) => response.status === 200).map((response) => response.path);
-  const preferred = good.find((path) => path.includes('health')) ?? good[0];
-  return {
-    failureMode: 'http-probe-non-200',
-    cause:
-      `Probe ${probe.name} asks GET ${probe.path} on port ${probe.port}, and the application on ${listWords(probedVms(probe, index))} answers ${status}; ` +
-      'an HTTP probe passes only on 200; any other status is a failed probe, and probeThreshold consecutive failures take the DIP out of rotation (docs/mechanics.md §2.3)',
-    fix:
-      preferred === undefined
-        ? `make the application answer GET ${probe.path} with 200 (http.responses: [{ path: ${probe.path}, status: 200 }]), or point the probe at a path that does`
-        : `set requestPath: ${preferred} on probe ${probe.name}, a path the application answers with 200`,
-  };
 }
 
 function httpEvidence(

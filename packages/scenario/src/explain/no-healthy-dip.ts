@@ -8,7 +8,8 @@
 import { splitTarget } from '../schema/traffic.ts';
 import type { DownDip, DropSituation, Finding } from './drop-situation.ts';
 import { diagnoseGenerally } from './general-fixes.ts';
-import type { RuleFacts } from './scenario-index.ts';
+import { diagnoseHttpStatus } from './http-probe-causes.ts';
+import type { RuleFacts, ScenarioIndex } from './scenario-index.ts';
 import { distinct, listWords } from './words.ts';
 
 /** `no-healthy-dip` for a connection's packet at a Mux. */
@@ -20,7 +21,7 @@ export function diagnoseNoHealthyDip(situation: DropSituation): Finding {
   const rule = index.ruleAt(target.address, item.protocol, drop.dstPort ?? target.port);
   if (rule === undefined) return diagnoseGenerally('no-healthy-dip');
   const down = situation.downDipsAt(rule, drop.atNs);
-  if (down.length === 0) return diagnoseNoEligibleDip(rule);
+  if (down.length === 0) return diagnoseNeverProbedUp(rule, index) ?? diagnoseNoEligibleDip(rule);
   const first = down[0] as DownDip;
   const specific = down.find((dip) => dip.diagnosis.failureMode !== undefined)?.diagnosis;
   const whys = distinct(down.map((dip) => dip.why));
@@ -48,6 +49,47 @@ function describeDownDips(rule: RuleFacts, down: readonly DownDip[]): string {
     return `all ${down.length} DIPs were`;
   }
   return `${listWords(vms)} ${vms.length === 1 ? 'was' : 'were'}`;
+}
+
+/**
+ * The status the application on `vm` answers an HTTP probe's path with, or `undefined` when no
+ * HTTP listener serves the probed port.
+ */
+function probedStatus(index: ScenarioIndex, vm: string, port: number, path: string): number | undefined {
+  const app = index.vm(vm)?.listeners.find((listener) => listener.protocol === 'Tcp' && listener.port === port)?.http;
+  if (app === undefined) return undefined;
+  return app.responses.find((response) => response.path === path)?.status ?? app.defaultStatus;
+}
+
+/**
+ * No probe verdict yet, and none could ever be up: an HTTP probe whose path every DIP answers
+ * with a status other than 200. A probeThreshold larger than the run's probes (a "fix" students
+ * try) leaves the DIPs with no verdict at all, and a DIP takes new flows only after its first
+ * successful probe (docs/mechanics.md §2.3), so the cause is the probe's path all the same.
+ */
+function diagnoseNeverProbedUp(rule: RuleFacts, index: ScenarioIndex): Finding | undefined {
+  const probe = rule.probe;
+  const first = rule.members[0];
+  if (probe === undefined || rule.probeName === undefined || first === undefined) return undefined;
+  if (probe.protocol !== 'Http' && probe.protocol !== 'Https') return undefined;
+  const path = probe.requestPath ?? '/';
+  const statuses = rule.members.map((member) => probedStatus(index, member.vm.name, probe.port, path));
+  const status = statuses[0];
+  if (status === undefined || status === 200 || statuses.some((other) => other !== status)) return undefined;
+  const context = {
+    name: rule.probeName,
+    port: probe.port,
+    protocol: probe.protocol,
+    dip: first.dip,
+    vm: first.vm.name,
+    atNs: 0,
+    path,
+  };
+  const diagnosis = diagnoseHttpStatus(context, status, index);
+  return {
+    ...diagnosis,
+    cause: `The Muxes had no DIP for rule ${rule.name}: none had been probed up yet, and none can be. ${diagnosis.cause}; a DIP takes new flows only after a successful probe, so a larger probeThreshold only delays the verdict`,
+  };
 }
 
 /** No DIP was down by a probe, yet none was eligible: an empty, drained or not-yet-probed pool. */

@@ -32,21 +32,42 @@ export function diagnoseNoListener(situation: DropSituation): Finding {
   return diagnoseListenerOnFrontend(rule, drop.node, item.protocol, port, index) ?? diagnoseGenerally('no-listener');
 }
 
-/** FTP's data connection, hashed on its own 5-tuple, reached a server that never opened that port. */
+/**
+ * FTP's data connection reached a server that never opened that port: hashed on its own
+ * 5-tuple, or by rules of the frontend that do not all hash the same way (SourceIP on the
+ * control port's rule alone still sends the data connection by its 5-tuple).
+ */
 function diagnoseSecondSession(rule: RuleFacts, index: ScenarioIndex): Finding {
   const siblings = index.scenario.loadBalancers
     .filter((lb) => lb.name === rule.loadBalancer.name)
-    .flatMap((lb) =>
-      lb.rules.filter((candidate) => candidate.frontend === rule.rule.frontend).map((r) => `${lb.name}/${r.name}`),
-    );
-  const distribution = rule.rule.loadDistribution;
-  if (distribution !== 'Default') return diagnoseGenerally('no-listener');
+    .flatMap((lb) => lb.rules.filter((candidate) => candidate.frontend === rule.rule.frontend).map((r) => ({ lb, r })));
+  const names = siblings.map(({ lb, r }) => `${lb.name}/${r.name}`);
+  const distributions = distinct(siblings.map(({ r }) => r.loadDistribution));
+  if (distributions.length === 1 && distributions[0] !== 'Default') return diagnoseGenerally('no-listener');
+  const fix = `set loadDistribution: SourceIP (or SourceIPProtocol) on rules ${listWords(names)}, so all of a client's connections reach one server`;
+  if (distributions.length > 1) {
+    const defaults = siblings
+      .filter(({ r }) => r.loadDistribution === 'Default')
+      .map(({ lb, r }) => `${lb.name}/${r.name}`);
+    const differing =
+      defaults.length === 0
+        ? `their loadDistribution differs (${listWords(distributions)})`
+        : `${listWords(defaults)} still ${defaults.length === 1 ? 'has' : 'have'} loadDistribution: Default`;
+    return {
+      failureMode: 'five-tuple-multi-session',
+      cause:
+        `The rules of frontend ${rule.rule.frontend} do not all hash the same way: ${differing}. ` +
+        "A download's control and data connections meet different rules, so the data connection is placed independently of its control connection " +
+        'and often lands on another server, which never offered that passive port and answers RST: the download fails (docs/mechanics.md §2.1, §7.9 item 11)',
+      fix,
+    };
+  }
   return {
     failureMode: 'five-tuple-multi-session',
     cause:
       "The download's passive data connection is hashed on its own 5-tuple (loadDistribution: Default), independently of its control connection, " +
       'so it often lands on another server, which never offered that passive port and answers RST: the download fails (docs/mechanics.md §2.1, §7.9 item 11)',
-    fix: `set loadDistribution: SourceIP (or SourceIPProtocol) on rules ${listWords(siblings)}, so all of a client's connections reach one server`,
+    fix,
   };
 }
 
