@@ -15,8 +15,7 @@ import type { Scenario } from '../schema/scenario.ts';
 type LoadBalancer = Scenario['loadBalancers'][number];
 
 /** The warning every Basic load balancer gets: retired, how to upgrade, what is modelled. */
-export const basicRetiredWarning =
-  `Basic Load Balancer was retired on 30 September 2025: upgrade to Standard (sku: Standard, with an NSG that allows your clients; Azure's guide: https://learn.microsoft.com/azure/load-balancer/load-balancer-basic-upgrade-guidance). lbsim runs it as Basic: backends open without an NSG; it does not model Basic ending every TCP connection when all probes are down`;
+export const basicRetiredWarning = `Basic Load Balancer was retired on 30 September 2025: upgrade to Standard (sku: Standard, with an NSG that allows your clients; Azure's guide: https://learn.microsoft.com/azure/load-balancer/load-balancer-basic-upgrade-guidance). lbsim runs it as Basic: backends open without an NSG; it does not model Basic ending every TCP connection when all probes are down`;
 
 /** Errors for Standard-only settings on Basic load balancers, and the retirement warning. */
 export function validateBasicSku(scenario: Scenario): PathIssue[] {
@@ -26,15 +25,18 @@ export function validateBasicSku(scenario: Scenario): PathIssue[] {
 function basicIssues(lb: LoadBalancer, lbPath: DocumentPath): PathIssue[] {
   const issues: PathIssue[] = [{ severity: 'warning', path: [...lbPath, 'sku'], message: basicRetiredWarning }];
   const error = (path: DocumentPath, message: string) => issues.push({ severity: 'error', path, message });
-  lb.outboundRules.forEach((_, r) =>
+  lb.outboundRules.forEach((_, r) => {
     error(
       [...lbPath, 'outboundRules', r],
       'a Basic load balancer has no outbound rules (Standard only); use sku: Standard',
-    ),
-  );
+    );
+  });
   lb.probes.forEach((probe, p) => {
     if (probe.protocol === 'Https')
-      error([...lbPath, 'probes', p, 'protocol'], 'a Basic load balancer probes with Tcp or Http only; Https is Standard');
+      error(
+        [...lbPath, 'probes', p, 'protocol'],
+        'a Basic load balancer probes with Tcp or Http only; Https is Standard',
+      );
   });
   lb.rules.forEach((rule, r) => {
     if (rule.protocol === 'All')
