@@ -113,9 +113,9 @@ describe('ilb-self-mapping reports which connections failed and why', () => {
   });
 });
 
-describe('ilb-self-mapping/what-if-public-frontend: the public load balancer, both halves', () => {
+describe('ilb-self-mapping/broken-public-lb: the public load balancer, both halves', () => {
   it('no connection fails the internal way; the failures are the same VM and NIC and, under the burst, SNAT exhaustion', () => {
-    const { result } = runWithTrace(loadCatalogueScenario('ilb-self-mapping/what-if-public-frontend'));
+    const { result } = runWithTrace(loadCatalogueScenario('ilb-self-mapping/broken-public-lb'));
     const calls = result.connections.filter((c) => c.traffic === 0);
     // Calls that reach another backend complete: they left through SNAT and came back through the Muxes.
     expect(calls.filter((c) => !c.mappedToSource).every((c) => c.outcome === 'completed')).toBe(true);
@@ -128,7 +128,7 @@ describe('ilb-self-mapping/what-if-public-frontend: the public load balancer, bo
 
   it('lbsim explain names both, each with its source', async () => {
     let stdout = '';
-    await main(['explain', catalogueFile('ilb-self-mapping/what-if-public-frontend')], {
+    await main(['explain', catalogueFile('ilb-self-mapping/broken-public-lb')], {
       stdout: (text) => (stdout += text),
       stderr: () => {},
       stderrIsTty: false,

@@ -17,7 +17,7 @@ export function diagnoseSnatExhausted(situation: DropSituation): Finding {
   const since = usage?.firstFailure === undefined ? '' : ` from ${formatTimeNs(usage.firstFailure.atNs)} s on`;
   const rule = situation.traffic === undefined ? undefined : situation.index.ruleOfTraffic(situation.traffic);
   const ownFrontend =
-    rule !== undefined && rule.members.some((member) => member.vm.name === item?.from) ? rule.frontendIp : undefined;
+    rule?.members.some((member) => member.vm.name === item?.from) === true ? rule.frontendIp : undefined;
   return {
     failureMode: 'snat-exhaustion',
     cause:
