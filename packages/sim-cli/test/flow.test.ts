@@ -110,7 +110,17 @@ describe('lbsim flow agrees with lbsim explain', () => {
       access: 'Allow',
       groups: [{ scope: 'subnet web', rule: 'AllowInternetOutBound', priority: 65001, defaultRule: true }],
     });
-    expect(report.nsgVerdicts.some((verdict) => verdict.direction === 'Inbound')).toBe(true);
+    // The backend's NSG judges the call as it arrives, SNATed from the frontend: the verdict and
+    // the fix name that address, not the VM's own.
+    expect(report.nsgVerdicts.find((verdict) => verdict.direction === 'Inbound')).toMatchObject({
+      access: 'Deny',
+      flow: expect.stringMatching(/^TCP 52\.170\.10\.20:\d+ → 10\.1\.0\.[45]:80$/),
+    });
+    const text = await lbsim('flow', 'nsg-blocks-client/fixed', '--from', '10.1.0.5', '--to', '52.170.10.20:80');
+    expect(text.stdout).toContain("allows 52.170.10.20 (10.1.0.5's calls arrive SNATed from it) to Tcp port 80");
+    expect(text.stdout).toMatch(
+      /^fix: add an inbound rule to NSG web-nsg allowing Tcp from 52\.170\.10\.20 \(or its range\)/m,
+    );
   });
 
   it('the fixed variant completes, exit 0, with no verdict', async () => {
