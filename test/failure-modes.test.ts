@@ -112,3 +112,33 @@ describe('ilb-self-mapping reports which connections failed and why', () => {
     expect(result.traffic.map((item) => item.mappedToSource.count)).toEqual([0, 10, 0]);
   });
 });
+
+describe('ilb-self-mapping/broken-public-lb: the public load balancer, both halves', () => {
+  it('no connection fails the internal way; the failures are the same VM and NIC and, under the burst, SNAT exhaustion', () => {
+    const { result } = runWithTrace(loadCatalogueScenario('ilb-self-mapping/broken-public-lb'));
+    const calls = result.connections.filter((c) => c.traffic === 0);
+    // Calls that reach another backend complete: they left through SNAT and came back through the Muxes.
+    expect(calls.filter((c) => !c.mappedToSource).every((c) => c.outcome === 'completed')).toBe(true);
+    expect(result.drops.some((drop) => drop.reason === 'martian-source')).toBe(false);
+    const reasons = new Set(
+      result.connections.filter((c) => c.outcome !== 'completed').flatMap((c) => c.drops.map((d) => d.reason)),
+    );
+    expect([...reasons].sort()).toEqual(['hairpin-same-nic', 'snat-ports-exhausted']);
+  });
+
+  it('lbsim explain names both, each with its source', async () => {
+    let stdout = '';
+    await main(['explain', catalogueFile('ilb-self-mapping/broken-public-lb')], {
+      stdout: (text) => (stdout += text),
+      stderr: () => {},
+      stderrIsTty: false,
+    });
+    expect(stdout).toMatch(/→ same-vm-hairpin\n/);
+    expect(stdout).toMatch(/→ snat-exhaustion\n/);
+    const flat = stdout.replace(/\s+/g, ' ');
+    expect(flat).toContain('unsupported in Azure, and the Host Agent drops it (docs/mechanics.md §2.5)');
+    expect(flat).toContain(
+      '"prone to SNAT exhaustion" (docs/mechanics.md §2.5, https://learn.microsoft.com/azure/load-balancer/load-balancer-troubleshoot-backend-traffic)',
+    );
+  });
+});

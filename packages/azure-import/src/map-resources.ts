@@ -590,16 +590,25 @@ function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]
   return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }
 
-/** The SKU: as given, else Basic, Azure's default for a load balancer without one. */
+/**
+ * The SKU: as given, else Basic, Azure's default for a load balancer without one. A Basic one
+ * is said to be retired, with the way to upgrade: lbsim runs it as Basic (open without an NSG).
+ */
 function lbSku(reader: PropertyReader, lb: AzureResource, assumptions: string[]): 'Basic' | 'Standard' {
-  const sku = reader.text(lb, ['sku', 'name']);
-  if (sku === undefined) {
+  const given = reader.text(lb, ['sku', 'name']);
+  const sku = given === undefined || same(given, 'Basic') ? 'Basic' : 'Standard';
+  if (given === undefined) {
     assumptions.push(
       `load balancer ${ownName(lb)} gives no sku: Basic, Azure's default (https://learn.microsoft.com/azure/templates/microsoft.network/loadbalancers)`,
     );
-    return 'Basic';
   }
-  return same(sku, 'Basic') ? 'Basic' : 'Standard';
+  if (sku === 'Basic') assumptions.push(basicUpgradeNote(ownName(lb)));
+  return sku;
+}
+
+/** What the import says of a Basic load balancer: retired, how lbsim runs it, how to upgrade. */
+function basicUpgradeNote(name: string): string {
+  return `load balancer ${name} is Basic, retired on 30 September 2025: lbsim runs it as Basic (backends open to inbound flows without an NSG). To upgrade, set sku Standard on the load balancer and its public IPs and add an NSG that allows your clients (Standard is closed until one does); Azure's guidance: https://learn.microsoft.com/azure/load-balancer/load-balancer-basic-upgrade-guidance`;
 }
 
 function vmOs(reader: PropertyReader, vm: AzureResource): 'linux' | 'windows' {

@@ -10,7 +10,7 @@
  * to a public frontend mapped back to the NIC that sent it is dropped (`hairpin-same-nic`,
  * `hairpin.ts`); the NAT rule is found (`no-nat-rule`); a new flow through a public (Standard)
  * frontend to a NIC without any NSG is dropped (`standard-lb-closed`, docs/mechanics.md §2.12
- * "secure by default"); the NIC's NSGs decide on the translated packet (`nsg-denied`); then the
+ * "secure by default"; a Basic frontend is open, `openFrontends`); the NIC's NSGs decide on the translated packet (`nsg-denied`); then the
  * NAT state is kept and the packet delivered. A plain packet for a local NIC (a reply to a
  * VM's own outbound flow, VM-to-VM traffic) goes through the NSGs only.
  *
@@ -85,6 +85,12 @@ export interface HostAgentOptions {
    * public one (outside). The NSGs' service tags use the same space (`NicSecurity`).
    */
   readonly virtualNetwork: AddressSpace;
+  /**
+   * Frontend addresses of Basic load balancers, open to inbound flows on a NIC without any NSG
+   * (Basic is open by default, Standard closed: docs/mechanics.md §2.12,
+   * https://learn.microsoft.com/azure/load-balancer/skus). Absent: every frontend is Standard.
+   */
+  readonly openFrontends?: ReadonlySet<Ipv4Address>;
 }
 
 /** How long outer fragments wait for the rest of their packet, ns (Linux `ipfrag_time`: 30 s). */
@@ -258,7 +264,12 @@ export class HostAgent implements NetworkNode, ControlReceiver<HostAgentControlM
       return;
     }
     const publicFrontend = !addressSpaceContains(this.options.virtualNetwork, inner.dst);
-    if (existing === undefined && publicFrontend && !port.nic.security.hasSecurityGroup) {
+    if (
+      existing === undefined &&
+      publicFrontend &&
+      !port.nic.security.hasSecurityGroup &&
+      this.options.openFrontends?.has(inner.dst) !== true
+    ) {
       this.drop(
         inner,
         meta,

@@ -63,6 +63,8 @@ interface SetupOptions {
   readonly guest?: Partial<GuestVmOptions>;
   /** NSG on the NICs; `null` for none. */
   readonly nsg?: NetworkSecurityGroup | null;
+  /** Frontends of Basic load balancers (open without an NSG). */
+  readonly openFrontends?: ReadonlySet<number>;
 }
 
 function setup(options: SetupOptions = {}) {
@@ -73,7 +75,13 @@ function setup(options: SetupOptions = {}) {
   const fabric = new Fabric(kernel, tracer);
   const router = fabric.add(new Router());
   const agent = fabric.add(
-    new HostAgent(fabric, { name: 'host-a', uplink: 'router', mssClampBytes: 1440, virtualNetwork }),
+    new HostAgent(fabric, {
+      name: 'host-a',
+      uplink: 'router',
+      mssClampBytes: 1440,
+      virtualNetwork,
+      ...(options.openFrontends === undefined ? {} : { openFrontends: options.openFrontends }),
+    }),
   );
   const nsg = options.nsg === undefined ? new NetworkSecurityGroup('web-nsg', [allowHttpIn]) : options.nsg;
   const nics = options.guest?.nics ?? [{ name: 'web-1-nic0', address: dip }];
@@ -313,6 +321,14 @@ describe('NSGs at the Host Agent', () => {
     internal.kernel.runUntil(1000);
     expect(internal.drops()).toEqual([]);
     expect(internal.router.received[0]?.src).toBe(internalVip);
+  });
+
+  it('a Basic public frontend is open to a NIC without any NSG (docs/mechanics.md §2.12)', () => {
+    const open = setup({ nsg: null, openFrontends: new Set([vip]) });
+    open.deliver(syn);
+    open.kernel.runUntil(1000);
+    expect(open.drops()).toEqual([]);
+    expect(open.router.received[0]?.src).toBe(vip);
   });
 
   it('DenyAllInBound stops a client no rule allows, and the drop names the rule', () => {

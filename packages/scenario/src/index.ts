@@ -24,6 +24,7 @@ export { flowLogRuleName } from './metrics/nsg-flow-log.ts';
 export * from './model/memory-budget.ts';
 export * from './model/topology-names.ts';
 export * from './run/describe-packet.ts';
+export * from './run/nsg-flow-verdicts.ts';
 export * from './run/platform-settings.ts';
 export * from './run/run-stop.ts';
 // Building blocks of runScenario(), for driving a world step by step (invariant checks mid-run).

@@ -2,6 +2,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatDiagnostic, loadScenarioFile, parseScenarioText } from '../src/index.ts';
+import { basicRetiredWarning } from '../src/validate/basic-sku.ts';
 
 const catalogue = join(import.meta.dirname, '../../../scenarios');
 
@@ -209,12 +210,29 @@ describe('loading scenarios', () => {
     expect(errorLines(bomb)[0]).toMatch(/YAML: .*alias/i);
   });
 
-  it('warns about settings it accepts but does not model yet', () => {
+  it('rejects on a Basic load balancer what only Standard has: outbound rules, HTTPS probes, TCP reset', () => {
+    const text = base
+      .replace(
+        '    rules:',
+        '    sku: Basic\n    probes: [{ name: p, protocol: Https, port: 443, requestPath: / }]\n    outboundRules: [{ name: o, frontends: [fe], backendPool: web }]\n    rules:',
+      )
+      .replace('backendPort: 80 }', 'backendPort: 80, enableTcpReset: true, disableOutboundSnat: true }');
+    const errors = errorLines(text).map((line) => line.replace(/^x\.yaml:\d+:\d+ {2}/, ''));
+    expect(errors).toEqual([
+      'loadBalancers[0].probes[0].protocol  a Basic load balancer probes with Tcp or Http only; Https is Standard',
+      'loadBalancers[0].outboundRules[0]  a Basic load balancer has no outbound rules (Standard only); use sku: Standard',
+      'loadBalancers[0].rules[0].enableTcpReset  TCP reset on idle is Standard only, not Basic',
+    ]);
+  });
+
+  it('warns that Basic is retired, says how to upgrade and what of Basic it models', () => {
     const text = base.replace('    rules:', '    sku: Basic\n    rules:');
     const result = parseScenarioText(text, 'x.yaml');
     expect(result.ok).toBe(true);
     expect(result.warnings.map(formatDiagnostic)).toEqual([
-      'x.yaml:14:10  loadBalancers[0].sku  warning: Basic SKU is retired; lbsim simulates Standard behaviour',
+      `x.yaml:14:10  loadBalancers[0].sku  warning: ${basicRetiredWarning}`,
     ]);
+    expect(basicRetiredWarning).toContain('retired on 30 September 2025');
+    expect(basicRetiredWarning).toContain('load-balancer-basic-upgrade-guidance');
   });
 });

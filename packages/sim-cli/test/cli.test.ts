@@ -121,7 +121,7 @@ describe('lbsim validate and help', () => {
     const { code, stdout, stderr } = await lbsim('validate', scenarioFile(text));
     expect(code).toBe(0);
     expect(stdout).toContain('valid scenario "basic-public-lb" (1 warning)');
-    expect(stdout).toContain('Basic SKU is retired');
+    expect(stdout).toContain('Basic Load Balancer was retired on 30 September 2025');
     expect(stderr).toBe('');
   });
 

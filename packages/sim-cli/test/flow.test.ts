@@ -5,6 +5,7 @@
  */
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { NsgFlowVerdict } from '@lbsim/scenario';
 import { describe, expect, it } from 'vitest';
 import { lbsim } from './in-process.ts';
 
@@ -38,12 +39,87 @@ describe('lbsim flow agrees with lbsim explain', () => {
     expect(report.hops.length).toBeGreaterThan(0);
   });
 
-  it('nsg-blocks-client: the NSG decision names the group, the rule, its priority and direction', async () => {
+  it('nsg-blocks-client: the NSG verdict names the group, the denying rule, its priority and direction, as the Host Agent traced it', async () => {
     const json = await lbsim('flow', 'nsg-blocks-client', '--from', '203.0.113.7', '--to', '52.170.10.20:80', '--json');
-    const report = JSON.parse(json.stdout) as { nsgDecisions: { node: string; note: string }[] };
-    expect(report.nsgDecisions).toHaveLength(1);
-    expect(report.nsgDecisions[0]?.note).toMatch(
+    const report = JSON.parse(json.stdout) as {
+      nsgVerdicts: NsgFlowVerdict[];
+      firstDrop: { note: string };
+    };
+    expect(report.nsgVerdicts).toEqual([
+      {
+        atNs: expect.any(Number),
+        vm: 'web-1',
+        nic: 'web-1-nic0',
+        direction: 'Inbound',
+        flow: expect.stringMatching(/^TCP 203\.0\.113\.7:\d+ → 10\.1\.0\.4:80$/),
+        access: 'Deny',
+        groups: [
+          {
+            scope: 'subnet web',
+            group: 'web-nsg',
+            rule: 'DenyAllInBound',
+            priority: 65500,
+            defaultRule: true,
+            access: 'Deny',
+          },
+        ],
+      },
+    ]);
+    expect(report.firstDrop.note).toMatch(
       /^NSG web-nsg \(subnet web\): Inbound rule DenyAllInBound \(priority 65500, default rule\) denies/,
+    );
+    const text = await lbsim('flow', 'nsg-blocks-client', '--from', '203.0.113.7', '--to', '52.170.10.20:80');
+    expect(text.stdout).toMatch(
+      /^ {2}nsg: web-1 web-1-nic0 Inbound TCP 203\.0\.113\.7:\d+ → 10\.1\.0\.4:80: Deny \(subnet web: web-nsg rule DenyAllInBound, priority 65500 \(default rule\), Deny\)$/m,
+    );
+  });
+
+  it('nsg-blocks-client/fixed: the allow is structured too, naming the rule that allowed it, in text and JSON', async () => {
+    const args = ['flow', 'nsg-blocks-client/fixed', '--from', '203.0.113.7', '--to', '52.170.10.20:80'];
+    const report = JSON.parse((await lbsim(...args, '--json')).stdout) as { nsgVerdicts: NsgFlowVerdict[] };
+    expect(report.nsgVerdicts).toHaveLength(1);
+    expect(report.nsgVerdicts[0]).toMatchObject({
+      vm: expect.stringMatching(/^web-[12]$/),
+      direction: 'Inbound',
+      access: 'Allow',
+      groups: [
+        {
+          scope: 'subnet web',
+          group: 'web-nsg',
+          rule: 'allow-partner-http',
+          priority: 110,
+          defaultRule: false,
+          access: 'Allow',
+        },
+      ],
+    });
+    const text = await lbsim(...args);
+    expect(text.stdout).toMatch(
+      /^ {2}nsg: web-[12] web-[12]-nic0 Inbound TCP 203\.0\.113\.7:\d+ → 10\.1\.0\.[45]:80: Allow \(subnet web: web-nsg rule allow-partner-http, priority 110, Allow\)$/m,
+    );
+  });
+
+  it('a VM as the source: its outbound verdict at its own NIC is reported beside the inbound one at the backend', async () => {
+    const report = JSON.parse(
+      (await lbsim('flow', 'nsg-blocks-client/fixed', '--from', '10.1.0.5', '--to', '52.170.10.20:80', '--json'))
+        .stdout,
+    ) as { nsgVerdicts: NsgFlowVerdict[] };
+    expect(report.nsgVerdicts[0]).toMatchObject({
+      vm: 'web-2',
+      direction: 'Outbound',
+      access: 'Allow',
+      groups: [{ scope: 'subnet web', rule: 'AllowInternetOutBound', priority: 65001, defaultRule: true }],
+    });
+    // The backend's NSG judges the call as it arrives, SNATed from the frontend: the verdict and
+    // the fix name that address, not the VM's own.
+    expect(report.nsgVerdicts.find((verdict) => verdict.direction === 'Inbound')).toMatchObject({
+      access: 'Deny',
+      flow: expect.stringMatching(/^TCP 52\.170\.10\.20:\d+ → 10\.1\.0\.[45]:80$/),
+    });
+    const text = await lbsim('flow', 'nsg-blocks-client/fixed', '--from', '10.1.0.5', '--to', '52.170.10.20:80');
+    expect(text.stdout).toContain("allows 52.170.10.20 (10.1.0.5's calls arrive SNATed from it) to Tcp port 80");
+    expect(text.stdout).toMatch(
+      /^fix: add an inbound rule to NSG web-nsg allowing Tcp from 52\.170\.10\.20 \(or its range\)/m,
     );
   });
 

@@ -113,19 +113,42 @@ describe('lbsim import of quickstart templates', () => {
   });
 
   it.each(['2-vms-loadbalancer-lbrules', 'loadbalancer-with-nat-rule'])(
-    '%s: a template without sku imports as Basic; lbsim runs it as Standard, so without an NSG the backends are closed and explain says so',
+    '%s: a template without sku imports as Basic, retired and how to upgrade said; open without an NSG, the clients reach both backends',
     async (folder) => {
       const { file, scenario, stderr } = await importFixture(folder);
       expectSameNumbers(folder, scenario);
       expect((scenario['loadBalancers'] as Json[])[0]?.['sku']).toBe('Basic');
+      expect(scenario['networkSecurityGroups'] ?? []).toEqual([]);
       expect(stderr).toContain("Basic, Azure's default");
-      const run = await lbsim('run', file);
-      expect(run.code).toBe(1);
-      expect(run.stdout).toContain('standard-lb-closed');
-      // The health probes reach the backends: nothing in the run marks a DIP down.
-      expect(run.stdout).not.toMatch(/probed down|no healthy/i);
+      expect(stderr).toContain('retired on 30 September 2025');
+      expect(stderr).toContain('load-balancer-basic-upgrade-guidance');
+      const run = await lbsim('run', file, '--json');
+      expect(run.code).toBe(0);
+      const lines = run.stdout
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as Json);
+      const summary = lines.find((line) => line['type'] === 'summary') as Json;
+      expect(summary['expectationsMet']).toBe(true);
+      expect(summary['drops']).toEqual([]);
+      // Every VM of the template serves: the rule's connections, or each VM's own NAT rule.
+      const connections = lines.filter((line) => line['type'] === 'connection');
+      expect(connections.every((c) => c['outcome'] === 'completed')).toBe(true);
+      const served = new Set(connections.flatMap((c) => c['servedBy'] as string[]));
+      const dips = (scenario['vms'] as Json[]).map((vm) => vm['nics'][0]['ip'] as string);
+      expect([...served].sort()).toEqual([...dips].sort());
     },
   );
+
+  it('the same quickstart as Standard without an NSG: closed, the clients never reach the backends', async () => {
+    const { file } = await importFixture('2-vms-loadbalancer-lbrules', ['--force']);
+    const text = readFileSync(file, 'utf8').replace(/^(\s+)sku: Basic$/m, '$1sku: Standard');
+    const standard = join(temporary, 'standard-without-nsg.yaml');
+    writeFileSync(standard, text);
+    const run = await lbsim('run', standard);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('standard-lb-closed');
+  });
 
   it('reports an unevaluable expression by its path and a missing parameter by name', async () => {
     const template = readJson(join(fixtures, '2-vms-loadbalancer-lbrules', 'azuredeploy.json'));

@@ -53,6 +53,18 @@ export interface Hosts {
   startVm(vm: string): void;
 }
 
+/**
+ * The frontend addresses of Basic load balancers: open to inbound flows without an NSG, where
+ * Standard's are closed (docs/mechanics.md §2.12, https://learn.microsoft.com/azure/load-balancer/skus).
+ */
+function basicFrontendAddresses(scenario: Scenario): Set<number> {
+  return new Set(
+    scenario.loadBalancers
+      .filter((lb) => lb.sku === 'Basic')
+      .flatMap((lb) => lb.frontends.map((frontend) => ipv4(frontend.ip))),
+  );
+}
+
 type Listener = Scenario['hosts'][number]['vms'][number]['listeners'][number];
 
 /** Builds every host, Host Agent and VM, links them, routes their addresses and starts listeners. */
@@ -64,6 +76,7 @@ export function buildHosts(scenario: Scenario, fabric: Fabric, router: Router): 
   const vmIndex = indexVms(scenario);
   const virtualNetwork = virtualNetworkSpace(scenario);
   const securityGroups = buildSecurityGroups(scenario);
+  const openFrontends = basicFrontendAddresses(scenario);
   for (const host of scenario.hosts) {
     const agent = fabric.add(
       new HostAgent(fabric, {
@@ -71,6 +84,7 @@ export function buildHosts(scenario: Scenario, fabric: Fabric, router: Router): 
         uplink: router.name,
         mssClampBytes: network.mssClamp ? clampedMssBytes : undefined,
         virtualNetwork,
+        openFrontends,
       }),
     );
     fabric.connect(agent.name, router.name, {

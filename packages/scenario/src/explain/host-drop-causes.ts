@@ -34,13 +34,21 @@ export function diagnoseNsgDenied(situation: DropSituation): Finding {
   const protocol =
     situation.traffic === undefined ? 'Tcp' : situation.index.scenario.traffic[situation.traffic]?.protocol;
   const port = situation.drop.dstPort === undefined ? 'the port' : `port ${situation.drop.dstPort}`;
-  const from = source === undefined ? 'the client' : source;
+  // The NSG judges the packet as it arrives: a VM's call through a public frontend arrives
+  // SNATed, from a frontend IP rather than from the VM (docs/mechanics.md §2.8).
+  const arrivedFrom = /denies \S+ (\d+\.\d+\.\d+\.\d+):\d+ →/.exec(situation.drop.note)?.[1];
+  const from =
+    source === undefined
+      ? (arrivedFrom ?? 'the client')
+      : arrivedFrom !== undefined && arrivedFrom !== source
+        ? `${arrivedFrom} (${source}'s calls arrive SNATed from it)`
+        : source;
   return {
     failureMode: 'nsg-blocks-client',
     cause: denial.isDefault
       ? `No rule of NSG ${denial.group} ${scopeWords(denial)} allows ${from} to ${protocol} ${port}, so the default rule ${denial.rule} (${denial.priority}) denies its packets at the Host Agent; the load balancer and the probes are fine`
       : `${rule} ${scopeWords(denial)} denies ${from} to ${protocol} ${port} at the Host Agent; the load balancer and the probes are fine`,
-    fix: `add an inbound rule to NSG ${denial.group} allowing ${protocol} from ${from} (or its range) to destination ${port} ${allowPriorityAdvice(denial)}`,
+    fix: `add an inbound rule to NSG ${denial.group} allowing ${protocol} from ${arrivedFrom ?? source ?? 'the client'} (or its range) to destination ${port} ${allowPriorityAdvice(denial)}`,
   };
 }
 

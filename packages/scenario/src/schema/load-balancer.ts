@@ -320,7 +320,9 @@ export const loadBalancerSchema = z.strictObject({
   sku: z
     .enum(['Standard', 'Basic'])
     .default('Standard')
-    .describe('Azure: sku.name; lbsim simulates Standard (Basic is retired)'),
+    .describe(
+      'Standard (default) or Basic (Azure: sku.name; ARM takes a load balancer without sku as Basic). Basic was retired on 30 September 2025; lbsim models what decides a run: Basic backends are open to inbound flows without an NSG, Standard ones closed until an NSG allows them; Basic has no outbound rules, HTTPS probes, HA-ports rules or TCP reset (validation rejects them) (docs/mechanics.md §2.12)',
+    ),
   frontends: z
     .array(frontendSchema)
     .min(1, { error: 'a load balancer needs at least one frontend' })

@@ -7,7 +7,7 @@
  * https://learn.microsoft.com/azure/network-watcher/ip-flow-verify-overview), from a run.
  */
 import { formatIpv4Address, formatTimeNs, type TraceEvent } from '@lbsim/core';
-import { describePacket, type RunResult, type Scenario } from '@lbsim/scenario';
+import { describePacket, type NsgFlowVerdict, type RunResult, type Scenario } from '@lbsim/scenario';
 
 /** One hop of the connection's packets. */
 export interface FlowHop {
@@ -59,8 +59,12 @@ export interface FlowReport {
   readonly servedBy: readonly string[];
   readonly refusedBy: readonly string[];
   readonly hops: readonly FlowHop[];
-  /** The NSG decisions the Host Agents recorded for its packets (each once): node and note, as traced. */
-  readonly nsgDecisions: readonly { readonly node: string; readonly note: string }[];
+  /**
+   * The NSG verdict, allow or deny, at each NIC where its packets opened a flow: the groups
+   * evaluated (subnet's and NIC's, in Azure's order), the rule that decided each, its priority
+   * and direction, as Network Watcher's IP flow verify names them.
+   */
+  readonly nsgVerdicts: readonly NsgFlowVerdict[];
   /** `completed`, `timed-out`, `refused`, … as the run's connection outcome. */
   readonly outcome: string;
   /** The first drop: where and why, when there was one. */
@@ -169,17 +173,21 @@ export function flowHops(events: readonly TraceEvent[]): FlowHop[] {
 /** Hops printed as text; `--json` has them all. */
 const hopsShown = 24;
 
-/** The NSG decisions among the hops, each (node, note) once, in order. */
-export function nsgDecisionsOf(hops: readonly FlowHop[]): { node: string; note: string }[] {
-  const seen = new Set<string>();
-  const decisions: { node: string; note: string }[] = [];
-  for (const hop of hops) {
-    const key = `${hop.node}\u0000${hop.note}`;
-    if (!hop.note.startsWith('NSG ') || seen.has(key)) continue;
-    seen.add(key);
-    decisions.push({ node: hop.node, note: hop.note });
-  }
-  return decisions;
+/**
+ * One verdict as text: `web-1 web-1-nic0 Inbound TCP … → …: Allow (subnet web: web-nsg rule
+ * allow-partner-http, priority 110, Allow)`.
+ */
+export function formatNsgVerdict(verdict: NsgFlowVerdict): string {
+  const groups =
+    verdict.groups.length === 0
+      ? 'no NSG on the NIC or its subnet'
+      : verdict.groups
+          .map(
+            (group) =>
+              `${group.scope}: ${group.group} rule ${group.rule}, priority ${group.priority}${group.defaultRule ? ' (default rule)' : ''}, ${group.access}`,
+          )
+          .join('; ');
+  return `${verdict.vm} ${verdict.nic} ${verdict.direction} ${verdict.flow}: ${verdict.access} (${groups})`;
 }
 
 /** The report as text. */
@@ -211,10 +219,7 @@ export function formatFlowReport(report: FlowReport): string {
       `  dip: ${report.dips.join(', ')} (the Mux's hash over the rule's healthy DIPs, then its flow table)${report.servedBy.length > 0 ? `; served by ${report.servedBy.join(', ')}` : ''}${report.refusedBy.length > 0 ? `; refused by ${report.refusedBy.join(', ')}` : ''}`,
     );
   }
-  const nsgDecisions = [
-    ...new Set(report.hops.filter((hop) => hop.note.startsWith('NSG ')).map((hop) => `${hop.node}: ${hop.note}`)),
-  ];
-  for (const decision of nsgDecisions) lines.push(`  nsg: ${decision}`);
+  for (const verdict of report.nsgVerdicts) lines.push(`  nsg: ${formatNsgVerdict(verdict)}`);
   lines.push('  hops:');
   for (const hop of report.hops.slice(0, hopsShown)) {
     lines.push(

@@ -8,16 +8,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseIpv4Address, type TraceEvent } from '@lbsim/core';
-import { loadScenarioFile, parseScenarioText, runScenario, type Scenario } from '@lbsim/scenario';
+import { loadScenarioFile, nsgFlowVerdicts, parseScenarioText, runScenario, type Scenario } from '@lbsim/scenario';
 import { parse, stringify } from 'yaml';
-import {
-  type FlowReport,
-  flowHops,
-  formatFlowReport,
-  matchRules,
-  nsgDecisionsOf,
-  probeStatesAt,
-} from '../azure/flow-report.ts';
+import { type FlowReport, flowHops, formatFlowReport, matchRules, probeStatesAt } from '../azure/flow-report.ts';
 import { resolveScenario } from '../catalogue/resolve-scenario.ts';
 import { formatDiagnostics } from '../format/diagnostics.ts';
 import type { CliIo, ExitCode } from '../io.ts';
@@ -167,7 +160,8 @@ export function flowCommand(options: FlowCommandOptions, io: CliIo): ExitCode {
     (candidate) => candidate.subject === 'connections' && candidate.connections.includes(connection.id),
   );
   const rules = matchRules(scenario, to.ip, to.port ?? 0, options.protocol);
-  const hops = flowHops(events.filter((event) => event.meta.connectionId === connection.id));
+  const own = events.filter((event) => event.meta.connectionId === connection.id);
+  const hops = flowHops(own);
   const firstDrop = connection.drops[0];
   const report: FlowReport = {
     from: options.from,
@@ -182,7 +176,7 @@ export function flowCommand(options: FlowCommandOptions, io: CliIo): ExitCode {
     servedBy: connection.servedBy,
     refusedBy: connection.refusedBy,
     hops,
-    nsgDecisions: nsgDecisionsOf(hops),
+    nsgVerdicts: nsgFlowVerdicts(scenario, own),
     outcome: connection.outcome,
     firstDrop:
       firstDrop === undefined ? undefined : { node: firstDrop.node, reason: firstDrop.reason, note: firstDrop.note },
