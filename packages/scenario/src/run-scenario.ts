@@ -140,6 +140,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
     expectations,
     expectationsMet: expectations.every((expectation) => expectation.met),
     packetsSent: observer.packetsSent,
+    packetsHeldForSnat: [...world.hostAgents.values()].flatMap((agent) => agent.packetsHeldForSnat),
     muxes: world.muxes.map(summarizeMux),
     dipListChanges,
     healthChanges,
