@@ -24,7 +24,6 @@ export interface FtpExchangeOptions {
   readonly onResult: (result: ExchangeResult) => void;
 }
 
-
 /** Parses `227 Entering Passive Mode (h1,h2,h3,h4,p1,p2)` into an address and port. */
 export function parsePassiveReply(line: string): { readonly address: Ipv4Address; readonly port: number } | undefined {
   const match = /\((\d+),(\d+),(\d+),(\d+),(\d+),(\d+)\)/.exec(line);

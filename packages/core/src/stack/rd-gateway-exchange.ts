@@ -23,7 +23,6 @@ export interface RdGatewayExchangeOptions {
   readonly onResult: (result: ExchangeResult) => void;
 }
 
-
 /** Starts a session now; returns a function giving the result so far. */
 export function startRdGatewayExchange(options: RdGatewayExchangeOptions): () => ExchangeResult {
   const { endpoint } = options;

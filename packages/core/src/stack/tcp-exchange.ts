@@ -45,7 +45,6 @@ export interface TcpExchange {
   result(): ExchangeResult;
 }
 
-
 /** Starts an exchange now (the SYN goes out at once). */
 export function startTcpExchange(options: TcpExchangeOptions): TcpExchange {
   const kernel = options.endpoint.kernel;
