@@ -319,10 +319,12 @@ const countedKinds: readonly TraceKind[] = [
   'drop',
 ];
 
-/** The report's line on packets a Host Agent still held for SNAT ports at the end; empty when none. */
-function heldForSnatNote(held: number): string {
-  if (held === 0) return '';
-  return `<p>${held} packet${held === 1 ? ' was' : 's were'} still held at a Host Agent when the run ended, waiting for SNAT ports from the manager: neither delivered nor dropped.</p>`;
+/** The report's line on packets a Host Agent still held for SNAT ports at the end; none when none were. */
+function heldForSnatNote(held: number): string[] {
+  if (held === 0) return [];
+  return [
+    `<p>${held} packet${held === 1 ? ' was' : 's were'} still held at a Host Agent when the run ended, waiting for SNAT ports from the manager: neither delivered nor dropped.</p>`,
+  ];
 }
 
 function renderCounters(input: ReportInput): string {
@@ -348,7 +350,7 @@ function renderCounters(input: ReportInput): string {
           `<table id="drops"><thead><tr><th>reason</th><th>node</th><th>packets</th><th>meaning</th><th>first note</th></tr></thead><tbody>${drops.join('')}</tbody></table>`,
           drops.length,
         ),
-    heldForSnatNote(result.packetsHeldForSnat.length),
+    ...heldForSnatNote(result.packetsHeldForSnat.length),
     '<h3>Trace events per node</h3>',
     collapsible(
       'Events per node and kind',
