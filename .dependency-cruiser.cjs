@@ -108,6 +108,27 @@ const scenarioStageRules = scenarioStages.map((stage, index) => {
   };
 });
 
+/**
+ * A rule that lets the files matched by `from` import, of the workspace, only the files
+ * `allowed` (a path pattern, or several) matches.
+ */
+const workspaceImports = (name, comment, from, allowed) => ({
+  name,
+  comment,
+  severity: 'error',
+  from: { path: from },
+  to: { path: '^packages/', pathNot: allowed },
+});
+
+/** A rule that lets the files matched by `from` (a dependency-cruiser `from`) import no Node built-in. */
+const noNodeBuiltins = (name, comment, from) => ({
+  name,
+  comment,
+  severity: 'error',
+  from,
+  to: { dependencyTypes: ['core'] },
+});
+
 module.exports = {
   forbidden: [
     {
@@ -126,13 +147,12 @@ module.exports = {
       // embeds in the playground when it bundles it (packages/web/src/embedded.d.ts).
       to: { couldNotResolve: true, pathNot: '^lbsim:(?:catalogue|schema|worker-source)$' },
     },
-    {
-      name: 'domain-imports-only-core',
-      comment: 'mux, host-agent, probe and manager import only @lbsim/core',
-      severity: 'error',
-      from: { path: `^packages/(${domainPackages.join('|')})/src/` },
-      to: { path: '^packages/', pathNot: ['^packages/core/src/', '^packages/$1/src/'] },
-    },
+    workspaceImports(
+      'domain-imports-only-core',
+      'mux, host-agent, probe and manager import only @lbsim/core',
+      `^packages/(${domainPackages.join('|')})/src/`,
+      ['^packages/core/src/', '^packages/$1/src/'],
+    ),
     {
       name: 'relative-import-leaves-package',
       comment: "a relative import stays inside its package's src/: other packages are imported by name",
@@ -140,82 +160,60 @@ module.exports = {
       from: { path: '^packages/([^/]+)/src/' },
       to: { dependencyTypes: ['local'], pathNot: '^packages/$1/src/' },
     },
-    {
-      name: 'core-imports-no-package',
-      comment: '@lbsim/core stands on nothing of the workspace',
-      severity: 'error',
-      from: { path: '^packages/core/src/' },
-      to: { path: '^packages/', pathNot: '^packages/core/src/' },
-    },
-    {
-      name: 'scenario-imports-domain-packages',
-      comment: 'scenario imports core and the domain packages, never sim-cli',
-      severity: 'error',
-      from: { path: '^packages/scenario/src/' },
-      to: { path: '^packages/', pathNot: `^packages/(?:core|scenario|${domainPackages.join('|')})/src/` },
-    },
-    {
-      name: 'sim-cli-imports-scenario-and-core',
-      comment: 'sim-cli imports scenario, sweep and core (the domain packages through scenario)',
-      severity: 'error',
-      from: { path: '^packages/sim-cli/src/' },
-      to: { path: '^packages/', pathNot: '^packages/(?:core|scenario|sweep|azure-import|sim-cli)/src/' },
-    },
-    {
-      name: 'azure-import-imports-only-core',
-      comment: 'azure-import reads Azure definitions and writes scenario documents: it stands on core alone',
-      severity: 'error',
-      from: { path: '^packages/azure-import/src/' },
-      to: { path: '^packages/', pathNot: '^packages/(?:core|azure-import)/src/' },
-    },
-    {
-      name: 'azure-import-imports-no-node-builtin',
-      comment: 'azure-import imports no Node built-in: it is text in, text out',
-      severity: 'error',
-      from: { path: '^packages/azure-import/src/' },
-      to: { dependencyTypes: ['core'] },
-    },
-    {
-      name: 'web-imports-the-portable-cli',
-      comment:
-        "the playground imports core, scenario and sim-cli's portable entry (what runs in a page), nothing else of the workspace",
-      severity: 'error',
-      from: { path: '^packages/web/src/' },
-      to: {
-        path: '^packages/',
-        pathNot: ['^packages/(?:core|scenario|web)/src/', '^packages/sim-cli/src/portable[.]ts$'],
-      },
-    },
-    {
-      name: 'web-imports-no-node-builtin',
-      comment: 'the playground runs in a page: no Node built-in',
-      severity: 'error',
-      from: { path: '^packages/web/src/' },
-      to: { dependencyTypes: ['core'] },
-    },
-    {
-      name: 'sweep-imports-scenario-and-core',
-      comment: 'sweep imports scenario and core, never the CLI',
-      severity: 'error',
-      from: { path: '^packages/sweep/src/' },
-      to: { path: '^packages/', pathNot: '^packages/(?:core|scenario|sweep)/src/' },
-    },
-    {
-      name: 'data-plane-imports-no-node-builtin',
-      comment:
-        'core, mux, host-agent, probe and manager import no Node built-in (node: module): they run in a browser too',
-      severity: 'error',
-      from: { path: `^packages/(?:core|${domainPackages.join('|')})/src/` },
-      to: { dependencyTypes: ['core'] },
-    },
-    {
-      name: 'scenario-imports-no-node-builtin',
-      comment:
-        'scenario imports no Node built-in, except node:fs in load/read-scenario-bytes.ts (the loader reads the file)',
-      severity: 'error',
-      from: { path: '^packages/scenario/src/', pathNot: '^packages/scenario/src/load/read-scenario-bytes\\.ts$' },
-      to: { dependencyTypes: ['core'] },
-    },
+    workspaceImports(
+      'core-imports-no-package',
+      '@lbsim/core stands on nothing of the workspace',
+      '^packages/core/src/',
+      '^packages/core/src/',
+    ),
+    workspaceImports(
+      'scenario-imports-domain-packages',
+      'scenario imports core and the domain packages, never sim-cli',
+      '^packages/scenario/src/',
+      `^packages/(?:core|scenario|${domainPackages.join('|')})/src/`,
+    ),
+    workspaceImports(
+      'sim-cli-imports-scenario-and-core',
+      'sim-cli imports scenario, sweep and core (the domain packages through scenario)',
+      '^packages/sim-cli/src/',
+      '^packages/(?:core|scenario|sweep|azure-import|sim-cli)/src/',
+    ),
+    workspaceImports(
+      'azure-import-imports-only-core',
+      'azure-import reads Azure definitions and writes scenario documents: it stands on core alone',
+      '^packages/azure-import/src/',
+      '^packages/(?:core|azure-import)/src/',
+    ),
+    noNodeBuiltins(
+      'azure-import-imports-no-node-builtin',
+      'azure-import imports no Node built-in: it is text in, text out',
+      { path: '^packages/azure-import/src/' },
+    ),
+    workspaceImports(
+      'web-imports-the-portable-cli',
+      "the playground imports core, scenario and sim-cli's portable entry (what runs in a page), nothing else of the workspace",
+      '^packages/web/src/',
+      ['^packages/(?:core|scenario|web)/src/', '^packages/sim-cli/src/portable[.]ts$'],
+    ),
+    noNodeBuiltins('web-imports-no-node-builtin', 'the playground runs in a page: no Node built-in', {
+      path: '^packages/web/src/',
+    }),
+    workspaceImports(
+      'sweep-imports-scenario-and-core',
+      'sweep imports scenario and core, never the CLI',
+      '^packages/sweep/src/',
+      '^packages/(?:core|scenario|sweep)/src/',
+    ),
+    noNodeBuiltins(
+      'data-plane-imports-no-node-builtin',
+      'core, mux, host-agent, probe and manager import no Node built-in (node: module): they run in a browser too',
+      { path: `^packages/(?:core|${domainPackages.join('|')})/src/` },
+    ),
+    noNodeBuiltins(
+      'scenario-imports-no-node-builtin',
+      'scenario imports no Node built-in, except node:fs in load/read-scenario-bytes.ts (the loader reads the file)',
+      { path: '^packages/scenario/src/', pathNot: '^packages/scenario/src/load/read-scenario-bytes\\.ts$' },
+    ),
     {
       name: 'scenario-file-reading-only-fs',
       comment: 'the loader reads the scenario file with node:fs and nothing else of the platform',

@@ -8,37 +8,10 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { Figure } from './figure.ts';
+import { median, type Timing, timeNodeProcess } from './process-time.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 const bin = join(root, 'packages/lbsim/bin/lbsim.js');
-
-/** One run's wall and CPU seconds. */
-interface Timing {
-  readonly wallS: number;
-  readonly cpuS: number;
-}
-
-/** Seconds in the shell's `times` format (`0m0.123s`). */
-function parseShellSeconds(text: string): number {
-  const match = /^(\d+)m([\d.]+)s$/.exec(text);
-  return match === null ? Number.NaN : Number(match[1]) * 60 + Number(match[2]);
-}
-
-/** Runs `node <words>` once under `sh`, returning its wall time and its CPU time. */
-function timeOnce(words: readonly string[]): Timing {
-  const quoted = [process.execPath, ...words].map((word) => `'${word.replaceAll("'", "'\\''")}'`).join(' ');
-  const started = performance.now();
-  const output = execFileSync('sh', ['-c', `${quoted} >/dev/null 2>&1; times`], { cwd: root, encoding: 'utf8' });
-  const wallS = (performance.now() - started) / 1000;
-  // `times` prints the shell's own user/system times, then its children's.
-  const children = output.trim().split('\n').at(-1)?.split(/\s+/) ?? [];
-  return { wallS, cpuS: parseShellSeconds(children[0] ?? '') + parseShellSeconds(children[1] ?? '') };
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] as number;
-}
 
 /** One command to time: its name in the results, the words after `node`, and its target. */
 interface Command {
@@ -72,10 +45,10 @@ export function measureCli(scenario: string, runs: number): Figure[] {
     { name: 'lbsim --help', workload: 'lbsim --help', words: [bin, '--help'], targetS: 0.15 },
     { name: 'lbsim run', workload: `lbsim run ${scenario}`, words: [bin, 'run', scenario], targetS: 0.35 },
   ];
-  for (const command of commands) timeOnce(command.words);
+  for (const command of commands) timeNodeProcess(command.words);
   const timings = commands.map((): Timing[] => []);
   for (let run = 0; run < runs; run += 1) {
-    for (const [index, command] of commands.entries()) timings[index]?.push(timeOnce(command.words));
+    for (const [index, command] of commands.entries()) timings[index]?.push(timeNodeProcess(command.words));
   }
   return commands.flatMap((command, index) => figuresOf(command, timings[index] ?? []));
 }

@@ -6,41 +6,24 @@
  * process and its threads, from the shell's `times`) is reported beside wall time: two threads
  * cost about the same CPU as one, and finish sooner only when a second core is free.
  */
-import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { Figure } from './figure.ts';
+import { median, type Timing, timeNodeProcess } from './process-time.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 const bin = join(root, 'packages/lbsim/bin/lbsim.js');
 const sweepFile = join(root, 'bench/workloads/sweep-1000.sweep.yaml');
 
-/** Seconds in the shell's `times` format (`0m0.123s`). */
-function parseShellSeconds(text: string): number {
-  const match = /^(\d+)m([\d.]+)s$/.exec(text);
-  return match === null ? Number.NaN : Number(match[1]) * 60 + Number(match[2]);
-}
-
 /** Wall and CPU seconds of one `lbsim sweep` with `workers` threads over `seeds`. */
-function timeSweep(workers: number, seeds: string): { wallS: number; cpuS: number } {
-  const args = [process.execPath, bin, 'sweep', sweepFile, '--workers', String(workers), '--seeds', seeds];
-  const quoted = args.map((word) => `'${word.replaceAll("'", "'\\''")}'`).join(' ');
-  const started = performance.now();
-  const output = execFileSync('sh', ['-c', `${quoted} >/dev/null 2>&1; times`], { cwd: root, encoding: 'utf8' });
-  const wallS = (performance.now() - started) / 1000;
-  const children = output.trim().split('\n').at(-1)?.split(/\s+/) ?? [];
-  return { wallS, cpuS: parseShellSeconds(children[0] ?? '') + parseShellSeconds(children[1] ?? '') };
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] as number;
+function timeSweep(workers: number, seeds: string): Timing {
+  return timeNodeProcess([bin, 'sweep', sweepFile, '--workers', String(workers), '--seeds', seeds]);
 }
 
 /** The sweep figures over `runs` runs (seeds 1..runs), `pairs` interleaved pairs of 1 and 2 workers. */
 export function measureSweep(runs: number, pairs: number): Figure[] {
   const seeds = `1..${runs}`;
-  const one: { wallS: number; cpuS: number }[] = [];
-  const two: { wallS: number; cpuS: number }[] = [];
+  const one: Timing[] = [];
+  const two: Timing[] = [];
   for (let pair = 0; pair < pairs; pair += 1) {
     one.push(timeSweep(1, seeds));
     two.push(timeSweep(2, seeds));

@@ -107,6 +107,8 @@ export class HostAgent implements NetworkNode, ControlReceiver<HostAgentControlM
   readonly nat = new NatTable();
   /** Outbound SNAT of this host's VMs: their flows, ports and metrics. */
   readonly snat: OutboundSnat;
+  /** Ids of the packets held for SNAT ports the manager has not granted yet. */
+  private readonly heldForSnat = new Set<number>();
   private readonly fragmentNat = new FragmentNat();
   /** Outer IP-in-IP packets a Mux had to fragment, waiting to be whole (RFC 2003 §5.1). */
   private readonly outerFragments: FragmentBuffer;
@@ -115,6 +117,14 @@ export class HostAgent implements NetworkNode, ControlReceiver<HostAgentControlM
   private readonly hostServices = new Map<Ipv4Address, HostService>();
   private rules = new Map<string, NatRule>();
   private readonly resetTimersArmed = new WeakSet<NatEntry>();
+
+  /**
+   * Ids of the packets this Host Agent holds until the manager answers a SNAT port request
+   * (docs/mechanics.md §2.8), in the order they came: neither delivered nor dropped yet.
+   */
+  get packetsHeldForSnat(): readonly number[] {
+    return [...this.heldForSnat];
+  }
 
   constructor(
     private readonly fabric: Fabric,
@@ -474,9 +484,13 @@ export class HostAgent implements NetworkNode, ControlReceiver<HostAgentControlM
    * unchanged.
    */
   private sendOutbound(packet: Ipv4Packet, meta: PacketMeta, tuple: FiveTuple): void {
-    const decision = this.snat.outbound(packet, tuple, meta.connectionId, () => this.sendOutbound(packet, meta, tuple));
+    const decision = this.snat.outbound(packet, tuple, meta.connectionId, () => {
+      this.heldForSnat.delete(meta.packetId);
+      this.sendOutbound(packet, meta, tuple);
+    });
     switch (decision.kind) {
       case 'hold':
+        this.heldForSnat.add(meta.packetId);
         return;
       case 'drop':
         this.drop(packet, meta, decision.reason, decision.note);

@@ -5,9 +5,6 @@
 
 import {
   compareCodePoints,
-  compareNaturalText,
-  type ExchangeOutcome,
-  exchangeOutcomes,
   formatIpv4Address,
   type Ipv4Packet,
   ipProtocolOf,
@@ -15,17 +12,7 @@ import {
   type TraceSink,
   vipEndpointKey,
 } from '@lbsim/core';
-import type { Mux } from '@lbsim/mux';
-import type {
-  ConnectionSummary,
-  DipListChange,
-  DropCount,
-  MuxSummary,
-  RunResult,
-  SnatSummary,
-  TrafficSummary,
-  UnexplainedRun,
-} from './base/run-result.ts';
+import type { ConnectionSummary, DropCount, RunResult, UnexplainedRun } from './base/run-result.ts';
 import { buildWorld, type World } from './build/build.ts';
 import { evaluateExpectations } from './expect/expectations.ts';
 import { explainRun } from './explain/explain-run.ts';
@@ -39,6 +26,8 @@ import { platformSettingsOf } from './run/platform-settings.ts';
 import { RunObserver } from './run/run-observer.ts';
 import { scheduleEvents } from './run/scenario-events.ts';
 import { scheduleTraffic } from './run/traffic-generator.ts';
+import { summarizeTraffic } from './run/traffic-summary.ts';
+import { summarizeDipListChanges, summarizeMux, summarizeSnat } from './run/world-summaries.ts';
 import type { Scenario } from './schema/scenario.ts';
 
 /** Options of {@link runScenario}. */
@@ -166,6 +155,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
     expectations,
     expectationsMet: expectations.every((expectation) => expectation.met),
     packetsSent: observer.packetsSent,
+    packetsHeldForSnat: [...world.hostAgents.values()].flatMap((agent) => agent.packetsHeldForSnat),
     muxes: world.muxes.map(summarizeMux),
     dipListChanges,
     healthChanges,
@@ -206,35 +196,6 @@ function watchMetrics(world: World): { recorder: MetricsRecorder; flowLog: NsgFl
   return { recorder, flowLog, binNs };
 }
 
-/** SNAT use of every VM NIC and protocol that opened a flow or failed to, by host then DIP. */
-function summarizeSnat(world: World): SnatSummary[] {
-  return [...world.hostAgents.values()].flatMap((agent) =>
-    agent.snat
-      .usages()
-      .filter((usage) => usage.flows > 0 || usage.failedAllocations > 0 || usage.requests > 0)
-      .sort((a, b) => a.dip - b.dip || a.protocol - b.protocol)
-      .map((usage) => ({
-        vm: usage.vm,
-        dip: formatIpv4Address(usage.dip),
-        protocol: usage.protocol === 17 ? ('Udp' as const) : ('Tcp' as const),
-        policy: usage.policy,
-        frontends: usage.frontends.map(formatIpv4Address),
-        portLimit: usage.portLimit,
-        flows: usage.flows,
-        failedAllocations: usage.failedAllocations,
-        requests: usage.requests,
-        grants: usage.grants,
-        refusals: usage.refusals,
-        releasedRanges: usage.releasedRanges,
-        peakAllocatedPorts: usage.peaks.allocatedPorts,
-        peakUsedPorts: usage.peaks.usedPorts,
-        peakConnections: usage.peaks.connections,
-        firstFailure: usage.firstFailure,
-        samples: usage.samples,
-      })),
-  );
-}
-
 /**
  * Whether an inner packet a Mux tunnels is for a rule endpoint (exact port, or an HA-ports
  * rule's port 0) rather than a SNAT port: SNAT ranges never hold a rule port, and rule
@@ -257,113 +218,7 @@ function ruleEndpointTest(world: World): (inner: Ipv4Packet) => boolean {
   };
 }
 
-function summarizeMux(mux: Mux): MuxSummary {
-  const { packets, newFlows, flowTableHits, statelessForwards, snatReturns, drops } = mux.counters;
-  return {
-    name: mux.name,
-    running: mux.isRunning,
-    packets,
-    newFlows,
-    flowTableHits,
-    statelessForwards,
-    snatReturns,
-    drops,
-  };
-}
-
-/** Remap reports of all Muxes, summed per (time, rule), in time order. */
-function summarizeDipListChanges(muxes: readonly Mux[]): DipListChange[] {
-  const changes = new Map<string, DipListChange>();
-  for (const report of muxes.flatMap((mux) => mux.remapReports)) {
-    const key = `${report.atNs}|${report.rule}`;
-    const previous = changes.get(key);
-    changes.set(key, {
-      atNs: report.atNs,
-      rule: report.rule,
-      algorithm: report.algorithm,
-      dipsBefore: report.dipsBefore,
-      dipsAfter: report.dipsAfter,
-      flows: (previous?.flows ?? 0) + report.flows,
-      remapped: (previous?.remapped ?? 0) + report.remapped,
-      onRemovedDips: (previous?.onRemovedDips ?? 0) + report.onRemovedDips,
-    });
-  }
-  return [...changes.values()].sort((a, b) => a.atNs - b.atNs || compareCodePoints(a.rule, b.rule));
-}
-
-function summarizeTraffic(
-  scenario: Scenario,
-  connections: readonly ConnectionSummary[],
-  dropsByConnection: ReadonlyMap<number, readonly DropCount[]>,
-): TrafficSummary[] {
-  return scenario.traffic.map((item, index) => {
-    const mine = connections.filter((connection) => connection.traffic === index);
-    const outcomes = new Map<ExchangeOutcome, number>();
-    const dips = new Map<string, number>();
-    const dipsRefused = new Map<string, number>();
-    const dipsUnanswered = new Map<string, number>();
-    const muxes = new Map<string, number>();
-    const drops = new Map<string, DropCount>();
-    const selfOutcomes = new Map<ExchangeOutcome, number>();
-    for (const connection of mine) {
-      outcomes.set(connection.outcome, (outcomes.get(connection.outcome) ?? 0) + 1);
-      if (connection.mappedToSource) {
-        selfOutcomes.set(connection.outcome, (selfOutcomes.get(connection.outcome) ?? 0) + 1);
-      }
-      for (const dip of connection.dips) {
-        const tally = connection.servedBy.includes(dip)
-          ? dips
-          : connection.refusedBy.includes(dip)
-            ? dipsRefused
-            : dipsUnanswered;
-        tally.set(dip, (tally.get(dip) ?? 0) + 1);
-      }
-      for (const mux of connection.muxes) muxes.set(mux, (muxes.get(mux) ?? 0) + 1);
-      for (const drop of dropsByConnection.get(connection.id) ?? []) {
-        const key = `${drop.reason}|${drop.node}`;
-        const entry = drops.get(key);
-        drops.set(key, { ...drop, count: (entry?.count ?? 0) + drop.count, example: entry?.example ?? drop.example });
-      }
-    }
-    return {
-      index,
-      name: item.name ?? `traffic-${index}`,
-      from: item.from,
-      to: item.to,
-      protocol: item.protocol,
-      started: mine.length,
-      configured: item.connections,
-      outcomes: exchangeOutcomes.filter((o) => outcomes.has(o)).map((o) => [o, outcomes.get(o) as number] as const),
-      dips: sortedByAddress(dips),
-      dipsRefused: sortedByAddress(dipsRefused),
-      dipsUnanswered: sortedByAddress(dipsUnanswered),
-      muxes: [...muxes].sort(([a], [b]) => compareNaturalText(a, b)),
-      drops: [...drops.values()].sort(
-        (a, b) => b.count - a.count || compareCodePoints(a.reason, b.reason) || compareCodePoints(a.node, b.node),
-      ),
-      mappedToSource: {
-        count: mine.filter((connection) => connection.mappedToSource).length,
-        outcomes: exchangeOutcomes
-          .filter((o) => selfOutcomes.has(o))
-          .map((o) => [o, selfOutcomes.get(o) as number] as const),
-      },
-    };
-  });
-}
-
 /** The NIC addresses (dotted quads) of the VM named `name`; empty for a client. */
 function addressesOfVm(world: World, name: string): Set<string> {
   return new Set((world.vms.get(name)?.nics ?? []).map((nic) => formatIpv4Address(nic.address)));
-}
-
-/** Counts per DIP, sorted by address. */
-function sortedByAddress(counts: ReadonlyMap<string, number>): Array<readonly [string, number]> {
-  return [...counts].sort(([a], [b]) => compareAddresses(a, b));
-}
-
-function compareAddresses(a: string, b: string): number {
-  const pa = a.split('.').map(Number);
-  const pb = b.split('.').map(Number);
-  for (let i = 0; i < 4; i++) if (pa[i] !== pb[i]) return (pa[i] as number) - (pb[i] as number);
-  return 0;
 }

@@ -4,7 +4,7 @@
  * problem once, located, in lbsim's words (never zod's).
  */
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { type Diagnostic, formatDiagnostic, parseScenarioText } from '../src/index.ts';
 import { scenarioIssueMessage } from '../src/schema/issue-messages.ts';
 

@@ -1,3 +1,5 @@
+import type { TcpCloseReason } from './tcp-state.ts';
+
 /**
  * How a client's exchange (one connection, or one UDP request) ended, as the client sees it.
  *
@@ -39,6 +41,18 @@ export const exchangeOutcomes: readonly ExchangeOutcome[] = [
   'pending',
   'no-port',
 ];
+
+/**
+ * The outcome of a TCP exchange whose connection closed before the exchange finished, by how
+ * it closed: an orderly close or an abort left it `incomplete`.
+ */
+export const closeOutcomes: Readonly<Record<TcpCloseReason, ExchangeOutcome>> = {
+  closed: 'incomplete',
+  refused: 'refused',
+  reset: 'reset',
+  'timed-out': 'timed-out',
+  aborted: 'incomplete',
+};
 
 /** What a client learned from one exchange. */
 export interface ExchangeResult {

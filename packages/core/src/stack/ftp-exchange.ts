@@ -7,10 +7,9 @@
  */
 import { type Ipv4Address, parseIpv4Address } from '../net/ipv4-address.ts';
 import type { Endpoint } from './endpoint.ts';
-import type { ExchangeOutcome, ExchangeResult } from './exchange-outcome.ts';
+import { closeOutcomes, type ExchangeOutcome, type ExchangeResult } from './exchange-outcome.ts';
 import { LineReader } from './line-reader.ts';
 import type { TcpConnection } from './tcp-connection.ts';
-import type { TcpCloseReason } from './tcp-state.ts';
 
 /** Parameters of {@link startFtpExchange}. */
 export interface FtpExchangeOptions {
@@ -24,14 +23,6 @@ export interface FtpExchangeOptions {
   readonly file: string;
   readonly onResult: (result: ExchangeResult) => void;
 }
-
-const failedOutcomes: Readonly<Record<TcpCloseReason, ExchangeOutcome>> = {
-  closed: 'incomplete',
-  refused: 'refused',
-  reset: 'reset',
-  'timed-out': 'timed-out',
-  aborted: 'incomplete',
-};
 
 /** Parses `227 Entering Passive Mode (h1,h2,h3,h4,p1,p2)` into an address and port. */
 export function parsePassiveReply(line: string): { readonly address: Ipv4Address; readonly port: number } | undefined {
@@ -77,7 +68,7 @@ export function startFtpExchange(options: FtpExchangeOptions): () => ExchangeRes
         },
         onClose: (_c, reason) => {
           if (!transferDone) {
-            finish(failedOutcomes[reason]);
+            finish(closeOutcomes[reason]);
             send('QUIT');
           }
         },
@@ -116,7 +107,7 @@ export function startFtpExchange(options: FtpExchangeOptions): () => ExchangeRes
         }
       },
       onPeerClose: (c) => c.close(),
-      onClose: (_c, reason) => finish(failedOutcomes[reason]),
+      onClose: (_c, reason) => finish(closeOutcomes[reason]),
     },
   });
   if (control === undefined) finish('no-port');

@@ -7,11 +7,10 @@
  */
 import { formatIpv4Address, type Ipv4Address } from '../net/ipv4-address.ts';
 import type { Endpoint } from './endpoint.ts';
-import type { ExchangeOutcome, ExchangeResult } from './exchange-outcome.ts';
+import { closeOutcomes, type ExchangeOutcome, type ExchangeResult } from './exchange-outcome.ts';
 import { LineReader } from './line-reader.ts';
 import { rdGatewayInRequest, rdGatewayOutRequest } from './rd-gateway-server.ts';
 import type { TcpConnection } from './tcp-connection.ts';
-import type { TcpCloseReason } from './tcp-state.ts';
 
 /** Parameters of {@link startRdGatewayExchange}. */
 export interface RdGatewayExchangeOptions {
@@ -23,14 +22,6 @@ export interface RdGatewayExchangeOptions {
   readonly connectionId: number;
   readonly onResult: (result: ExchangeResult) => void;
 }
-
-const failedOutcomes: Readonly<Record<TcpCloseReason, ExchangeOutcome>> = {
-  closed: 'incomplete',
-  refused: 'refused',
-  reset: 'reset',
-  'timed-out': 'timed-out',
-  aborted: 'incomplete',
-};
 
 /** Starts a session now; returns a function giving the result so far. */
 export function startRdGatewayExchange(options: RdGatewayExchangeOptions): () => ExchangeResult {
@@ -68,7 +59,7 @@ export function startRdGatewayExchange(options: RdGatewayExchangeOptions): () =>
           for (const line of lines.add(text)) if (line.startsWith('200')) onAnswered();
         },
         onPeerClose: (c) => c.close(),
-        onClose: (_c, reason) => finish(failedOutcomes[reason]),
+        onClose: (_c, reason) => finish(closeOutcomes[reason]),
       },
     });
     if (connection === undefined) finish('no-port');

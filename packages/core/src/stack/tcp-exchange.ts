@@ -8,10 +8,9 @@
  */
 import type { Ipv4Address } from '../net/ipv4-address.ts';
 import type { Endpoint } from './endpoint.ts';
-import type { ExchangeOutcome, ExchangeResult } from './exchange-outcome.ts';
+import { closeOutcomes, type ExchangeOutcome, type ExchangeResult } from './exchange-outcome.ts';
 import { formatHttpRequest, HttpResponseReader } from './http-message.ts';
 import type { TcpConnection } from './tcp-connection.ts';
-import type { TcpCloseReason } from './tcp-state.ts';
 
 /** What the client sends and how it knows the answer is complete. */
 export type TcpRequest =
@@ -45,14 +44,6 @@ export interface TcpExchange {
   /** The result so far: the final one once ended, else `established` or `pending`. */
   result(): ExchangeResult;
 }
-
-const closeOutcomes: Readonly<Record<TcpCloseReason, ExchangeOutcome>> = {
-  closed: 'incomplete',
-  refused: 'refused',
-  reset: 'reset',
-  'timed-out': 'timed-out',
-  aborted: 'incomplete',
-};
 
 /** Starts an exchange now (the SYN goes out at once). */
 export function startTcpExchange(options: TcpExchangeOptions): TcpExchange {

@@ -262,6 +262,13 @@ export interface RunResult {
    * datagrams reassembled from fragments.
    */
   readonly packetsSent: number;
+  /**
+   * Ids (as the trace numbers packets) of the packets Host Agents still held when the run
+   * ended, each waiting for SNAT ports the manager had not granted yet (docs/mechanics.md §2.8):
+   * neither delivered nor dropped, in flight like a packet still on a link. Usually none; a run
+   * that stops at its event budget can end with some.
+   */
+  readonly packetsHeldForSnat: readonly number[];
   readonly muxes: readonly MuxSummary[];
   readonly dipListChanges: readonly DipListChange[];
   /** Every health-probe verdict change, in time order. */

@@ -9,7 +9,7 @@
  * get a suggestion). The semantic checks (validate/) come after, in ../load-scenario.ts, which
  * hands their issues back to {@link placeIssues}. Nothing here executes anything from the file.
  */
-import { type Document, isMap, isScalar, LineCounter, parseDocument, type Scalar, type YAMLMap } from 'yaml';
+import { type Document, isMap, isScalar, type LineCounter, type Scalar, type YAMLMap } from 'yaml';
 import type * as z from 'zod';
 import { type Diagnostic, type DocumentPath, formatDocumentPath, printable, quoted } from '../base/diagnostic.ts';
 import type { PathIssue } from '../base/path-issue.ts';
@@ -20,9 +20,10 @@ import { allowedKeysAt, unknownKeyHint } from '../schema/schema-keys.ts';
 import { decodeScenarioText } from './decode-scenario-text.ts';
 import { readScenarioBytes } from './read-scenario-bytes.ts';
 import { documentPathOf, placeTopLevelVms } from './top-level-vms.ts';
+import { readYamlDocument } from './yaml-document.ts';
 import { duplicateKeyOffsets } from './yaml-duplicate-keys.ts';
 import { yamlFeatureIssues } from './yaml-features.ts';
-import { firstTooDeep, maxNestingDepth } from './yaml-nesting.ts';
+import { maxNestingDepth } from './yaml-nesting.ts';
 
 /** The result of loading: a scenario and its warnings, or the errors (and warnings). */
 export type LoadResult =
@@ -125,16 +126,14 @@ export function parseScenarioDocument(text: string, file: string): DocumentResul
 
 function parseWithinStack(text: string, file: string): DocumentResult {
   if (text.includes('\u0000')) return failure(file, 'is not a text file (it contains NUL bytes)');
-  const tooDeep = firstTooDeep(text);
-  if (tooDeep !== undefined) {
-    const message = `YAML: nested more than ${maxNestingDepth} levels deep; a scenario needs far fewer`;
-    return { ok: false, errors: [{ severity: 'error', file, ...tooDeep, path: '', message }], warnings: [] };
-  }
-  const lineCounter = new LineCounter();
-  // Duplicate keys are found by duplicateKeyOffsets: yaml's own check is quadratic. Pretty
-  // errors copy the source line into every message: quadratic for a long line of errors.
+  // Duplicate keys are found by duplicateKeyOffsets: yaml's own check is quadratic.
   // logLevel 'error': yaml would print warnings on the process's standard error.
-  const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false, logLevel: 'error' });
+  const reading = readYamlDocument(text, { uniqueKeys: false, logLevel: 'error' });
+  if (!reading.ok) {
+    const message = `YAML: nested more than ${maxNestingDepth} levels deep; a scenario needs far fewer`;
+    return { ok: false, errors: [{ severity: 'error', file, ...reading.tooDeep, path: '', message }], warnings: [] };
+  }
+  const { document, lineCounter } = reading;
   const keyIndexes = new WeakMap<YAMLMap, Map<unknown, Scalar>>();
   const place = (path: DocumentPath, keyOfLast = false) => locate(document, lineCounter, path, keyOfLast, keyIndexes);
   const atOffset = (offset: number, message: string): Diagnostic => {

@@ -21,8 +21,19 @@ export function firstTooDeep(
   limit: number = maxNestingDepth,
 ): { readonly line: number; readonly column: number } | undefined {
   const lines = new LineCounter();
-  const pending: Array<readonly [CST.Token, number]> = [];
-  for (const token of new Parser(lines.addNewLine).parse(text)) pending.push([token, 0]);
+  return firstTooDeepToken([...new Parser(lines.addNewLine).parse(text)], lines, limit);
+}
+
+/**
+ * {@link firstTooDeep} on the tokens yaml's parser made of a text; `lines` is the line counter
+ * that parser fed.
+ */
+export function firstTooDeepToken(
+  tokens: readonly CST.Token[],
+  lines: LineCounter,
+  limit: number = maxNestingDepth,
+): { readonly line: number; readonly column: number } | undefined {
+  const pending: Array<readonly [CST.Token, number]> = tokens.map((token) => [token, 0] as const);
   for (;;) {
     const next = pending.pop();
     if (next === undefined) return undefined;

@@ -3,7 +3,7 @@
  * the Host Agent applies: rules by port and source for new inbound TCP connections
  * (docs/mechanics.md §2.14, §7.6).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ipAddressSchema, nameSchema, nonZeroPortSchema, prefixSchema } from './primitives.ts';
 
 /** One rule of a guest firewall. */

@@ -16,6 +16,15 @@ export const forbiddenHttpProbePorts: readonly number[] = [19, 21, 25, 70, 110, 
 const nonZeroPort = (issue: { readonly input?: unknown }) =>
   `a port is 1..65535 here, got ${describeValue(issue.input)}`;
 
+/**
+ * The `idleTimeoutInMinutes` of a rule: whole minutes from 4 to `maxMinutes`, 4 when absent.
+ * `rules` names the kind of rule in the range error; `description` is the key's help text.
+ */
+function idleTimeoutInMinutesSchema(maxMinutes: number, rules: string, description: string) {
+  const range = `idleTimeoutInMinutes is 4..${maxMinutes} for ${rules}`;
+  return z.number().int().min(4, { error: range }).max(maxMinutes, { error: range }).default(4).describe(description);
+}
+
 /** A frontend IP configuration. */
 export const frontendSchema = z.strictObject({
   name: nameSchema.describe('frontend name, unique in the load balancer (Azure: frontendIPConfigurations[].name)'),
@@ -179,15 +188,11 @@ export const ruleSchema = z
       .describe(
         'DSR: the DIP gets the packet still addressed to the frontend IP (Azure: loadBalancingRules[].properties.enableFloatingIP)',
       ),
-    idleTimeoutInMinutes: z
-      .number()
-      .int()
-      .min(4, { error: 'idleTimeoutInMinutes is 4..100 for load-balancing rules' })
-      .max(100, { error: 'idleTimeoutInMinutes is 4..100 for load-balancing rules' })
-      .default(4)
-      .describe(
-        'minutes, 4..100 (Azure today; its pages of 2016–2020 said 4..30, docs/mechanics.md §2.15): an idle flow is forgotten after this (Azure: loadBalancingRules[].properties.idleTimeoutInMinutes)',
-      ),
+    idleTimeoutInMinutes: idleTimeoutInMinutesSchema(
+      100,
+      'load-balancing rules',
+      'minutes, 4..100 (Azure today; its pages of 2016–2020 said 4..30, docs/mechanics.md §2.15): an idle flow is forgotten after this (Azure: loadBalancingRules[].properties.idleTimeoutInMinutes)',
+    ),
     enableTcpReset: z
       .boolean()
       .default(false)
@@ -246,15 +251,11 @@ export const inboundNatRuleSchema = z.strictObject({
     .describe(
       'DSR: the VM gets the packet still addressed to the frontend IP (Azure: inboundNatRules[].properties.enableFloatingIP)',
     ),
-  idleTimeoutInMinutes: z
-    .number()
-    .int()
-    .min(4, { error: 'idleTimeoutInMinutes is 4..100 for inbound NAT rules' })
-    .max(100, { error: 'idleTimeoutInMinutes is 4..100 for inbound NAT rules' })
-    .default(4)
-    .describe(
-      'minutes, 4..100 (Azure today; its pages of 2016–2020 said 4..30, docs/mechanics.md §2.15): an idle flow is forgotten after this (Azure: inboundNatRules[].properties.idleTimeoutInMinutes)',
-    ),
+  idleTimeoutInMinutes: idleTimeoutInMinutesSchema(
+    100,
+    'inbound NAT rules',
+    'minutes, 4..100 (Azure today; its pages of 2016–2020 said 4..30, docs/mechanics.md §2.15): an idle flow is forgotten after this (Azure: inboundNatRules[].properties.idleTimeoutInMinutes)',
+  ),
   enableTcpReset: z
     .boolean()
     .default(false)
@@ -293,15 +294,11 @@ export const outboundRuleSchema = z.strictObject({
     .describe(
       'SNAT ports per VM over all the frontends, a multiple of 8; 0 or absent: the default table by pool size (1024 for up to 50 VMs) (Azure: outboundRules[].properties.allocatedOutboundPorts)',
     ),
-  idleTimeoutInMinutes: z
-    .number()
-    .int()
-    .min(4, { error: 'idleTimeoutInMinutes is 4..120 for outbound rules' })
-    .max(120, { error: 'idleTimeoutInMinutes is 4..120 for outbound rules' })
-    .default(4)
-    .describe(
-      'minutes, 4..120: an idle outbound flow releases its SNAT port after this (Azure: outboundRules[].properties.idleTimeoutInMinutes)',
-    ),
+  idleTimeoutInMinutes: idleTimeoutInMinutesSchema(
+    120,
+    'outbound rules',
+    'minutes, 4..120: an idle outbound flow releases its SNAT port after this (Azure: outboundRules[].properties.idleTimeoutInMinutes)',
+  ),
   enableTcpReset: z
     .boolean()
     .default(false)

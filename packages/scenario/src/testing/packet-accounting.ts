@@ -1,6 +1,6 @@
 /**
  * Packet conservation (docs/architecture.md#determinism-and-accounting): every packet that is sent ends in exactly one `deliver` or
- * `drop` event — its last — or is still on a link when the run ends. A trace sink that checks
+ * `drop` event — its last — or is still on a link, or held at a Host Agent for SNAT ports, when the run ends. A trace sink that checks
  * it as the run goes, keeping a few numbers per packet rather than the events.
  */
 import type { TraceEvent, TraceKind, TraceSink } from '@lbsim/core';
@@ -26,7 +26,10 @@ export interface PacketAccountingSummary {
   readonly packets: number;
   /** Packets that ended (delivered or dropped). */
   readonly ended: number;
-  /** Packets still in flight at the end of the run (their last event is a send or forward). */
+  /**
+   * Packets still in flight at the end of the run: on a link (their last event is a send or
+   * forward) or held at a node (see {@link PacketAccounting.summary}).
+   */
   readonly inFlight: number;
   /**
    * The most nodes one packet arrived at: a bound on any loop. A packet crosses at most six
@@ -71,8 +74,13 @@ export class PacketAccounting implements TraceSink {
     if (event.kind === 'drop' && event.reason === undefined) state.dropWithoutReason = true;
   }
 
-  /** What the run showed so far (call it after the run). */
-  summary(): PacketAccountingSummary {
+  /**
+   * What the run showed so far (call it after the run). `held`: ids of packets a node still
+   * held when the run ended (a Host Agent's packets waiting for SNAT ports, the run result's
+   * `packetsHeldForSnat`): in flight, though their last event is their arrival.
+   */
+  summary(held: readonly number[] = []): PacketAccountingSummary {
+    const heldIds = new Set(held);
     const unaccounted: string[] = [];
     let ended = 0;
     let inFlight = 0;
@@ -85,8 +93,9 @@ export class PacketAccounting implements TraceSink {
       if (state.dropWithoutReason) unaccounted.push(`packet ${id} was dropped without a reason`);
       maxHops = Math.max(maxHops, state.hops);
       if (state.ends > 0) ended++;
-      // A packet with no end must be on a link: its last event put it there.
-      else if (state.lastKind === 'receive') unaccounted.push(`packet ${id} vanished at ${state.lastNode}`);
+      // A packet with no end must be on a link, its last event put it there, or held.
+      else if (state.lastKind === 'receive' && !heldIds.has(id))
+        unaccounted.push(`packet ${id} vanished at ${state.lastNode}`);
       else inFlight++;
     }
     return { packets: this.packets.size, ended, inFlight, maxHops, unaccounted };

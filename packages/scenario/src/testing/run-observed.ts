@@ -41,5 +41,10 @@ export function runObserved(scenario: Scenario, options: ObservedRunOptions = {}
     ...(options.seed === undefined ? {} : { seed: options.seed }),
     sinks: [flows, accounting, digest, ...(options.sinks ?? [])],
   });
-  return { result, flows: flows.records(result), packets: accounting.summary(), digest: digest.digest };
+  return {
+    result,
+    flows: flows.records(result),
+    packets: accounting.summary(result.packetsHeldForSnat),
+    digest: digest.digest,
+  };
 }

@@ -185,7 +185,7 @@ export function formatSummary(result: RunResult): string {
   out.push('');
   out.push('Drops');
   if (result.drops.length === 0) {
-    out.push('  none: every packet was delivered');
+    out.push(result.packetsHeldForSnat.length === 0 ? '  none: every packet was delivered' : '  none');
   } else {
     const rows = [
       ['  reason', 'node', 'packets', 'first note'],
@@ -194,6 +194,12 @@ export function formatSummary(result: RunResult): string {
     out.push(formatColumns(rows, ['left', 'left', 'right', 'left']).trimEnd());
     const reasons = [...new Set(result.drops.map((d) => d.reason))];
     for (const reason of reasons) out.push(`  ${reason}: ${describeDropReason(reason)}`);
+  }
+  const held = result.packetsHeldForSnat.length;
+  if (held > 0) {
+    out.push(
+      `  ${held} packet${held === 1 ? ' was' : 's were'} still held at a Host Agent when the run ended, waiting for SNAT ports from the manager: neither delivered nor dropped`,
+    );
   }
   out.push('');
   out.push('Expectations');

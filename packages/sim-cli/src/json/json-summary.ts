@@ -130,6 +130,8 @@ export function writeJsonSummary(result: RunResult, lines: JsonLines): void {
     status: result.status.kind,
     eventsRun: result.status.eventsRun,
     packetsSent: result.packetsSent,
+    // Only when there are some: a run that ends with none prints the line it always printed.
+    ...(result.packetsHeldForSnat.length === 0 ? {} : { packetsHeldForSnat: result.packetsHeldForSnat.length }),
     drops: result.drops,
     dipNames: Object.fromEntries(result.dipNames),
     expectationsMet: result.expectationsMet,

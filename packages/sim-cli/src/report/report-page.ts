@@ -319,6 +319,14 @@ const countedKinds: readonly TraceKind[] = [
   'drop',
 ];
 
+/** The report's line on packets a Host Agent still held for SNAT ports at the end; none when none were. */
+function heldForSnatNote(held: number): string[] {
+  if (held === 0) return [];
+  return [
+    `<p>${held} packet${held === 1 ? ' was' : 's were'} still held at a Host Agent when the run ended, waiting for SNAT ports from the manager: neither delivered nor dropped.</p>`,
+  ];
+}
+
 function renderCounters(input: ReportInput): string {
   const result = input.result;
   const drops = result.drops.map(
@@ -334,12 +342,15 @@ function renderCounters(input: ReportInput): string {
     '<section id="counters"><h2>Counters</h2>',
     '<h3>Drops by reason and node</h3>',
     drops.length === 0
-      ? '<p class="good">None: every packet was delivered.</p>'
+      ? result.packetsHeldForSnat.length === 0
+        ? '<p class="good">None: every packet was delivered.</p>'
+        : '<p>None.</p>'
       : collapsible(
           'Drops',
           `<table id="drops"><thead><tr><th>reason</th><th>node</th><th>packets</th><th>meaning</th><th>first note</th></tr></thead><tbody>${drops.join('')}</tbody></table>`,
           drops.length,
         ),
+    ...heldForSnatNote(result.packetsHeldForSnat.length),
     '<h3>Trace events per node</h3>',
     collapsible(
       'Events per node and kind',
