@@ -37,6 +37,7 @@ import {
   azurePlatformAddress,
   type DropReason,
   type FiveTuple,
+  FlowMap,
   formatDurationNs,
   formatFiveTuple,
   formatIpProtocol,
@@ -53,13 +54,12 @@ import {
   rewriteSource,
   type SnatPolicy,
   type SnatPortRange,
-  snatRangeKey,
   snatRangeStart,
   TcpFlags,
 } from '@lbsim/core';
 import { type AddressSpace, addressSpaceContains } from './address-space.ts';
 import { translateInbound } from './fragment-nat.ts';
-import { type SnatFlow, SnatFlowTable, snatOutboundKey, snatTranslatedKey } from './snat-flow-table.ts';
+import { type SnatFlow, SnatFlowTable } from './snat-flow-table.ts';
 import { sendSnatIdleResets } from './snat-idle-resets.ts';
 import { type HeldRange, SnatPortLedger, snatDestinationKey } from './snat-port-ledger.ts';
 import { describeSnatUsage, newSnatUsageState, type SnatUsage, type UsageState } from './snat-usage.ts';
@@ -139,7 +139,8 @@ export class OutboundSnat {
   private readonly ledgers = new Map<string, SnatPortLedger>();
   private readonly usage = new Map<string, UsageState>();
   /** Range key → the ledger key of the (DIP, protocol) holding it. */
-  private readonly rangeOwners = new Map<string, string>();
+  /** The ledger key of each granted range, by (protocol, VIP, first port) as a numeric key. */
+  private readonly rangeOwners = new FlowMap<string>();
   private policies = new Map<string, SnatPolicy>();
   private blocked = new Map<string, OutboundBlocked>();
   private readonly inFlight = new Set<number>();
@@ -193,7 +194,7 @@ export class OutboundSnat {
     } else if (ranges.length > 0) {
       const ledger = this.ledgerOf(policy);
       const added = ledger.addRanges(ranges, preallocated, now);
-      for (const range of ranges) this.rangeOwners.set(snatRangeKey(range.vip, range.protocol, range.firstPort), key);
+      for (const range of ranges) this.rangeOwners.set(range.protocol, range.vip, range.firstPort, 0, 0, key);
       if (!preallocated) {
         this.usageOf(policy).grants++;
         // A requested range nobody uses goes back like one whose flows ended.
@@ -278,14 +279,18 @@ export class OutboundSnat {
       tuple.srcAddress,
       tuple.srcPort,
     );
-    const snatAddress = `${formatIpv4Address(tuple.dstAddress)}:${tuple.dstPort}`;
     if (flow === undefined || flow.dip !== nicAddress) {
-      const owner = this.rangeOwners.get(snatRangeKey(tuple.dstAddress, tuple.protocol, snatRangeStart(tuple.dstPort)));
+      const owner = this.rangeOwners.get(tuple.protocol, tuple.dstAddress, snatRangeStart(tuple.dstPort), 0, 0);
       if (owner === undefined) return { kind: 'bypass' };
       const tombstone = this.flows.tombstoneOf(
-        snatTranslatedKey(tuple.protocol, tuple.dstAddress, tuple.dstPort, tuple.srcAddress, tuple.srcPort),
+        tuple.protocol,
+        tuple.dstAddress,
+        tuple.dstPort,
+        tuple.srcAddress,
+        tuple.srcPort,
       );
       const from = `${formatIpv4Address(tuple.srcAddress)}:${tuple.srcPort}`;
+      const snatAddress = `${formatIpv4Address(tuple.dstAddress)}:${tuple.dstPort}`;
       const why =
         tombstone === undefined
           ? `no outbound flow to ${from} uses SNAT port ${snatAddress}`
@@ -297,7 +302,7 @@ export class OutboundSnat {
     return {
       kind: 'translate',
       packet: translateInbound(inner, flow.dip, flow.dipPort),
-      note: `SNAT return ${snatAddress} → ${formatIpv4Address(flow.dip)}:${flow.dipPort} (${flow.policyName})`,
+      note: `SNAT return ${formatIpv4Address(tuple.dstAddress)}:${tuple.dstPort} → ${formatIpv4Address(flow.dip)}:${flow.dipPort} (${flow.policyName})`,
     };
   }
 
@@ -338,7 +343,11 @@ export class OutboundSnat {
   /** A packet of no flow that opens none: late (its flow was released) or stray. */
   private dropStray(tuple: FiveTuple): SnatDecision {
     const tombstone = this.flows.tombstoneOf(
-      snatOutboundKey(tuple.protocol, tuple.srcAddress, tuple.srcPort, tuple.dstAddress, tuple.dstPort),
+      tuple.protocol,
+      tuple.srcAddress,
+      tuple.srcPort,
+      tuple.dstAddress,
+      tuple.dstPort,
     );
     if (tombstone?.why.startsWith('idle')) {
       return {
@@ -532,7 +541,7 @@ export class OutboundSnat {
       if (held.flows > 0 || held.idleSinceNs !== since || this.ledgers.get(key) !== ledger) return;
       if (!ledger.removeRange(held.range)) return;
       const { range } = held;
-      this.rangeOwners.delete(snatRangeKey(range.vip, range.protocol, range.firstPort));
+      this.rangeOwners.delete(range.protocol, range.vip, range.firstPort, 0, 0);
       this.toManager?.({ kind: 'snat-release', dip: ledger.currentPolicy.dip, ranges: [range] });
       const usage = this.usage.get(key);
       if (usage !== undefined) usage.released++;
@@ -548,7 +557,7 @@ export class OutboundSnat {
       this.flows.remove(flow, { releasedAtNs: this.options.kernel.nowNs, why: 'its SNAT policy was removed' });
     }
     for (const held of ledger.ranges()) {
-      this.rangeOwners.delete(snatRangeKey(held.range.vip, held.range.protocol, held.range.firstPort));
+      this.rangeOwners.delete(held.range.protocol, held.range.vip, held.range.firstPort, 0, 0);
     }
     this.ledgers.delete(key);
   }
