@@ -31,6 +31,11 @@ export type NsgVerdict =
       readonly rule: SecurityRule;
     };
 
+// Shared: an allowed packet (nearly every packet) allocates no verdict.
+const allowedWithoutGroup: NsgVerdict = { kind: 'allow', by: 'none' };
+const allowedByFlow: NsgVerdict = { kind: 'allow', by: 'flow' };
+const allowedByRules: NsgVerdict = { kind: 'allow', by: 'rules' };
+
 /** NSG evaluation and flow state for one NIC. */
 export class NicSecurity {
   /** The NIC's flow records. */
@@ -58,8 +63,8 @@ export class NicSecurity {
    * allowed.
    */
   admit(direction: NsgDirection, tuple: FiveTuple, nowNs: number): NsgVerdict {
-    if (!this.hasSecurityGroup) return { kind: 'allow', by: 'none' };
-    if (this.flows.find(tuple, nowNs) !== undefined) return { kind: 'allow', by: 'flow' };
+    if (!this.hasSecurityGroup) return allowedWithoutGroup;
+    if (this.flows.find(tuple, nowNs) !== undefined) return allowedByFlow;
     const order = direction === 'Inbound' ? [this.subnet, this.nic] : [this.nic, this.subnet];
     for (const association of order) {
       if (association === undefined) continue;
@@ -67,7 +72,7 @@ export class NicSecurity {
       if (rule.access === 'Deny') return { kind: 'deny', association, rule };
     }
     this.flows.record(tuple, direction, nowNs);
-    return { kind: 'allow', by: 'rules' };
+    return allowedByRules;
   }
 }
 

@@ -91,6 +91,9 @@ export type SnatDecision =
   | { readonly kind: 'hold' }
   | { readonly kind: 'drop'; readonly reason: DropReason; readonly note: string };
 
+/** Shared: a packet that is not SNAT's business allocates no decision. */
+const bypass: SnatDecision = { kind: 'bypass' };
+
 /** What a (DIP, protocol) holds at one moment, for invariant checks. */
 export interface SnatHolding {
   readonly policy: SnatPolicy;
@@ -217,7 +220,7 @@ export class OutboundSnat {
    * @param resume runs when a held packet's ports arrive: it must call this method again
    */
   outbound(packet: Ipv4Packet, tuple: FiveTuple, connectionId: number, resume: () => void): SnatDecision {
-    if (!this.isOutbound(tuple)) return { kind: 'bypass' };
+    if (!this.isOutbound(tuple)) return bypass;
     const key = ledgerKey(tuple.srcAddress, tuple.protocol);
     const flow = this.flows.findOutbound(
       tuple.protocol,
@@ -237,7 +240,7 @@ export class OutboundSnat {
     if (flow !== undefined) return this.translateOutbound(flow, packet);
     if (policy === undefined) {
       const blocked = this.blocked.get(key);
-      if (blocked === undefined || !(opensFlow(packet) || isFragment(packet))) return { kind: 'bypass' };
+      if (blocked === undefined || !(opensFlow(packet) || isFragment(packet))) return bypass;
       return { kind: 'drop', reason: 'no-outbound-connectivity', note: `${formatFiveTuple(tuple)}: ${blocked.why}` };
     }
     if (!opensFlow(packet)) return this.dropStray(tuple);
@@ -252,13 +255,13 @@ export class OutboundSnat {
   laterFragment(packet: Ipv4Packet): SnatDecision {
     const protocol = ipProtocolOf(packet);
     const tuple = { protocol, srcAddress: packet.src, srcPort: 0, dstAddress: packet.dst, dstPort: 0 };
-    if (!this.isOutbound(tuple)) return { kind: 'bypass' };
+    if (!this.isOutbound(tuple)) return bypass;
     const key = ledgerKey(packet.src, protocol);
     const blocked = this.blocked.get(key);
     if (blocked !== undefined && !this.policies.has(key)) {
       return { kind: 'drop', reason: 'no-outbound-connectivity', note: `fragment id ${packet.id}: ${blocked.why}` };
     }
-    if (!this.policies.has(key)) return { kind: 'bypass' };
+    if (!this.policies.has(key)) return bypass;
     return {
       kind: 'drop',
       reason: 'snat-fragment',
@@ -271,7 +274,7 @@ export class OutboundSnat {
    * translated back to the DIP and the VM's port.
    */
   inbound(inner: Ipv4Packet, tuple: FiveTuple, nicAddress: number): SnatDecision {
-    if (tuple.protocol !== 6 && tuple.protocol !== 17) return { kind: 'bypass' };
+    if (tuple.protocol !== 6 && tuple.protocol !== 17) return bypass;
     const flow = this.flows.findTranslated(
       tuple.protocol,
       tuple.dstAddress,
@@ -281,7 +284,7 @@ export class OutboundSnat {
     );
     if (flow === undefined || flow.dip !== nicAddress) {
       const owner = this.rangeOwners.get(tuple.protocol, tuple.dstAddress, snatRangeStart(tuple.dstPort), 0, 0);
-      if (owner === undefined) return { kind: 'bypass' };
+      if (owner === undefined) return bypass;
       const tombstone = this.flows.tombstoneOf(
         tuple.protocol,
         tuple.dstAddress,
