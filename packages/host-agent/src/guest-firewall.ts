@@ -10,7 +10,13 @@
  * action. Only SYNs that open a connection are checked, since both firewalls pass the packets of
  * connections they admitted (connection tracking); other TCP segments, UDP and ICMP pass.
  */
-import { formatIpv4Address, type Ipv4Packet, type Ipv4Prefix, prefixContains, TcpFlags } from '@lbsim/core';
+import {
+  type GuestFirewallBlockedDecision,
+  type Ipv4Packet,
+  type Ipv4Prefix,
+  prefixContains,
+  TcpFlags,
+} from '@lbsim/core';
 
 /** What a rule does with a new connection it matches. */
 export type GuestFirewallAction = 'Allow' | 'Block';
@@ -31,26 +37,28 @@ export interface GuestFirewall {
   readonly defaultAction: GuestFirewallAction;
 }
 
-/** The firewall's verdict on an arriving packet, with the rule that decided and why in words. */
+/** The firewall's verdict on an arriving packet; a block carries the decision the VM traces. */
 export type GuestFirewallVerdict =
   | { readonly kind: 'pass' }
-  | { readonly kind: 'block'; readonly rule: string | undefined; readonly note: string };
+  | { readonly kind: 'block'; readonly rule: string | undefined; readonly note: GuestFirewallBlockedDecision };
+
+/** Shared: a packet the firewall lets in allocates no verdict. */
+const pass: GuestFirewallVerdict = { kind: 'pass' };
 
 /** Whether `firewall` lets `packet` in; only connection-opening TCP SYNs are checked. */
 export function admitThroughGuestFirewall(firewall: GuestFirewall, packet: Ipv4Packet): GuestFirewallVerdict {
   const tcp = packet.payload;
-  if (tcp.kind !== 'tcp' || tcp.flags !== TcpFlags.Syn) return { kind: 'pass' };
+  if (tcp.kind !== 'tcp' || tcp.flags !== TcpFlags.Syn) return pass;
   const rule = firewall.rules.find(
     (candidate) =>
       (candidate.port === undefined || candidate.port === tcp.dstPort) &&
       (candidate.source === undefined || prefixContains(candidate.source, packet.src)),
   );
   const action = rule?.action ?? firewall.defaultAction;
-  if (action === 'Allow') return { kind: 'pass' };
-  const by = rule === undefined ? 'no rule matches and the default action is Block' : `rule ${rule.name}`;
+  if (action === 'Allow') return pass;
   return {
     kind: 'block',
     rule: rule?.name,
-    note: `guest firewall blocks TCP from ${formatIpv4Address(packet.src)} to port ${tcp.dstPort}: ${by}`,
+    note: { code: 'guest-firewall-blocked', source: packet.src, port: tcp.dstPort, rule: rule?.name },
   };
 }

@@ -27,6 +27,7 @@ import {
   type NetworkNode,
   type PacketMeta,
   type TcpConfig,
+  type TraceNote,
 } from '@lbsim/core';
 import { admitArrival, admitDeparture, type GuestAddressing, ownsAddress } from './guest-addressing.ts';
 import { admitThroughGuestFirewall, type GuestFirewall } from './guest-firewall.ts';
@@ -189,7 +190,7 @@ export class GuestVm implements NetworkNode {
     this.endpoint.receive(packet, meta);
   }
 
-  private drop(packet: Ipv4Packet, meta: PacketMeta, reason: DropReason, note: string): void {
+  private drop(packet: Ipv4Packet, meta: PacketMeta, reason: DropReason, note: TraceNote): void {
     this.fabric.tracer.emit(this.fabric.kernel.nowNs, this.name, 'drop', packet, meta, note, reason);
   }
 }

@@ -23,6 +23,9 @@ import { type AddressSpace, addressSpaceContains } from './address-space.ts';
 /** The decision on a tunnelled packet: deliver, or drop with a note. */
 export type HairpinVerdict = { readonly kind: 'deliver' } | { readonly kind: 'drop'; readonly note: string };
 
+/** Shared: a packet that is no hairpin allocates no verdict. */
+const deliver: HairpinVerdict = { kind: 'deliver' };
+
 /**
  * Checks a decapsulated packet `inner` tunnelled to the local NIC `nic`.
  * @param virtualNetwork tells internal frontends (inside) from public ones (outside)
@@ -32,7 +35,7 @@ export function checkSameNicHairpin(
   nic: { readonly name: string; readonly address: Ipv4Address },
   virtualNetwork: AddressSpace,
 ): HairpinVerdict {
-  if (inner.src !== nic.address || addressSpaceContains(virtualNetwork, inner.dst)) return { kind: 'deliver' };
+  if (inner.src !== nic.address || addressSpaceContains(virtualNetwork, inner.dst)) return deliver;
   return {
     kind: 'drop',
     note: `${formatFiveTuple(fiveTupleOf(inner))} came back to ${nic.name}, the NIC that opened it: a VM cannot reach its own load-balancer frontend over the NIC in the pool (call it from another VM)`,
@@ -54,7 +57,7 @@ export function checkSnatHairpin(
   nic: { readonly name: string; readonly address: Ipv4Address },
   origin: SnatOrigin | undefined,
 ): HairpinVerdict {
-  if (origin === undefined || origin.dip !== nic.address) return { kind: 'deliver' };
+  if (origin === undefined || origin.dip !== nic.address) return deliver;
   const tuple = fiveTupleOf(inner);
   const original = formatFiveTuple({ ...tuple, srcAddress: origin.dip, srcPort: origin.dipPort });
   return {

@@ -56,6 +56,7 @@ import {
   type NetworkNode,
   type PacketMeta,
   TcpFlags,
+  type TraceNote,
   vipEndpointKey,
 } from '@lbsim/core';
 import { type AddressSpace, addressSpaceContains } from './address-space.ts';
@@ -67,7 +68,7 @@ import { clampMss } from './mss-clamp.ts';
 import { sendNatIdleResets } from './nat-idle-resets.ts';
 import { guestAddressOf, type NatEntry, NatTable } from './nat-table.ts';
 import type { NsgDirection } from './network-security-group.ts';
-import { describeNsgDenial } from './nic-security.ts';
+import { nsgDenialOf } from './nic-security.ts';
 import { checkNicSource } from './nic-source-check.ts';
 import { OutboundSnat } from './outbound-snat.ts';
 
@@ -199,7 +200,7 @@ export class HostAgent implements NetworkNode, ControlReceiver<HostAgentControlM
       return false;
     }
     if (!this.admit(port, 'Inbound', packet, meta)) return false;
-    this.emit('forward', packet, meta, `→ ${port.vm.name} (${port.nic.name})`);
+    this.emit('forward', packet, meta, { code: 'to-vm', vm: port.vm.name, nic: port.nic.name });
     this.fabric.transmit(this.name, port.vm.name, packet, meta, port.nic.name);
     return true;
   }
@@ -220,7 +221,7 @@ export class HostAgent implements NetworkNode, ControlReceiver<HostAgentControlM
       this.drop(packet, meta, 'unknown-dip', `tunnel to ${formatIpv4Address(dip)}: no VM here has it`);
       return;
     }
-    this.emit('decapsulate', inner, meta, `from ${formatIpv4Address(packet.src)}`);
+    this.emit('decapsulate', inner, meta, { code: 'decapsulated', from: packet.src });
     if (inner.payload.kind === 'icmp' && inner.payload.quote !== undefined) {
       this.receiveIcmpError(inner, inner.payload.quote, meta, port);
       return;
@@ -299,12 +300,16 @@ export class HostAgent implements NetworkNode, ControlReceiver<HostAgentControlM
     }
     if (isFragment(inner)) this.fragmentNat.remember(inner, entry);
     if (this.options.mssClampBytes !== undefined) translated = clampMss(translated, this.options.mssClampBytes);
-    this.emit(
-      'rewrite',
-      translated,
-      meta,
-      `NAT ${formatIpv4Address(inner.dst)}:${tuple.dstPort} → ${formatIpv4Address(entry.guestAddress)}:${backendPort}${entry.rule.floatingIp ? ' (floating IP)' : ''} → ${port.vm.name} (${port.nic.name})`,
-    );
+    this.emit('rewrite', translated, meta, {
+      code: 'nat-inbound',
+      vip: inner.dst,
+      vipPort: tuple.dstPort,
+      guestAddress: entry.guestAddress,
+      backendPort,
+      floatingIp: entry.rule.floatingIp,
+      vm: port.vm.name,
+      nic: port.nic.name,
+    });
     this.fabric.transmit(this.name, port.vm.name, translated, meta, port.nic.name);
   }
 
@@ -474,7 +479,7 @@ export class HostAgent implements NetworkNode, ControlReceiver<HostAgentControlM
     const port = entry.inbound.dstPort;
     let translated = translateReply(packet, vip, port);
     if (this.options.mssClampBytes !== undefined) translated = clampMss(translated, this.options.mssClampBytes);
-    this.emit('rewrite', translated, meta, `reverse NAT → ${formatIpv4Address(vip)}:${port}, direct server return`);
+    this.emit('rewrite', translated, meta, { code: 'nat-reply', vip, vipPort: port });
     this.fabric.transmit(this.name, this.options.uplink, translated, meta);
   }
 
@@ -547,7 +552,7 @@ export class HostAgent implements NetworkNode, ControlReceiver<HostAgentControlM
     if (tuple === undefined) return true;
     const verdict = port.nic.security.admit(direction, tuple, this.fabric.kernel.nowNs);
     if (verdict.kind === 'allow') return true;
-    this.drop(packet, meta, 'nsg-denied', describeNsgDenial(verdict, direction, tuple));
+    this.drop(packet, meta, 'nsg-denied', nsgDenialOf(verdict, direction, tuple));
     return false;
   }
 
@@ -602,11 +607,16 @@ export class HostAgent implements NetworkNode, ControlReceiver<HostAgentControlM
     this.fabric.transmit(this.name, to, packet, meta, nic);
   }
 
-  private emit(kind: 'forward' | 'rewrite' | 'decapsulate', packet: Ipv4Packet, meta: PacketMeta, note: string): void {
+  private emit(
+    kind: 'forward' | 'rewrite' | 'decapsulate',
+    packet: Ipv4Packet,
+    meta: PacketMeta,
+    note: TraceNote,
+  ): void {
     this.fabric.tracer.emit(this.fabric.kernel.nowNs, this.name, kind, packet, meta, note);
   }
 
-  private drop(packet: Ipv4Packet, meta: PacketMeta, reason: DropReason, note: string): void {
+  private drop(packet: Ipv4Packet, meta: PacketMeta, reason: DropReason, note: TraceNote): void {
     this.fabric.tracer.emit(this.fabric.kernel.nowNs, this.name, 'drop', packet, meta, note, reason);
   }
 }

@@ -8,7 +8,7 @@
  * belong to a flow the load balancer forgot — and is dropped (`idle-timeout`) — rather than
  * taken for a new flow.
  */
-import { type FiveTuple, flowKey, flowKeyOf, type NatRule } from '@lbsim/core';
+import { type FiveTuple, FlowMap, type NatRule } from '@lbsim/core';
 import { type TcpProgress, trackTcpSegment } from './tcp-progress.ts';
 
 /**
@@ -44,9 +44,9 @@ export const maxNatTombstones = 100_000;
 
 /** NAT entries indexed both ways. */
 export class NatTable {
-  private readonly byInbound = new Map<string, NatEntry>();
-  private readonly byReply = new Map<string, NatEntry>();
-  private readonly tombstones = new Map<string, NatTombstone>();
+  private readonly byInbound = new FlowMap<NatEntry>();
+  private readonly byReply = new FlowMap<NatEntry>();
+  private readonly tombstones = new FlowMap<NatTombstone>();
 
   /** Number of live flows (idle ones not yet found expired may be counted). */
   get size(): number {
@@ -55,23 +55,23 @@ export class NatTable {
 
   /** The entry for an arriving client packet's tuple, refreshed; `undefined` if none or idle. */
   findInbound(tuple: FiveTuple, nowNs: number): NatEntry | undefined {
-    return this.refresh(this.byInbound.get(flowKey(tuple)), nowNs);
+    return this.refresh(this.byInbound.getTuple(tuple), nowNs);
   }
 
   /** The live entry for a client tuple without refreshing it (ICMP errors are not activity). */
   peekInbound(tuple: FiveTuple, nowNs: number): NatEntry | undefined {
-    const entry = this.byInbound.get(flowKey(tuple));
+    const entry = this.byInbound.getTuple(tuple);
     return entry === undefined || this.isIdle(entry, nowNs) ? undefined : entry;
   }
 
   /** The entry a VM's reply belongs to (its tuple: guest address:backendPort → client). */
   findReply(tuple: FiveTuple, nowNs: number): NatEntry | undefined {
-    return this.refresh(this.byReply.get(flowKey(tuple)), nowNs);
+    return this.refresh(this.byReply.getTuple(tuple), nowNs);
   }
 
   /** The tombstone of an expired flow with this inbound or reply tuple, if any. */
   findTombstone(tuple: FiveTuple): NatTombstone | undefined {
-    return this.tombstones.get(flowKey(tuple));
+    return this.tombstones.getTuple(tuple);
   }
 
   /** Creates state for a new inbound flow (replacing any tombstone of the same tuple). */
@@ -85,12 +85,11 @@ export class NatTable {
       lastSeenNs: nowNs,
       tcp: { clientNextSeq: undefined, serverNextSeq: undefined, established: false, closing: false },
     };
-    const inboundKey = flowKey(inbound);
-    const replyKey = this.replyKeyOf(entry);
-    this.tombstones.delete(inboundKey);
-    this.tombstones.delete(replyKey);
-    this.byInbound.set(inboundKey, entry);
-    this.byReply.set(replyKey, entry);
+    const reply = replyTupleOf(entry);
+    this.tombstones.deleteTuple(inbound);
+    this.tombstones.deleteTuple(reply);
+    this.byInbound.setTuple(inbound, entry);
+    this.byReply.setTuple(reply, entry);
     return entry;
   }
 
@@ -106,24 +105,15 @@ export class NatTable {
 
   /** Removes a flow, leaving a tombstone under both of its tuples. */
   expire(entry: NatEntry, nowNs: number): void {
-    const inboundKey = flowKey(entry.inbound);
-    const replyKey = this.replyKeyOf(entry);
-    if (this.byInbound.get(inboundKey) !== entry) return;
-    this.byInbound.delete(inboundKey);
-    this.byReply.delete(replyKey);
+    const inbound = entry.inbound;
+    const reply = replyTupleOf(entry);
+    if (this.byInbound.getTuple(inbound) !== entry) return;
+    this.byInbound.deleteTuple(inbound);
+    this.byReply.deleteTuple(reply);
     const tombstone = { rule: entry.rule, expiredAtNs: nowNs };
-    this.tombstones.set(inboundKey, tombstone);
-    this.tombstones.set(replyKey, tombstone);
-    while (this.tombstones.size > maxNatTombstones) {
-      const oldest = this.tombstones.keys().next().value as string;
-      this.tombstones.delete(oldest);
-    }
-  }
-
-  private replyKeyOf(entry: NatEntry): string {
-    const { inbound, rule, guestAddress } = entry;
-    const backendPort = rule.backendPort === 0 ? inbound.dstPort : rule.backendPort;
-    return flowKeyOf(inbound.protocol, guestAddress, backendPort, inbound.srcAddress, inbound.srcPort);
+    this.tombstones.setTuple(inbound, tombstone);
+    this.tombstones.setTuple(reply, tombstone);
+    while (this.tombstones.size > maxNatTombstones) this.tombstones.deleteOldest();
   }
 
   private refresh(entry: NatEntry | undefined, nowNs: number): NatEntry | undefined {
@@ -136,4 +126,17 @@ export class NatTable {
     entry.lastSeenNs = nowNs;
     return entry;
   }
+}
+
+/** The tuple of a VM's reply in a flow: guest address:backend port → the client. */
+function replyTupleOf(entry: NatEntry): FiveTuple {
+  const { inbound, rule, guestAddress } = entry;
+  const backendPort = rule.backendPort === 0 ? inbound.dstPort : rule.backendPort;
+  return {
+    protocol: inbound.protocol,
+    srcAddress: guestAddress,
+    srcPort: backendPort,
+    dstAddress: inbound.srcAddress,
+    dstPort: inbound.srcPort,
+  };
 }

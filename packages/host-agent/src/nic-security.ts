@@ -7,7 +7,7 @@
  * flow passes at once. A NIC with no group at all lets everything through (the Host Agent
  * separately closes Standard public load-balancer traffic to such NICs).
  */
-import { type FiveTuple, formatFiveTuple } from '@lbsim/core';
+import type { FiveTuple, NsgDeniedDecision } from '@lbsim/core';
 import type { AddressSpace } from './address-space.ts';
 import type { NetworkSecurityGroup, NsgDirection, SecurityRule } from './network-security-group.ts';
 import { NsgFlowRecords } from './nsg-flow-records.ts';
@@ -30,6 +30,11 @@ export type NsgVerdict =
       readonly association: NsgAssociation;
       readonly rule: SecurityRule;
     };
+
+// Shared: an allowed packet (nearly every packet) allocates no verdict.
+const allowedWithoutGroup: NsgVerdict = { kind: 'allow', by: 'none' };
+const allowedByFlow: NsgVerdict = { kind: 'allow', by: 'flow' };
+const allowedByRules: NsgVerdict = { kind: 'allow', by: 'rules' };
 
 /** NSG evaluation and flow state for one NIC. */
 export class NicSecurity {
@@ -58,8 +63,8 @@ export class NicSecurity {
    * allowed.
    */
   admit(direction: NsgDirection, tuple: FiveTuple, nowNs: number): NsgVerdict {
-    if (!this.hasSecurityGroup) return { kind: 'allow', by: 'none' };
-    if (this.flows.find(tuple, nowNs) !== undefined) return { kind: 'allow', by: 'flow' };
+    if (!this.hasSecurityGroup) return allowedWithoutGroup;
+    if (this.flows.find(tuple, nowNs) !== undefined) return allowedByFlow;
     const order = direction === 'Inbound' ? [this.subnet, this.nic] : [this.nic, this.subnet];
     for (const association of order) {
       if (association === undefined) continue;
@@ -67,20 +72,29 @@ export class NicSecurity {
       if (rule.access === 'Deny') return { kind: 'deny', association, rule };
     }
     this.flows.record(tuple, direction, nowNs);
-    return { kind: 'allow', by: 'rules' };
+    return allowedByRules;
   }
 }
 
 /**
- * The note of a denial, naming the group, where it is associated and the rule:
- * `NSG web-nsg (subnet web): rule DenyAllInBound (priority 65500, default) denies TCP … → …`.
+ * A denial as the decision the Host Agent traces: the group, where it is associated and the
+ * rule (rendered `NSG web-nsg (subnet web): Inbound rule DenyAllInBound (priority 65500,
+ * default rule) denies TCP … → …` by core's trace-note renderer).
  */
-export function describeNsgDenial(
+export function nsgDenialOf(
   verdict: Extract<NsgVerdict, { kind: 'deny' }>,
   direction: NsgDirection,
   tuple: FiveTuple,
-): string {
+): NsgDeniedDecision {
   const { association, rule } = verdict;
-  const kind = rule.isDefault ? ', default rule' : '';
-  return `NSG ${association.group.name} (${association.scope}): ${direction} rule ${rule.name} (priority ${rule.priority}${kind}) denies ${formatFiveTuple(tuple)}`;
+  return {
+    code: 'nsg-denied',
+    group: association.group.name,
+    scope: association.scope,
+    direction,
+    rule: rule.name,
+    priority: rule.priority,
+    isDefault: rule.isDefault,
+    tuple,
+  };
 }

@@ -24,6 +24,9 @@ export type SourceVerdict =
   | { readonly kind: 'pass' }
   | { readonly kind: 'drop'; readonly reason: DropReason; readonly note: string };
 
+/** Shared: a packet that passes allocates no verdict. */
+const pass: SourceVerdict = { kind: 'pass' };
+
 /**
  * Checks a packet that left the VM by `nic`.
  * @param siblings every NIC of the same VM (including `nic`)
@@ -35,8 +38,8 @@ export function checkNicSource(
   siblings: readonly NicIdentity[],
   reply: NatEntry | undefined,
 ): SourceVerdict {
-  if (packet.src === nic.address) return { kind: 'pass' };
-  if (reply !== undefined && reply.rule.dip === nic.address) return { kind: 'pass' };
+  if (packet.src === nic.address) return pass;
+  if (reply !== undefined && reply.rule.dip === nic.address) return pass;
   const source = formatIpv4Address(packet.src);
   const flow = `${source} → ${formatIpv4Address(packet.dst)} left by ${nic.name}`;
   const owner = siblings.find((sibling) => sibling.address === packet.src);

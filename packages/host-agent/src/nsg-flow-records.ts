@@ -5,7 +5,7 @@
  * allowed flow needs no rule of its own, and a rule change affects only flows that start after
  * it: established flows keep their records.
  */
-import { type FiveTuple, flowKey, nsPerMinute, reverseFiveTuple } from '@lbsim/core';
+import { type FiveTuple, FlowMap, nsPerMinute } from '@lbsim/core';
 import type { NsgDirection } from './network-security-group.ts';
 
 /**
@@ -26,7 +26,7 @@ export interface NsgFlowRecord {
 
 /** The flow records of one NIC. */
 export class NsgFlowRecords {
-  private readonly byKey = new Map<string, NsgFlowRecord>();
+  private readonly byKey = new FlowMap<NsgFlowRecord>();
 
   /** Number of flows recorded (expired ones included until looked up). */
   get size(): number {
@@ -38,12 +38,13 @@ export class NsgFlowRecords {
    * `undefined` when there is none or it has been idle too long (it is then forgotten).
    */
   find(tuple: FiveTuple, nowNs: number): NsgFlowRecord | undefined {
-    const key = flowKey(tuple);
-    const reverseKey = flowKey(reverseFiveTuple(tuple));
-    const found = this.byKey.get(key) ?? this.byKey.get(reverseKey);
+    const { protocol, srcAddress, srcPort, dstAddress, dstPort } = tuple;
+    const found =
+      this.byKey.get(protocol, srcAddress, srcPort, dstAddress, dstPort) ??
+      this.byKey.get(protocol, dstAddress, dstPort, srcAddress, srcPort);
     if (found === undefined) return undefined;
     if (nowNs - found.lastSeenNs > nsgFlowIdleTimeoutNs) {
-      this.byKey.delete(flowKey(found.initiator));
+      this.byKey.deleteTuple(found.initiator);
       return undefined;
     }
     found.lastSeenNs = nowNs;
@@ -53,7 +54,7 @@ export class NsgFlowRecords {
   /** Records a flow whose first packet, with `tuple`, a rule allowed. */
   record(tuple: FiveTuple, direction: NsgDirection, nowNs: number): NsgFlowRecord {
     const entry: NsgFlowRecord = { initiator: tuple, direction, lastSeenNs: nowNs };
-    this.byKey.set(flowKey(tuple), entry);
+    this.byKey.setTuple(tuple, entry);
     return entry;
   }
 }

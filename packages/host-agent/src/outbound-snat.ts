@@ -37,6 +37,7 @@ import {
   azurePlatformAddress,
   type DropReason,
   type FiveTuple,
+  FlowMap,
   formatDurationNs,
   formatFiveTuple,
   formatIpProtocol,
@@ -53,13 +54,12 @@ import {
   rewriteSource,
   type SnatPolicy,
   type SnatPortRange,
-  snatRangeKey,
   snatRangeStart,
   TcpFlags,
 } from '@lbsim/core';
 import { type AddressSpace, addressSpaceContains } from './address-space.ts';
 import { translateInbound } from './fragment-nat.ts';
-import { type SnatFlow, SnatFlowTable, snatOutboundKey, snatTranslatedKey } from './snat-flow-table.ts';
+import { type SnatFlow, SnatFlowTable } from './snat-flow-table.ts';
 import { sendSnatIdleResets } from './snat-idle-resets.ts';
 import { type HeldRange, SnatPortLedger, snatDestinationKey } from './snat-port-ledger.ts';
 import { describeSnatUsage, newSnatUsageState, type SnatUsage, type UsageState } from './snat-usage.ts';
@@ -90,6 +90,9 @@ export type SnatDecision =
   /** Waiting for ports from the manager; the `resume` given with it runs when they come. */
   | { readonly kind: 'hold' }
   | { readonly kind: 'drop'; readonly reason: DropReason; readonly note: string };
+
+/** Shared: a packet that is not SNAT's business allocates no decision. */
+const bypass: SnatDecision = { kind: 'bypass' };
 
 /** What a (DIP, protocol) holds at one moment, for invariant checks. */
 export interface SnatHolding {
@@ -139,7 +142,8 @@ export class OutboundSnat {
   private readonly ledgers = new Map<string, SnatPortLedger>();
   private readonly usage = new Map<string, UsageState>();
   /** Range key → the ledger key of the (DIP, protocol) holding it. */
-  private readonly rangeOwners = new Map<string, string>();
+  /** The ledger key of each granted range, by (protocol, VIP, first port) as a numeric key. */
+  private readonly rangeOwners = new FlowMap<string>();
   private policies = new Map<string, SnatPolicy>();
   private blocked = new Map<string, OutboundBlocked>();
   private readonly inFlight = new Set<number>();
@@ -193,7 +197,7 @@ export class OutboundSnat {
     } else if (ranges.length > 0) {
       const ledger = this.ledgerOf(policy);
       const added = ledger.addRanges(ranges, preallocated, now);
-      for (const range of ranges) this.rangeOwners.set(snatRangeKey(range.vip, range.protocol, range.firstPort), key);
+      for (const range of ranges) this.rangeOwners.set(range.protocol, range.vip, range.firstPort, 0, 0, key);
       if (!preallocated) {
         this.usageOf(policy).grants++;
         // A requested range nobody uses goes back like one whose flows ended.
@@ -216,7 +220,7 @@ export class OutboundSnat {
    * @param resume runs when a held packet's ports arrive: it must call this method again
    */
   outbound(packet: Ipv4Packet, tuple: FiveTuple, connectionId: number, resume: () => void): SnatDecision {
-    if (!this.isOutbound(tuple)) return { kind: 'bypass' };
+    if (!this.isOutbound(tuple)) return bypass;
     const key = ledgerKey(tuple.srcAddress, tuple.protocol);
     const flow = this.flows.findOutbound(
       tuple.protocol,
@@ -236,7 +240,7 @@ export class OutboundSnat {
     if (flow !== undefined) return this.translateOutbound(flow, packet);
     if (policy === undefined) {
       const blocked = this.blocked.get(key);
-      if (blocked === undefined || !(opensFlow(packet) || isFragment(packet))) return { kind: 'bypass' };
+      if (blocked === undefined || !(opensFlow(packet) || isFragment(packet))) return bypass;
       return { kind: 'drop', reason: 'no-outbound-connectivity', note: `${formatFiveTuple(tuple)}: ${blocked.why}` };
     }
     if (!opensFlow(packet)) return this.dropStray(tuple);
@@ -251,13 +255,13 @@ export class OutboundSnat {
   laterFragment(packet: Ipv4Packet): SnatDecision {
     const protocol = ipProtocolOf(packet);
     const tuple = { protocol, srcAddress: packet.src, srcPort: 0, dstAddress: packet.dst, dstPort: 0 };
-    if (!this.isOutbound(tuple)) return { kind: 'bypass' };
+    if (!this.isOutbound(tuple)) return bypass;
     const key = ledgerKey(packet.src, protocol);
     const blocked = this.blocked.get(key);
     if (blocked !== undefined && !this.policies.has(key)) {
       return { kind: 'drop', reason: 'no-outbound-connectivity', note: `fragment id ${packet.id}: ${blocked.why}` };
     }
-    if (!this.policies.has(key)) return { kind: 'bypass' };
+    if (!this.policies.has(key)) return bypass;
     return {
       kind: 'drop',
       reason: 'snat-fragment',
@@ -270,7 +274,7 @@ export class OutboundSnat {
    * translated back to the DIP and the VM's port.
    */
   inbound(inner: Ipv4Packet, tuple: FiveTuple, nicAddress: number): SnatDecision {
-    if (tuple.protocol !== 6 && tuple.protocol !== 17) return { kind: 'bypass' };
+    if (tuple.protocol !== 6 && tuple.protocol !== 17) return bypass;
     const flow = this.flows.findTranslated(
       tuple.protocol,
       tuple.dstAddress,
@@ -278,14 +282,18 @@ export class OutboundSnat {
       tuple.srcAddress,
       tuple.srcPort,
     );
-    const snatAddress = `${formatIpv4Address(tuple.dstAddress)}:${tuple.dstPort}`;
     if (flow === undefined || flow.dip !== nicAddress) {
-      const owner = this.rangeOwners.get(snatRangeKey(tuple.dstAddress, tuple.protocol, snatRangeStart(tuple.dstPort)));
-      if (owner === undefined) return { kind: 'bypass' };
+      const owner = this.rangeOwners.get(tuple.protocol, tuple.dstAddress, snatRangeStart(tuple.dstPort), 0, 0);
+      if (owner === undefined) return bypass;
       const tombstone = this.flows.tombstoneOf(
-        snatTranslatedKey(tuple.protocol, tuple.dstAddress, tuple.dstPort, tuple.srcAddress, tuple.srcPort),
+        tuple.protocol,
+        tuple.dstAddress,
+        tuple.dstPort,
+        tuple.srcAddress,
+        tuple.srcPort,
       );
       const from = `${formatIpv4Address(tuple.srcAddress)}:${tuple.srcPort}`;
+      const snatAddress = `${formatIpv4Address(tuple.dstAddress)}:${tuple.dstPort}`;
       const why =
         tombstone === undefined
           ? `no outbound flow to ${from} uses SNAT port ${snatAddress}`
@@ -297,7 +305,7 @@ export class OutboundSnat {
     return {
       kind: 'translate',
       packet: translateInbound(inner, flow.dip, flow.dipPort),
-      note: `SNAT return ${snatAddress} → ${formatIpv4Address(flow.dip)}:${flow.dipPort} (${flow.policyName})`,
+      note: `SNAT return ${formatIpv4Address(tuple.dstAddress)}:${tuple.dstPort} → ${formatIpv4Address(flow.dip)}:${flow.dipPort} (${flow.policyName})`,
     };
   }
 
@@ -338,7 +346,11 @@ export class OutboundSnat {
   /** A packet of no flow that opens none: late (its flow was released) or stray. */
   private dropStray(tuple: FiveTuple): SnatDecision {
     const tombstone = this.flows.tombstoneOf(
-      snatOutboundKey(tuple.protocol, tuple.srcAddress, tuple.srcPort, tuple.dstAddress, tuple.dstPort),
+      tuple.protocol,
+      tuple.srcAddress,
+      tuple.srcPort,
+      tuple.dstAddress,
+      tuple.dstPort,
     );
     if (tombstone?.why.startsWith('idle')) {
       return {
@@ -532,7 +544,7 @@ export class OutboundSnat {
       if (held.flows > 0 || held.idleSinceNs !== since || this.ledgers.get(key) !== ledger) return;
       if (!ledger.removeRange(held.range)) return;
       const { range } = held;
-      this.rangeOwners.delete(snatRangeKey(range.vip, range.protocol, range.firstPort));
+      this.rangeOwners.delete(range.protocol, range.vip, range.firstPort, 0, 0);
       this.toManager?.({ kind: 'snat-release', dip: ledger.currentPolicy.dip, ranges: [range] });
       const usage = this.usage.get(key);
       if (usage !== undefined) usage.released++;
@@ -548,7 +560,7 @@ export class OutboundSnat {
       this.flows.remove(flow, { releasedAtNs: this.options.kernel.nowNs, why: 'its SNAT policy was removed' });
     }
     for (const held of ledger.ranges()) {
-      this.rangeOwners.delete(snatRangeKey(held.range.vip, held.range.protocol, held.range.firstPort));
+      this.rangeOwners.delete(held.range.protocol, held.range.vip, held.range.firstPort, 0, 0);
     }
     this.ledgers.delete(key);
   }

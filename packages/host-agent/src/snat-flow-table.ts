@@ -8,7 +8,7 @@
  * A released flow leaves a tombstone, so a late packet of it is explained rather than taken
  * for a new flow.
  */
-import { flowKeyOf, type ScheduledEvent } from '@lbsim/core';
+import { FlowMap, type ScheduledEvent } from '@lbsim/core';
 import type { TcpProgress } from './tcp-progress.ts';
 
 /** One outbound flow. */
@@ -49,21 +49,14 @@ export interface SnatTombstone {
 /** Most tombstones kept; the oldest are forgotten first. */
 export const maxSnatTombstones = 100_000;
 
-/** The key of a flow by the VM's tuple. */
-export function snatOutboundKey(protocol: number, dip: number, dipPort: number, remote: number, remotePort: number) {
-  return flowKeyOf(protocol, dip, dipPort, remote, remotePort);
-}
-
-/** The key of a flow by its translated tuple (VIP:SNAT port ↔ remote). */
-export function snatTranslatedKey(protocol: number, vip: number, snatPort: number, remote: number, remotePort: number) {
-  return flowKeyOf(protocol, vip, snatPort, remote, remotePort);
-}
-
 /** SNAT flows of one Host Agent. */
 export class SnatFlowTable {
-  private readonly byOutbound = new Map<string, SnatFlow>();
-  private readonly byTranslated = new Map<string, SnatFlow>();
-  private readonly tombstones = new Map<string, SnatTombstone>();
+  /** By the VM's tuple (DIP:port → remote). */
+  private readonly byOutbound = new FlowMap<SnatFlow>();
+  /** By the translated tuple (VIP:SNAT port → remote). */
+  private readonly byTranslated = new FlowMap<SnatFlow>();
+  /** Under both tuples of each released flow. */
+  private readonly tombstones = new FlowMap<SnatTombstone>();
 
   /** Live flows. */
   get size(): number {
@@ -77,53 +70,44 @@ export class SnatFlowTable {
 
   /** The flow of a VM's packet with this tuple. */
   findOutbound(protocol: number, dip: number, dipPort: number, remote: number, remotePort: number) {
-    return this.byOutbound.get(snatOutboundKey(protocol, dip, dipPort, remote, remotePort));
+    return this.byOutbound.get(protocol, dip, dipPort, remote, remotePort);
   }
 
   /** The flow whose translated tuple is (VIP:SNAT port ↔ remote). */
   findTranslated(protocol: number, vip: number, snatPort: number, remote: number, remotePort: number) {
-    return this.byTranslated.get(snatTranslatedKey(protocol, vip, snatPort, remote, remotePort));
+    return this.byTranslated.get(protocol, vip, snatPort, remote, remotePort);
   }
 
-  /** The tombstone under a key of either kind. */
-  tombstoneOf(key: string): SnatTombstone | undefined {
-    return this.tombstones.get(key);
+  /**
+   * The tombstone of a released flow under either of its tuples: the VM's (DIP:port → remote)
+   * or the translated one (VIP:SNAT port → remote).
+   */
+  tombstoneOf(protocol: number, local: number, localPort: number, remote: number, remotePort: number) {
+    return this.tombstones.get(protocol, local, localPort, remote, remotePort);
   }
 
   /** Adds a flow (replacing tombstones of its keys). */
   add(flow: SnatFlow): void {
-    const outbound = this.outboundKeyOf(flow);
-    const translated = this.translatedKeyOf(flow);
-    this.tombstones.delete(outbound);
-    this.tombstones.delete(translated);
-    this.byOutbound.set(outbound, flow);
-    this.byTranslated.set(translated, flow);
+    const { protocol, dip, dipPort, vip, snatPort, remote, remotePort } = flow;
+    this.tombstones.delete(protocol, dip, dipPort, remote, remotePort);
+    this.tombstones.delete(protocol, vip, snatPort, remote, remotePort);
+    this.byOutbound.set(protocol, dip, dipPort, remote, remotePort, flow);
+    this.byTranslated.set(protocol, vip, snatPort, remote, remotePort, flow);
   }
 
   /** Whether `flow` is live (not released). */
   has(flow: SnatFlow): boolean {
-    return this.byOutbound.get(this.outboundKeyOf(flow)) === flow;
+    return this.byOutbound.get(flow.protocol, flow.dip, flow.dipPort, flow.remote, flow.remotePort) === flow;
   }
 
   /** Releases a flow, leaving a tombstone under both keys. */
   remove(flow: SnatFlow, tombstone: SnatTombstone): void {
     if (!this.has(flow)) return;
-    const outbound = this.outboundKeyOf(flow);
-    const translated = this.translatedKeyOf(flow);
-    this.byOutbound.delete(outbound);
-    this.byTranslated.delete(translated);
-    this.tombstones.set(outbound, tombstone);
-    this.tombstones.set(translated, tombstone);
-    while (this.tombstones.size > maxSnatTombstones) {
-      this.tombstones.delete(this.tombstones.keys().next().value as string);
-    }
-  }
-
-  private outboundKeyOf(flow: SnatFlow): string {
-    return snatOutboundKey(flow.protocol, flow.dip, flow.dipPort, flow.remote, flow.remotePort);
-  }
-
-  private translatedKeyOf(flow: SnatFlow): string {
-    return snatTranslatedKey(flow.protocol, flow.vip, flow.snatPort, flow.remote, flow.remotePort);
+    const { protocol, dip, dipPort, vip, snatPort, remote, remotePort } = flow;
+    this.byOutbound.delete(protocol, dip, dipPort, remote, remotePort);
+    this.byTranslated.delete(protocol, vip, snatPort, remote, remotePort);
+    this.tombstones.set(protocol, dip, dipPort, remote, remotePort, tombstone);
+    this.tombstones.set(protocol, vip, snatPort, remote, remotePort, tombstone);
+    while (this.tombstones.size > maxSnatTombstones) this.tombstones.deleteOldest();
   }
 }

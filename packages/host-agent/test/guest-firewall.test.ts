@@ -2,7 +2,7 @@
  * The guest firewall (docs/mechanics.md §7.6): rules by port and source in order, the first match
  * deciding, then the default action; only connection-opening SYNs are judged.
  */
-import { ipv4, makeIpv4Packet, makeTcpSegment, parseIpv4Prefix, TcpFlags } from '@lbsim/core';
+import { ipv4, makeIpv4Packet, makeTcpSegment, parseIpv4Prefix, renderTraceNote, TcpFlags } from '@lbsim/core';
 import { describe, expect, it } from 'vitest';
 import { admitThroughGuestFirewall, type GuestFirewall } from '../src/index.ts';
 
@@ -22,11 +22,15 @@ const hardened: GuestFirewall = {
 
 describe('guest firewall', () => {
   it('blocks the probe source on the health port by the default action, and lets the virtual network in', () => {
-    expect(admitThroughGuestFirewall(hardened, segment(probe, 8080, TcpFlags.Syn))).toEqual({
+    const blocked = admitThroughGuestFirewall(hardened, segment(probe, 8080, TcpFlags.Syn));
+    expect(blocked).toEqual({
       kind: 'block',
       rule: undefined,
-      note: 'guest firewall blocks TCP from 168.63.129.16 to port 8080: no rule matches and the default action is Block',
+      note: { code: 'guest-firewall-blocked', source: probe, port: 8080, rule: undefined },
     });
+    expect(blocked.kind === 'block' ? renderTraceNote(blocked.note) : '').toBe(
+      'guest firewall blocks TCP from 168.63.129.16 to port 8080: no rule matches and the default action is Block',
+    );
     expect(admitThroughGuestFirewall(hardened, segment(peer, 8080, TcpFlags.Syn)).kind).toBe('pass');
     expect(admitThroughGuestFirewall(hardened, segment(probe, 80, TcpFlags.Syn)).kind).toBe('pass');
   });

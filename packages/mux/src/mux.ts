@@ -28,7 +28,6 @@ import {
   type FiveTuple,
   firstFragmentPorts,
   fiveTupleOf,
-  flowKey,
   formatIpv4Address,
   formatTimeNs,
   fragmentPacket,
@@ -41,12 +40,17 @@ import {
   ipProtocolOf,
   ipv4TotalLength,
   isFragment,
+  type MuxChoice,
   type MuxControlMessage,
+  type MuxEncapsulatedDecision,
   makeIpv4Packet,
+  muxFlowTableChoice,
   type NetworkNode,
   type PacketMeta,
   parseFlowKey,
   type Router,
+  renderMuxChoice,
+  renderTraceNote,
   snatPortsPerRange,
   snatRangeStart,
   TcpFlags,
@@ -266,7 +270,7 @@ export class Mux implements NetworkNode, ControlReceiver<MuxControlMessage> {
       this.drop(packet, meta, 'no-healthy-dip', `rule ${entry.rule.name} has no DIP to send new flows to`);
       return;
     }
-    this.forward(packet, meta, from, decision.dip, decision.how);
+    this.forward(packet, meta, from, decision.dip, decision.choice);
   }
 
   /**
@@ -331,9 +335,18 @@ export class Mux implements NetworkNode, ControlReceiver<MuxControlMessage> {
       );
       return;
     }
-    const known = this.flows.peek(flowKey(flow), this.fabric.kernel.nowNs);
+    const known = this.flows.peekFlow(
+      flow.protocol,
+      flow.srcAddress,
+      flow.srcPort,
+      flow.dstAddress,
+      flow.dstPort,
+      this.fabric.kernel.nowNs,
+    );
     const dip =
-      known?.dip ?? entry.selector.select(distributionHash(flow, entry.rule.distribution, this.options.hashSeed));
+      known >= 0
+        ? this.flows.dipOf(known)
+        : entry.selector.select(distributionHash(flow, entry.rule.distribution, this.options.hashSeed));
     if (dip === undefined) {
       this.drop(packet, meta, 'no-healthy-dip', `${what}: rule ${entry.rule.name} has no DIP`);
       return;
@@ -343,7 +356,7 @@ export class Mux implements NetworkNode, ControlReceiver<MuxControlMessage> {
       meta,
       from,
       dip,
-      `${what}: routed by the flow it quotes (${known === undefined ? 'hash' : 'flow table'})`,
+      `${what}: routed by the flow it quotes (${known < 0 ? 'hash' : 'flow table'})`,
     );
   }
 
@@ -402,7 +415,7 @@ export class Mux implements NetworkNode, ControlReceiver<MuxControlMessage> {
         return;
       }
       this.fragments.remember(key, { dip: decision.dip, ruleName: entry.rule.name, atNs: now });
-      this.forward(packet, meta, from, decision.dip, `${decision.how} of the first fragment`);
+      this.forward(packet, meta, from, decision.dip, `${renderMuxChoice(decision.choice)} of the first fragment`);
       return;
     }
     if (entry === undefined) {
@@ -432,11 +445,11 @@ export class Mux implements NetworkNode, ControlReceiver<MuxControlMessage> {
    * packets); with DF clear the outer packet is fragmented (RFC 2003 §5.1) and the Host Agent
    * reassembles it.
    */
-  private forward(packet: Ipv4Packet, meta: PacketMeta, to: string, dip: number, how: string): void {
+  private forward(packet: Ipv4Packet, meta: PacketMeta, to: string, dip: number, choice: MuxChoice): void {
     const now = this.fabric.kernel.nowNs;
     const tracer = this.fabric.tracer;
     const outer = encapsulateIpIp(packet, this.address, dip, this.takeIpId());
-    const note = `${this.name}: ${how} → DIP ${formatIpv4Address(dip)}, encapsulated`;
+    const note: MuxEncapsulatedDecision = { code: 'mux-encapsulated', mux: this.name, dip, choice };
     const mtu = this.fabric.link(this.name, to)?.mtuBytes ?? Number.POSITIVE_INFINITY;
     const length = ipv4TotalLength(outer);
     if (length <= mtu) {
@@ -462,7 +475,7 @@ export class Mux implements NetworkNode, ControlReceiver<MuxControlMessage> {
       'deliver',
       outer,
       meta,
-      `${note}; ${length} bytes exceed the ${mtu}-byte MTU: sent as ${pieces.length} outer fragments`,
+      `${renderTraceNote(note)}; ${length} bytes exceed the ${mtu}-byte MTU: sent as ${pieces.length} outer fragments`,
     );
     for (const piece of pieces) {
       const pieceMeta = tracer.newMeta(meta.connectionId, now);
@@ -483,33 +496,45 @@ export class Mux implements NetworkNode, ControlReceiver<MuxControlMessage> {
     packet: Ipv4Packet,
     tuple: ReturnType<typeof fiveTupleOf>,
     entry: VipMapEntry,
-  ): { readonly dip: number | undefined; readonly how: string } {
+  ): { readonly dip: number | undefined; readonly choice: MuxChoice } {
     const now = this.fabric.kernel.nowNs;
     const rule = entry.rule;
-    const key = flowKey(tuple);
     const payload = packet.payload;
     const isSyn = payload.kind === 'tcp' && (payload.flags & (TcpFlags.Syn | TcpFlags.Ack)) === TcpFlags.Syn;
+    const { protocol, srcAddress, srcPort, dstAddress, dstPort } = tuple;
     if (!isSyn) {
-      const found = this.flows.lookup(key, now);
+      const found = this.flows.lookupFlow(protocol, srcAddress, srcPort, dstAddress, dstPort, now);
       // Established TCP flows stay with a DIP that goes down; UDP flows, which Azure keeps no
       // state for, move to an eligible DIP (docs/mechanics.md §2.3).
-      const stays = found.kind === 'hit' && (tuple.protocol !== 17 || entry.eligible.has(found.entry.dip));
-      if (found.kind === 'hit' && stays) {
-        this.counters.flowTableHits++;
-        return { dip: found.entry.dip, how: 'flow table' };
+      if (found >= 0) {
+        const dip = this.flows.dipOf(found);
+        if (protocol !== 17 || entry.eligible.has(dip)) {
+          this.counters.flowTableHits++;
+          return { dip, choice: muxFlowTableChoice };
+        }
       }
     }
     const hash = distributionHash(tuple, rule.distribution, this.options.hashSeed);
     const dip = entry.selector.select(hash);
-    const how = `${distributionTupleName[rule.distribution]} hash 0x${hash.toString(16).padStart(8, '0')}`;
-    if (dip === undefined) return { dip, how };
-    const inserted = this.flows.insert(key, dip, rule.name, rule.idleTimeoutNs, now);
-    if (inserted.kind === 'quota-full') {
+    const tupleName = distributionTupleName[rule.distribution];
+    if (dip === undefined) return { dip, choice: { by: 'hash', tuple: tupleName, hash, stateless: false } };
+    const inserted = this.flows.insertFlow(
+      protocol,
+      srcAddress,
+      srcPort,
+      dstAddress,
+      dstPort,
+      dip,
+      rule.name,
+      rule.idleTimeoutNs,
+      now,
+    );
+    if (inserted < 0) {
       this.counters.statelessForwards++;
-      return { dip, how: `${how} (flow table full: no state kept)` };
+      return { dip, choice: { by: 'hash', tuple: tupleName, hash, stateless: true } };
     }
     this.counters.newFlows++;
-    return { dip, how };
+    return { dip, choice: { by: 'hash', tuple: tupleName, hash, stateless: false } };
   }
 
   /** Sends ICMP "fragmentation needed" about `packet` to its source (RFC 792, RFC 1191). */

@@ -5,7 +5,7 @@
  * A rule with port 0 is an HA-ports rule (docs/mechanics.md §2.9): it matches every port of its
  * protocol on the VIP, after any rule for the exact port.
  */
-import { type VipMapRule, vipEndpointKey } from '@lbsim/core';
+import { FlowMap, type VipMapRule } from '@lbsim/core';
 import type { BackendSelector } from './backend-selector.ts';
 import type { BackendSelectorCache } from './backend-selector-cache.ts';
 
@@ -37,7 +37,8 @@ export function eligibleDips(rule: VipMapRule, isUp: HealthLookup): VipMapRule['
 
 /** The VIP map of one Mux. */
 export class VipMap {
-  private readonly entries = new Map<string, VipMapEntry>();
+  /** By VIP endpoint: the 5-tuple key (protocol, VIP, port, 0, 0), numeric rather than a string per packet. */
+  private readonly entries = new FlowMap<VipMapEntry>();
   private readonly vips = new Set<number>();
 
   /** Builds the map from the manager's rules, each rule's selector from `selectors`, and the Mux's view of DIP health. */
@@ -49,7 +50,7 @@ export class VipMap {
     for (const rule of rules) {
       const { vip, protocol, port } = rule.endpoint;
       const eligible = eligibleDips(rule, isUp);
-      this.entries.set(vipEndpointKey(vip, protocol, port), {
+      this.entries.set(protocol, vip, port, 0, 0, {
         rule,
         selector: selectors.selectorFor(eligible),
         eligible: new Set(eligible.map((dip) => dip.dip)),
@@ -60,7 +61,7 @@ export class VipMap {
 
   /** The entry for a VIP endpoint (exact port first, then an HA-ports rule), or `undefined`. */
   lookup(vip: number, protocol: number, port: number): VipMapEntry | undefined {
-    return this.entries.get(vipEndpointKey(vip, protocol, port)) ?? this.entries.get(vipEndpointKey(vip, protocol, 0));
+    return this.entries.get(protocol, vip, port, 0, 0) ?? this.entries.get(protocol, vip, 0, 0, 0);
   }
 
   /**
@@ -68,7 +69,7 @@ export class VipMap {
    * protocol, else its only rule for the protocol, else `undefined` (ambiguous or none).
    */
   lookupWithoutPort(vip: number, protocol: number): VipMapEntry | undefined {
-    const haPorts = this.entries.get(vipEndpointKey(vip, protocol, 0));
+    const haPorts = this.entries.get(protocol, vip, 0, 0, 0);
     if (haPorts !== undefined) return haPorts;
     let only: VipMapEntry | undefined;
     for (const entry of this.entries.values()) {

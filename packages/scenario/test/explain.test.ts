@@ -4,12 +4,20 @@
  * DIP point at the probe verdicts behind them; the pieces (NSG notes, packets, DIP-list risk)
  * read the way the explanations need.
  */
-import { dropReasons, ipv4, makeIpv4Packet, makeTcpSegment, TcpFlags } from '@lbsim/core';
+import {
+  dropReasons,
+  ipv4,
+  makeIpv4Packet,
+  makeTcpSegment,
+  type NsgDeniedDecision,
+  renderTraceNote,
+  TcpFlags,
+} from '@lbsim/core';
 import { describe, expect, it } from 'vitest';
 import { isRiskyDipListChange } from '../src/explain/dip-list-risk.ts';
 import { dropDiagnoses } from '../src/explain/drop-diagnoses.ts';
 import { generalFixes } from '../src/explain/general-fixes.ts';
-import { allowPriorityAdvice, parseNsgDenial } from '../src/explain/nsg-denial-note.ts';
+import { allowPriorityAdvice, nsgDenialOf } from '../src/explain/nsg-denial-note.ts';
 import { describePacket, parseScenarioText, type RunResult, runScenario } from '../src/index.ts';
 
 const base = `name: explain
@@ -120,28 +128,41 @@ describe('the drop table', () => {
   });
 });
 
-describe('reading an NSG denial note', () => {
-  it('finds the group, the scope, the rule and its priority', () => {
-    const custom = parseNsgDenial(
+describe('an NSG denial as a decision', () => {
+  const tuple = { protocol: 6, srcAddress: 0xa83f8110, srcPort: 5, dstAddress: 0x0a010004, dstPort: 80 };
+  const custom: NsgDeniedDecision = {
+    code: 'nsg-denied',
+    group: 'web-nsg',
+    scope: 'NIC web-1-nic0',
+    direction: 'Inbound',
+    rule: 'deny-all-inbound',
+    priority: 4000,
+    isDefault: false,
+    tuple,
+  };
+
+  it('renders the note the trace has always shown', () => {
+    expect(renderTraceNote(custom)).toBe(
       'NSG web-nsg (NIC web-1-nic0): Inbound rule deny-all-inbound (priority 4000) denies TCP 168.63.129.16:5 → 10.1.0.4:80',
     );
-    expect(custom).toEqual({
-      group: 'web-nsg',
-      scope: 'NIC web-1-nic0',
-      direction: 'Inbound',
-      rule: 'deny-all-inbound',
-      priority: 4000,
-      isDefault: false,
-    });
-    expect(custom === undefined ? '' : allowPriorityAdvice(custom)).toBe(
+    expect(
+      renderTraceNote({ ...custom, scope: 'subnet web', rule: 'DenyAllInBound', priority: 65500, isDefault: true }),
+    ).toBe(
+      'NSG web-nsg (subnet web): Inbound rule DenyAllInBound (priority 65500, default rule) denies TCP 168.63.129.16:5 → 10.1.0.4:80',
+    );
+  });
+
+  it('is read from the drop, not from its note', () => {
+    const drop = { note: 'any words at all', decision: custom };
+    const denial = nsgDenialOf(drop);
+    expect(denial?.group).toBe('web-nsg');
+    expect(denial === undefined ? '' : allowPriorityAdvice(denial)).toBe(
       'at a priority below 4000 (deny-all-inbound), e.g. 3900',
     );
-    const fallback = parseNsgDenial(
-      'NSG web-nsg (subnet web): Inbound rule DenyAllInBound (priority 65500, default rule) denies TCP 203.0.113.7:5 → 10.1.0.4:80',
-    );
-    expect(fallback?.isDefault).toBe(true);
+    const fallback = nsgDenialOf({ decision: { ...custom, rule: 'DenyAllInBound', priority: 65500, isDefault: true } });
     expect(fallback === undefined ? '' : allowPriorityAdvice(fallback)).toContain('at any priority (100–4096)');
-    expect(parseNsgDenial('no rule for 52.0.0.1:8443')).toBeUndefined();
+    expect(nsgDenialOf({ decision: { code: 'to-vm', vm: 'web-1', nic: 'web-1-nic0' } })).toBeUndefined();
+    expect(nsgDenialOf({})).toBeUndefined();
   });
 });
 

@@ -6,6 +6,7 @@ export * from './azure-platform-address.ts';
 export * from './five-tuple.ts';
 export * from './flow-hash.ts';
 export * from './flow-index.ts';
+export * from './flow-map.ts';
 export * from './index-queues.ts';
 export * from './ip-in-ip.ts';
 export * from './ip-protocol.ts';

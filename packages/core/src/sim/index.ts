@@ -12,3 +12,4 @@ export * from './router.ts';
 export * from './text-order.ts';
 export * from './time.ts';
 export * from './trace.ts';
+export * from './trace-note.ts';

@@ -137,15 +137,8 @@ export class Router implements NetworkNode {
     const now = this.fabric.kernel.nowNs;
     const tracer = this.fabric.tracer;
     const group = this.ecmpGroups.get(packet.dst);
-    let nextHop: string | undefined;
-    let how: string;
-    if (group !== undefined) {
-      nextHop = this.selectEcmpNextHop(fiveTupleOf(packet), group);
-      how = `ECMP over ${group.length} Muxes → ${nextHop}`;
-    } else {
-      nextHop = this.lookupRoute(packet.dst);
-      how = `→ ${nextHop}`;
-    }
+    const nextHop =
+      group !== undefined ? this.selectEcmpNextHop(fiveTupleOf(packet), group) : this.lookupRoute(packet.dst);
     if (nextHop === undefined) {
       tracer.emit(now, this.name, 'drop', packet, meta, `no route to ${formatIpv4Address(packet.dst)}`, 'no-route');
       return;
@@ -166,7 +159,11 @@ export class Router implements NetworkNode {
       if (packet.dontFragment) this.sendFragmentationNeeded(packet, meta, mtu);
       return;
     }
-    tracer.emit(now, this.name, 'forward', packet, meta, how);
+    tracer.emit(now, this.name, 'forward', packet, meta, {
+      code: 'routed',
+      nextHop,
+      ecmpGroupSize: group === undefined ? 0 : group.length,
+    });
     this.fabric.transmit(this.name, nextHop, packet, meta);
   }
 

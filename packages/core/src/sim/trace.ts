@@ -8,6 +8,7 @@
 import type { Ipv4Packet } from '../net/packet.ts';
 import type { DropReason } from './drop-reason.ts';
 import type { PacketMeta } from './packet-meta.ts';
+import { renderTraceNote, type TraceDecision, type TraceNote } from './trace-note.ts';
 
 /**
  * What happened to a packet at a node:
@@ -29,10 +30,45 @@ export interface TraceEvent {
   readonly kind: TraceKind;
   readonly packet: Ipv4Packet;
   readonly meta: PacketMeta;
-  /** A short sentence for people: the decision and why ("5-tuple hash → DIP 10.1.0.5"). */
+  /**
+   * A short sentence for people: the decision and why ("5-tuple hash → DIP 10.1.0.5"). On the
+   * tracer's events it is rendered from {@link decision} when first read (trace-note.ts).
+   */
   readonly note: string;
+  /** The decision as values, when the node gave one rather than a sentence (trace-note.ts). */
+  readonly decision?: TraceDecision | undefined;
   /** Set on `drop` events only. */
   readonly reason: DropReason | undefined;
+}
+
+/**
+ * The tracer's events: the note is kept as the node gave it and rendered to a sentence only
+ * when a sink reads {@link TraceEvent.note} (once; later reads reuse it).
+ */
+class RecordedTraceEvent implements TraceEvent {
+  private given: TraceNote;
+  private rendered = false;
+
+  constructor(
+    readonly atNs: number,
+    readonly node: string,
+    readonly kind: TraceKind,
+    readonly packet: Ipv4Packet,
+    readonly meta: PacketMeta,
+    note: TraceNote,
+    readonly reason: DropReason | undefined,
+    readonly decision: TraceDecision | undefined,
+  ) {
+    this.given = note;
+  }
+
+  get note(): string {
+    if (this.rendered) return this.given as string;
+    const text = renderTraceNote(this.given);
+    this.given = text;
+    this.rendered = true;
+    return text;
+  }
 }
 
 /** A consumer of trace events. */
@@ -55,18 +91,23 @@ export class Tracer {
     return { packetId: this.nextPacketId++, connectionId, createdAtNs: nowNs };
   }
 
-  /** Records an event (see {@link TraceEvent}). */
+  /**
+   * Records an event (see {@link TraceEvent}). `note` is a {@link TraceDecision} on the data
+   * path (rendered only if a sink reads the sentence) or a sentence on rare paths.
+   */
   emit(
     atNs: number,
     node: string,
     kind: TraceKind,
     packet: Ipv4Packet,
     meta: PacketMeta,
-    note: string,
+    note: TraceNote,
     reason?: DropReason,
   ): void {
-    if (this.sinks.length === 0) return;
-    const event: TraceEvent = { atNs, node, kind, packet, meta, note, reason };
-    for (const sink of this.sinks) sink.record(event);
+    const sinks = this.sinks;
+    if (sinks.length === 0) return;
+    const decision = typeof note === 'string' ? undefined : note;
+    const event = new RecordedTraceEvent(atNs, node, kind, packet, meta, note, reason, decision);
+    for (const sink of sinks) sink.record(event);
   }
 }

@@ -28,6 +28,7 @@ import type { Kernel } from '../sim/kernel.ts';
 import type { PacketMeta } from '../sim/packet-meta.ts';
 import type { RandomStream } from '../sim/random.ts';
 import type { Tracer } from '../sim/trace.ts';
+import type { TraceNote } from '../sim/trace-note.ts';
 import { fragmentPacket } from '../wire/fragment.ts';
 import { icmpQuoteOf } from '../wire/icmp-quote.ts';
 import { type BufferedFragment, FragmentBuffer } from './fragment-buffer.ts';
@@ -506,7 +507,11 @@ export class Endpoint implements TcpHost {
       );
       return;
     }
-    this.trace('deliver', packet, meta, `${datagram.payloadLength} bytes to UDP port ${datagram.dstPort}`);
+    this.trace('deliver', packet, meta, {
+      code: 'udp-delivered',
+      payloadBytes: datagram.payloadLength,
+      port: datagram.dstPort,
+    });
     socket.handler.onDatagram(datagram, packet.src, packet.dst, meta);
   }
 
@@ -664,7 +669,7 @@ export class Endpoint implements TcpHost {
     kind: 'send' | 'deliver' | 'drop',
     packet: Ipv4Packet,
     meta: PacketMeta,
-    note: string,
+    note: TraceNote,
     reason?: DropReason,
   ): void {
     this.tracer.emit(this.kernel.nowNs, this.name, kind, packet, meta, note, reason);

@@ -2,7 +2,7 @@
  * What a run produces, as data: the library API's answer and what every output format
  * (summary text, JSON, report) is made from.
  */
-import type { DropReason, ExchangeOutcome, RunStatus } from '@lbsim/core';
+import type { DropReason, ExchangeOutcome, RunStatus, TraceDecision } from '@lbsim/core';
 import type { Explanation } from './explanation.ts';
 import type { LoadBalancerMetrics, NsgFlowLogRecord } from './load-balancer-metrics.ts';
 
@@ -13,6 +13,12 @@ export interface ConnectionDrop {
   readonly reason: DropReason;
   /** The node's note: what it decided and why. */
   readonly note: string;
+  /**
+   * The node's decision as values, when it gave one (core's trace-note.ts: an NSG denial names
+   * its group and rule): what `explain` reads instead of parsing {@link note}. Not part of the
+   * `--json` output, which carries the note.
+   */
+  readonly decision?: TraceDecision | undefined;
   /** The dropped packet in one line (describe-packet.ts), e.g. `TCP 203.0.113.7:50422 → 52.170.10.20:80 [SYN] 60 B`. */
   readonly packet: string;
   /** Destination port of its innermost TCP or UDP header (the VIP port at a Mux, the DIP port at a VM). */
@@ -241,6 +247,8 @@ export interface ProbeDropRun {
   /** The first drop's note and packet (describe-packet.ts). */
   readonly note: string;
   readonly packet: string;
+  /** The first drop's decision as values, when the node gave one (see {@link ConnectionDrop.decision}). */
+  readonly decision?: TraceDecision | undefined;
 }
 
 /** Everything a run reports. */

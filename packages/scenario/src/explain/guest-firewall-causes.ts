@@ -3,7 +3,7 @@
  * there while the NSG allows it is the catalogue's guest-firewall-blocks-probe; a client's
  * connection blocked there gets the general fix (docs/mechanics.md §2.14, §7.6).
  */
-import { azurePlatformAddress, parseIpv4Prefix, prefixContains } from '@lbsim/core';
+import { azurePlatformAddress, parseIpv4Prefix, prefixContains, renderGuestFirewallCause } from '@lbsim/core';
 import type { DropSituation, Finding } from './drop-situation.ts';
 import { diagnoseGenerally } from './general-fixes.ts';
 import { distinct, listWords } from './words.ts';
@@ -33,7 +33,8 @@ export function diagnoseGuestFirewall(situation: DropSituation): Finding {
   const probe = situation.probe;
   if (probe === undefined) return diagnoseGenerally('guest-firewall');
   const vms = listWords(vmsBlockingProbes(situation, probe.port));
-  const by = /^guest firewall blocks [^:]*: (.*)$/.exec(situation.drop.note)?.[1] ?? 'a rule blocks them';
+  const decision = situation.drop.decision;
+  const by = decision?.code === 'guest-firewall-blocked' ? renderGuestFirewallCause(decision) : 'a rule blocks them';
   return {
     failureMode: 'guest-firewall-blocks-probe',
     cause:

@@ -93,6 +93,7 @@ function asDrop(drop: ProbeDropRun, port: number): ConnectionDrop {
     note: drop.note,
     packet: drop.packet,
     dstPort: port,
+    decision: drop.decision,
   };
 }
 

@@ -6,12 +6,12 @@
 import { nsPerMinute } from '@lbsim/core';
 import type { DropSituation, Finding } from './drop-situation.ts';
 import { diagnoseGenerally } from './general-fixes.ts';
-import { allowPriorityAdvice, type NsgDenial, parseNsgDenial } from './nsg-denial-note.ts';
+import { allowPriorityAdvice, type NsgDenial, nsgDenialOf } from './nsg-denial-note.ts';
 import { countOf, lasting } from './words.ts';
 
 /** `nsg-denied`: probes → nsg-blocks-probe; a client's inbound packets → nsg-blocks-client. */
 export function diagnoseNsgDenied(situation: DropSituation): Finding {
-  const denial = parseNsgDenial(situation.drop.note);
+  const denial = nsgDenialOf(situation.drop);
   if (denial === undefined) return diagnoseGenerally('nsg-denied');
   const rule = `NSG ${denial.group}'s rule ${denial.rule} (priority ${denial.priority}${denial.isDefault ? ', a default rule' : ''})`;
   if (situation.probe !== undefined) {

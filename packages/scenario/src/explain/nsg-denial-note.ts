@@ -1,39 +1,18 @@
 /**
- * Reading the Host Agent's note on an NSG denial back into its parts, so a fix can name the
- * group and the rule to get ahead of. The note is written by `describeNsgDenial`
- * (host-agent/src/nic-security.ts):
- * `NSG web-nsg (NIC web-1-nic0): Inbound rule deny-all-inbound (priority 4000) denies TCP …`,
- * with `, default rule` after the priority for Azure's default rules.
+ * An NSG denial's parts, so a fix can name the group and the rule to get ahead of. The Host
+ * Agent traces the denial as a decision (core's trace-note.ts, `nsg-denied`: group, scope,
+ * direction, rule, priority, whether it is a default rule), and the run keeps it beside the
+ * drop's note; nothing here reads the note's text.
  */
+import type { NsgDeniedDecision, TraceDecision } from '@lbsim/core';
 
-/** The parts of an NSG denial note. */
-export interface NsgDenial {
-  /** The network security group's name. */
-  readonly group: string;
-  /** Where it is associated: `NIC web-1-nic0` or `subnet web`. */
-  readonly scope: string;
-  readonly direction: 'Inbound' | 'Outbound';
-  /** The rule that denied. */
-  readonly rule: string;
-  readonly priority: number;
-  /** One of Azure's default rules (DenyAllInBound 65500, …). */
-  readonly isDefault: boolean;
-}
+/** The parts of an NSG denial: the Host Agent's `nsg-denied` decision. */
+export type NsgDenial = NsgDeniedDecision;
 
-const pattern = /^NSG (\S+) \(([^)]*)\): (Inbound|Outbound) rule (\S+) \(priority (\d+)(, default rule)?\)/;
-
-/** The parts of `note`, or `undefined` when it is not an NSG denial note. */
-export function parseNsgDenial(note: string): NsgDenial | undefined {
-  const match = pattern.exec(note);
-  if (match === null) return undefined;
-  return {
-    group: match[1] as string,
-    scope: match[2] as string,
-    direction: match[3] as 'Inbound' | 'Outbound',
-    rule: match[4] as string,
-    priority: Number(match[5]),
-    isDefault: match[6] !== undefined,
-  };
+/** The NSG denial a drop records, or `undefined` when the drop is not one. */
+export function nsgDenialOf(drop: { readonly decision?: TraceDecision | undefined }): NsgDenial | undefined {
+  const decision = drop.decision;
+  return decision?.code === 'nsg-denied' ? decision : undefined;
 }
 
 /**

@@ -132,6 +132,7 @@ export class RunObserver implements TraceSink {
             note: event.note,
             packet: describePacket(event.packet),
             dstPort: destinationPortOf(event.packet),
+            decision: event.decision,
           });
         }
       }
@@ -226,6 +227,7 @@ export class RunObserver implements TraceSink {
         count: 1,
         note: event.note,
         packet: describePacket(event.packet),
+        decision: event.decision,
       });
     }
     this.probeDropRuns.set(dip, runs);

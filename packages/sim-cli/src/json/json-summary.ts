@@ -32,7 +32,8 @@ export function writeJsonSummary(result: RunResult, lines: JsonLines): void {
       refusedBy: connection.refusedBy,
       muxes: connection.muxes,
       dropCount: connection.dropCount,
-      drops: connection.drops.map((drop) => ({ ...drop, dstPort: drop.dstPort ?? null })),
+      // The decision is the note's values, for explain; the JSON carries the note.
+      drops: connection.drops.map((drop) => ({ ...drop, dstPort: drop.dstPort ?? null, decision: undefined })),
     });
   }
   for (const item of result.traffic) {
