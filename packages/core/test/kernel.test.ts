@@ -66,6 +66,59 @@ describe('event queue', () => {
     );
   });
 
+  it('a reusable timer runs when, and in the order, an event scheduled at each arming and cancelled at each disarming would', {
+    timeout: propertyTimeoutMs(),
+  }, () => {
+    // The same script of steps runs twice: timers as kernel timers, and as after()/cancel() pairs.
+    // Each step, run inside an event at its time, arms or disarms one of three timers or
+    // schedules a plain event; the log of what ran, with when and the pending count, must match.
+    const step = fc.record({
+      atNs: fc.integer({ min: 0, max: 40 }),
+      kind: fc.constantFrom('arm' as const, 'disarm' as const, 'plain' as const),
+      which: fc.integer({ min: 0, max: 2 }),
+      delayNs: fc.integer({ min: 0, max: 15 }),
+    });
+    const run = (
+      steps: ReadonlyArray<typeof step extends fc.Arbitrary<infer S> ? S : never>,
+      lazy: boolean,
+    ): string[] => {
+      const kernel = new Kernel({ seed: 1 });
+      const log: string[] = [];
+      const fired = (which: number) => log.push(`timer ${which} at ${kernel.nowNs} pending ${kernel.pendingEvents}`);
+      const timers = [0, 1, 2].map((which) => kernel.timer(() => fired(which)));
+      const eager: Array<ScheduledEvent | undefined> = [undefined, undefined, undefined];
+      steps.forEach((s, i) => {
+        kernel.at(s.atNs, () => {
+          if (s.kind === 'plain') {
+            kernel.after(s.delayNs, () => log.push(`plain ${i} at ${kernel.nowNs} pending ${kernel.pendingEvents}`));
+          } else if (lazy) {
+            const timer = timers[s.which];
+            if (s.kind === 'arm') timer?.armAfter(s.delayNs);
+            else timer?.disarm();
+          } else {
+            const previous = eager[s.which];
+            if (previous !== undefined) kernel.cancel(previous);
+            eager[s.which] =
+              s.kind === 'arm'
+                ? kernel.after(s.delayNs, () => {
+                    eager[s.which] = undefined;
+                    fired(s.which);
+                  })
+                : undefined;
+          }
+        });
+      });
+      const status = kernel.runUntil(100);
+      log.push(`events ${status.eventsRun}`);
+      return log;
+    };
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 60 }), (steps) => {
+        expect(run(steps, true)).toEqual(run(steps, false));
+      }),
+    );
+  });
+
   it('skips cancelled events and counts only live ones', () => {
     const queue = new EventQueue();
     const ran: string[] = [];

@@ -25,10 +25,13 @@ import { judgeDips } from './run/guest-replies.ts';
 import { platformSettingsOf } from './run/platform-settings.ts';
 import { RunObserver } from './run/run-observer.ts';
 import { scheduleEvents } from './run/scenario-events.ts';
-import { scheduleTraffic } from './run/traffic-generator.ts';
+import { type StartedConnections, scheduleTraffic } from './run/traffic-generator.ts';
 import { summarizeTraffic } from './run/traffic-summary.ts';
 import { summarizeDipListChanges, summarizeMux, summarizeSnat } from './run/world-summaries.ts';
 import type { Scenario } from './schema/scenario.ts';
+
+/** The drop counts of every connection without drops. */
+const noDropCounts: readonly DropCount[] = Object.freeze([]);
 
 /** Options of {@link runScenario}. */
 export interface RunOptions {
@@ -64,9 +67,16 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
   const seed = options.seed ?? scenario.seed;
   const limits = runLimitsFor(options.heapLimitBytes);
   const world = buildWorld(scenario, { seed, maxPendingEvents: limits.maxPendingEvents });
+  let started: StartedConnections | undefined;
   const observer = new RunObserver(
     world.muxes.map((mux) => mux.name),
-    { isLoadBalanced: ruleEndpointTest(world), guests: world.vms.keys() },
+    {
+      isLoadBalanced: ruleEndpointTest(world),
+      guests: world.vms.keys(),
+      // Connection ids are handed out in start order from 1.
+      openerOf: (id) =>
+        started !== undefined && id <= started.length ? scenario.traffic[started.trafficOf(id - 1)]?.from : undefined,
+    },
   );
   world.tracer.subscribe(observer);
   const watch = options.metrics === true ? watchMetrics(world) : undefined;
@@ -76,7 +86,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
   }
   for (const sink of options.sinks ?? []) world.tracer.subscribe(sink);
   scheduleEvents(world);
-  const started = scheduleTraffic(world, limits.maxConnections);
+  started = scheduleTraffic(world, limits.maxConnections);
   const status = world.kernel.runUntil(scenario.duration, options.onProgress);
 
   const dropsByConnection = new Map<number, readonly DropCount[]>();
@@ -84,14 +94,19 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
   const dipOwners = new Map([...world.dipOwners].map(([dip, owner]) => [formatIpv4Address(dip), owner.vm]));
   const ownerOf = (dip: string) => dipOwners.get(dip);
   const destinations = scenario.traffic.map((item) => ipv4(item.to.split(':')[0] ?? ''));
-  const connections: ConnectionSummary[] = started.map((connection) => {
-    const result = connection.result();
+  const connections: ConnectionSummary[] = [];
+  for (let index = 0; index < started.length; index++) {
+    const connection = { id: index + 1, traffic: started.trafficOf(index), startedAtNs: started.startedAtNsOf(index) };
+    const result = started.resultOf(index);
     const path = observer.pathOfConnection(connection.id);
     const own = sourceAddresses[connection.traffic] ?? new Set<string>();
-    const dropCounts = [...(path.dropsByReason?.values() ?? [])].sort(
-      (a, b) => b.count - a.count || compareCodePoints(a.reason, b.reason) || compareCodePoints(a.node, b.node),
-    );
-    dropsByConnection.set(connection.id, dropCounts);
+    const dropCounts =
+      path.dropsByReason === undefined
+        ? noDropCounts
+        : [...path.dropsByReason.values()].sort(
+            (a, b) => b.count - a.count || compareCodePoints(a.reason, b.reason) || compareCodePoints(a.node, b.node),
+          );
+    if (dropCounts.length > 0) dropsByConnection.set(connection.id, dropCounts);
     const item = scenario.traffic[connection.traffic];
     const ends = {
       opener: item?.from ?? '',
@@ -99,7 +114,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
       destination: destinations[connection.traffic] ?? 0,
     };
     const { servedBy, refusedBy } = judgeDips(path.dips, path.guestReplies ?? [], ownerOf, ends);
-    return {
+    connections.push({
       id: connection.id,
       traffic: connection.traffic,
       startedAtNs: connection.startedAtNs,
@@ -116,13 +131,11 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
       dropCounts,
       synDrops: path.synDrops,
       // Hung, not long-lived: packets kept being dropped after the opener last received one.
-      stalled:
-        result.outcome === 'established' &&
-        path.lastDropAtNs > (path.lastDeliveries.get(scenario.traffic[connection.traffic]?.from ?? '') ?? -1),
+      stalled: result.outcome === 'established' && path.lastDropAtNs > observer.lastDeliveryToOpenerNs(connection.id),
       resets: path.resets,
       mappedToSource: path.dips.some((dip) => own.has(dip)),
-    };
-  });
+    });
+  }
   const traffic = summarizeTraffic(scenario, connections, dropsByConnection);
   const drops = observer.dropCounts();
   const dipListChanges = summarizeDipListChanges(world.muxes);

@@ -38,8 +38,8 @@ class QueuedEvent implements ScheduledEvent {
   index = -1;
 
   constructor(
-    readonly atNs: number,
-    readonly seq: number,
+    public atNs: number,
+    public seq: number,
     private readonly call: EventCall<unknown, unknown, unknown>,
     private readonly a: unknown,
     private readonly b: unknown,
@@ -55,6 +55,61 @@ class QueuedEvent implements ScheduledEvent {
   }
 }
 
+/**
+ * A timer's slot in the heap (see {@link EventQueue.timer}): one event object that is armed,
+ * disarmed and re-armed for the life of its owner. `dueNs`/`dueSeq` are when it is meant to
+ * run; its heap key may be earlier (a disarm or a later re-arm leaves the entry where it was),
+ * and the queue moves it to its due key, or drops it, when it reaches the top.
+ */
+class TimerEvent extends QueuedEvent implements QueueTimer {
+  armed = false;
+  dueNs = 0;
+  dueSeq = 0;
+
+  constructor(
+    private readonly queue: EventQueue,
+    action: () => void,
+  ) {
+    super(0, 0, action as EventCall<unknown, unknown, unknown>, undefined, undefined, undefined);
+  }
+
+  /** Whether the heap holds this entry for nothing: it is disarmed. */
+  isDead(): boolean {
+    return this.index >= 0 && !this.armed;
+  }
+
+  /** Whether the heap holds this entry at a key that is not its due one (it must not run there). */
+  isStale(): boolean {
+    return this.index >= 0 && !(this.armed && this.atNs === this.dueNs && this.seq === this.dueSeq);
+  }
+
+  arm(atNs: number): void {
+    this.queue.armTimer(this, atNs);
+  }
+
+  disarm(): void {
+    this.queue.disarmTimer(this);
+  }
+}
+
+/**
+ * A reusable timer (a TCP connection's retransmission timer): {@link arm} and {@link disarm}
+ * cost no allocation and, in the usual case of a timer disarmed or pushed later before it
+ * fires, no heap operation either. It runs exactly when, and in the same order among events at
+ * the same time as, an event scheduled at the last {@link arm} and cancelled at each
+ * {@link disarm} would: arming takes the next sequence number, as scheduling does.
+ */
+export interface QueueTimer {
+  /** Whether it is armed (and has not run since). */
+  readonly armed: boolean;
+  /** When it runs, ns, while armed. */
+  readonly dueNs: number;
+  /** Arms it (again) for `atNs`, replacing any earlier arming. */
+  arm(atNs: number): void;
+  /** Disarms it; no effect when it is not armed. */
+  disarm(): void;
+}
+
 function before(a: QueuedEvent, b: QueuedEvent): boolean {
   return a.atNs < b.atNs || (a.atNs === b.atNs && a.seq < b.seq);
 }
@@ -63,10 +118,76 @@ function before(a: QueuedEvent, b: QueuedEvent): boolean {
 export class EventQueue {
   private readonly heap: QueuedEvent[] = [];
   private nextSeq = 0;
+  /** Timer entries in the heap at a key that is not their due one (see {@link TimerEvent}). */
+  private staleTimers = 0;
+  /** Of those, the disarmed ones: they stand for no pending event. */
+  private deadTimers = 0;
 
-  /** Number of events scheduled and not yet run or cancelled. */
+  /** Number of events scheduled and not yet run or cancelled (armed timers count once). */
   get size(): number {
-    return this.heap.length;
+    return this.heap.length - this.deadTimers;
+  }
+
+  /** A disarmed timer that calls `action` when it runs; see {@link QueueTimer}. */
+  timer(action: () => void): QueueTimer {
+    return new TimerEvent(this, action);
+  }
+
+  /** {@link QueueTimer.arm}: takes a sequence number and moves the entry only if it must run earlier. */
+  armTimer(timer: TimerEvent, atNs: number): void {
+    const wasStale = timer.isStale();
+    const wasDead = timer.isDead();
+    timer.armed = true;
+    timer.dueNs = atNs;
+    timer.dueSeq = this.nextSeq++;
+    if (timer.index < 0) {
+      timer.atNs = atNs;
+      timer.seq = timer.dueSeq;
+      this.insert(timer);
+    } else if (atNs < timer.atNs) {
+      // Due before where the entry waits: move it up to its due key.
+      timer.atNs = atNs;
+      timer.seq = timer.dueSeq;
+      this.siftUp(timer, timer.index);
+    }
+    this.staleTimers += Number(timer.isStale()) - Number(wasStale);
+    this.deadTimers += Number(timer.isDead()) - Number(wasDead);
+  }
+
+  /** {@link QueueTimer.disarm}: the entry stays where it is and is dropped when it reaches the top. */
+  disarmTimer(timer: TimerEvent): void {
+    if (!timer.armed) return;
+    const wasStale = timer.isStale();
+    const wasDead = timer.isDead();
+    timer.armed = false;
+    this.staleTimers += Number(timer.isStale()) - Number(wasStale);
+    this.deadTimers += Number(timer.isDead()) - Number(wasDead);
+  }
+
+  /**
+   * Brings a live event to the top: a timer entry found there at a key that is not its due one
+   * moves to its due key (later) or, disarmed, leaves the heap. So a stale entry never runs,
+   * counts as no event, and never decides when a run stops.
+   */
+  private settleTop(): void {
+    for (;;) {
+      const top = this.heap[0];
+      if (!(top instanceof TimerEvent) || !top.isStale()) return;
+      this.staleTimers--;
+      if (!top.armed) this.deadTimers--;
+      this.removeTop(top);
+      if (top.armed) {
+        top.atNs = top.dueNs;
+        top.seq = top.dueSeq;
+        this.insert(top);
+      }
+    }
+  }
+
+  private removeTop(top: QueuedEvent): void {
+    top.index = -1;
+    const last = this.heap.pop() as QueuedEvent;
+    if (last !== top) this.siftDown(last, 0);
   }
 
   /** Schedules `action` at `atNs` and returns a handle for {@link cancel}. */
@@ -95,18 +216,19 @@ export class EventQueue {
 
   /** The time of the earliest event, or `undefined` when none is left. */
   peekTimeNs(): number | undefined {
+    if (this.staleTimers > 0) this.settleTop();
     return this.heap[0]?.atNs;
   }
 
   /** Removes and returns the earliest event, or `undefined` when none is left. */
   pop(): ScheduledEvent | undefined {
-    const heap = this.heap;
-    const top = heap[0];
+    if (this.staleTimers > 0) this.settleTop();
+    const top = this.heap[0];
     if (top === undefined) return undefined;
     // Marking it out of the heap makes a later cancel() of a run event a no-op.
-    top.index = -1;
-    const last = heap.pop() as QueuedEvent;
-    if (last !== top) this.siftDown(last, 0);
+    this.removeTop(top);
+    // A timer that runs is no longer armed: its action may arm it again.
+    if (top instanceof TimerEvent) top.armed = false;
     return top;
   }
 

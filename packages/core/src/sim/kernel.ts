@@ -6,7 +6,7 @@
  * budget and a bound on pending events, so a routing loop, a retransmission storm or a flood
  * of timers stops with a clear status instead of hanging or exhausting the heap.
  */
-import { type EventCall, EventQueue, type ScheduledEvent } from './event-queue.ts';
+import { type EventCall, EventQueue, type QueueTimer, type ScheduledEvent } from './event-queue.ts';
 import { type RandomStream, randomStream } from './random.ts';
 
 /** How a call to {@link Kernel.runUntil} ended. */
@@ -125,6 +125,16 @@ export class Kernel {
     return this.queue.pushCall(atNs, call, a, b, c);
   }
 
+  /**
+   * A reusable timer that calls `action` when it runs: for a timer armed and disarmed far more
+   * often than it fires (a TCP retransmission timer, re-armed per segment), without an event
+   * and a closure per arming. It runs when, and in the order among same-time events that, an
+   * event {@link after}-scheduled at its last arming and cancelled at each disarming would.
+   */
+  timer(action: () => void): KernelTimer {
+    return new KernelTimer(this, this.queue.timer(action));
+  }
+
   /** Cancels a scheduled event (no effect if it already ran or was cancelled). */
   cancel(event: ScheduledEvent): void {
     this.queue.cancel(event);
@@ -172,5 +182,35 @@ export class Kernel {
     if (this.stopRequest !== undefined) return this.stopRequest;
     if (this.queue.size > this.maxPendingEvents) return { what: 'pending-events', limit: this.maxPendingEvents };
     return undefined;
+  }
+}
+
+/** A reusable timer of a {@link Kernel} (see {@link Kernel.timer}). */
+export class KernelTimer {
+  constructor(
+    private readonly kernel: Kernel,
+    private readonly slot: QueueTimer,
+  ) {}
+
+  /** Whether it is armed and has not run since. */
+  get armed(): boolean {
+    return this.slot.armed;
+  }
+
+  /**
+   * Arms it to run `delayNs` after now, replacing any earlier arming.
+   * @throws RangeError when `delayNs` is negative or not a safe integer: a programmer error.
+   */
+  armAfter(delayNs: number): void {
+    const now = this.kernel.nowNs;
+    const atNs = now + delayNs;
+    if (!Number.isSafeInteger(atNs) || atNs < now)
+      throw new RangeError(`cannot schedule at ${atNs} ns (now ${now} ns)`);
+    this.slot.arm(atNs);
+  }
+
+  /** Disarms it; no effect when it is not armed. */
+  disarm(): void {
+    this.slot.disarm();
   }
 }

@@ -31,6 +31,7 @@ import type { Tracer } from '../sim/trace.ts';
 import type { TraceNote } from '../sim/trace-note.ts';
 import { fragmentPacket } from '../wire/fragment.ts';
 import { icmpQuoteOf } from '../wire/icmp-quote.ts';
+import { ConnectionTable } from './connection-table.ts';
 import { type BufferedFragment, FragmentBuffer } from './fragment-buffer.ts';
 import { seqAdd } from './sequence.ts';
 import type { TcpConfig } from './tcp-config.ts';
@@ -110,10 +111,6 @@ export interface UdpSendOptions {
   readonly connectionId: number;
 }
 
-function connectionKey(localAddress: number, localPort: number, remoteAddress: number, remotePort: number): string {
-  return `${localAddress}|${localPort}|${remoteAddress}|${remotePort}`;
-}
-
 /** The TCP/UDP stack of one endpoint. */
 export class Endpoint implements TcpHost {
   readonly name: string;
@@ -122,7 +119,7 @@ export class Endpoint implements TcpHost {
   private readonly tracer: Tracer;
   private readonly random: RandomStream;
   private readonly options: EndpointOptions;
-  private readonly connections = new Map<string, TcpConnection>();
+  private readonly connections = new ConnectionTable<TcpConnection>();
   private readonly localPortUse = new Map<number, number>();
   private readonly listeners = new Map<number, ListenerEntry[]>();
   private readonly udpSockets = new Map<number, UdpEntry[]>();
@@ -257,13 +254,13 @@ export class Endpoint implements TcpHost {
     };
     this.usePort(localPort);
     const connection = TcpConnection.open(this, init, options.handlers);
-    this.connections.set(connectionKey(init.localAddress, localPort, init.remoteAddress, init.remotePort), connection);
+    this.connections.set(init.localAddress, localPort, init.remoteAddress, init.remotePort, connection);
     return connection;
   }
 
   /** Every connection not yet CLOSED (including TIME-WAIT), in creation order. */
   openConnections(): TcpConnection[] {
-    return [...this.connections.values()];
+    return this.connections.values();
   }
 
   /** Sends a UDP datagram (fragmented if larger than the MTU: UDP is sent with DF clear). */
@@ -305,7 +302,7 @@ export class Endpoint implements TcpHost {
    * reassembly are dropped (`vm-stopped`). The applications' `onClose` sees `aborted`.
    */
   halt(): void {
-    for (const connection of [...this.connections.values()]) connection.forget('aborted');
+    for (const connection of this.connections.values()) connection.forget('aborted');
     this.listeners.clear();
     this.udpSockets.clear();
     this.timeWaitPeers.clear();
@@ -314,14 +311,9 @@ export class Endpoint implements TcpHost {
 
   /** TcpHost: forgets a CLOSED connection. */
   release(connection: TcpConnection): void {
-    const key = connectionKey(
-      connection.localAddress,
-      connection.localPort,
-      connection.remoteAddress,
-      connection.remotePort,
-    );
-    if (this.connections.get(key) !== connection) return;
-    this.connections.delete(key);
+    const { localAddress, localPort, remoteAddress, remotePort } = connection;
+    if (this.connections.get(localAddress, localPort, remoteAddress, remotePort) !== connection) return;
+    this.connections.delete(localAddress, localPort, remoteAddress, remotePort);
     const wasInUse = this.isPortInUse(connection.localPort);
     const uses = (this.localPortUse.get(connection.localPort) ?? 1) - 1;
     if (uses <= 0) this.localPortUse.delete(connection.localPort);
@@ -419,8 +411,7 @@ export class Endpoint implements TcpHost {
   }
 
   private receiveTcp(packet: Ipv4Packet, segment: TcpSegment, meta: PacketMeta): void {
-    const key = connectionKey(packet.dst, segment.dstPort, packet.src, segment.srcPort);
-    const existing = this.connections.get(key);
+    const existing = this.connections.get(packet.dst, segment.dstPort, packet.src, segment.srcPort);
     const isSyn = (segment.flags & (TcpFlags.Syn | TcpFlags.Ack | TcpFlags.Rst)) === TcpFlags.Syn;
     if (
       existing !== undefined &&
@@ -473,10 +464,7 @@ export class Endpoint implements TcpHost {
     this.usePort(init.localPort);
     this.trace('deliver', packet, meta, `SYN accepted on port ${segment.dstPort}`);
     const connection = TcpConnection.accept(this, init, segment);
-    this.connections.set(
-      connectionKey(init.localAddress, init.localPort, init.remoteAddress, init.remotePort),
-      connection,
-    );
+    this.connections.set(init.localAddress, init.localPort, init.remoteAddress, init.remotePort, connection);
     connection.handlers = listener.accept(connection);
   }
 
@@ -533,7 +521,7 @@ export class Endpoint implements TcpHost {
       message.type === IcmpType.DestinationUnreachable &&
       message.code === IcmpUnreachableCode.FragmentationNeeded
     ) {
-      const connection = this.connections.get(connectionKey(quote.src, quote.srcPort, quote.dst, quote.dstPort));
+      const connection = this.connections.get(quote.src, quote.srcPort, quote.dst, quote.dstPort);
       if (connection !== undefined) {
         const mtu = message.rest & 0xffff;
         this.trace(

@@ -15,7 +15,7 @@ import { tcpTimestampOptionBytes } from '../net/packet-size.ts';
 import { TcpFlags } from '../net/tcp-flags.ts';
 import type { DropReason } from '../sim/drop-reason.ts';
 import type { ScheduledEvent } from '../sim/event-queue.ts';
-import type { Kernel } from '../sim/kernel.ts';
+import type { Kernel, KernelTimer } from '../sim/kernel.ts';
 import { formatDurationNs } from '../sim/time.ts';
 import { seqAdd, seqLe, seqLt } from './sequence.ts';
 import type { TcpConfig } from './tcp-config.ts';
@@ -114,7 +114,12 @@ export class TcpConnection {
   private closeRequested = false;
   private finSent = false;
   private finSeq = 0;
-  private timer: ScheduledEvent | undefined;
+  /**
+   * The retransmission timer, or in TIME-WAIT the 2MSL timer (`timerIsTimeWait`): one per
+   * connection, re-armed in place per segment rather than scheduled and cancelled.
+   */
+  private readonly timer: KernelTimer;
+  private timerIsTimeWait = false;
   /** The acknowledgment number last sent, so a pure ACK is not sent when data carried it. */
   private ackSent = -1;
   private retries = 0;
@@ -146,6 +151,7 @@ export class TcpConnection {
     this.timestampOffset = host.newTimestampOffset?.() ?? 0;
     this.rtoNs = host.config.initialRtoNs;
     this.lastActivityNs = host.kernel.nowNs;
+    this.timer = host.kernel.timer(() => this.onTimer());
   }
 
   /** Opens a connection actively: sends a SYN and enters SYN-SENT. */
@@ -459,10 +465,13 @@ export class TcpConnection {
     this.cancelTimer();
     this.host.enteredTimeWait?.(this);
     this.notifyClose('closed');
-    this.timer = this.host.kernel.after(this.host.config.timeWaitNs, () => {
-      this.timer = undefined;
-      this.terminate('closed');
-    });
+    this.timerIsTimeWait = true;
+    this.timer.armAfter(this.host.config.timeWaitNs);
+  }
+
+  private onTimer(): void {
+    if (this.timerIsTimeWait) this.terminate('closed');
+    else this.onRetransmitTimeout();
   }
 
   private acknowledge(ack: number): void {
@@ -500,7 +509,7 @@ export class TcpConnection {
     this.unacked.push({ seq, flags, payloadLength, data, end });
     this.sndNxt = end;
     this.emit(flags, seq, payloadLength, data, (flags & TcpFlags.Syn) !== 0);
-    if (this.timer === undefined) this.armTimer();
+    if (!this.timer.armed) this.armTimer();
   }
 
   private emit(
@@ -572,16 +581,15 @@ export class TcpConnection {
   }
 
   private armTimer(): void {
-    this.timer = this.host.kernel.after(this.rtoNs, () => this.onRetransmitTimeout());
+    this.timerIsTimeWait = false;
+    this.timer.armAfter(this.rtoNs);
   }
 
   private cancelTimer(): void {
-    if (this.timer !== undefined) this.host.kernel.cancel(this.timer);
-    this.timer = undefined;
+    this.timer.disarm();
   }
 
   private onRetransmitTimeout(): void {
-    this.timer = undefined;
     const config = this.host.config;
     const limit =
       this.state === 'SYN-SENT'

@@ -39,10 +39,21 @@ interface ConnectionPath {
   synDrops: number;
   /** Last drop of one of its packets, ns (-1: none). */
   lastDropAtNs: number;
-  /** Last delivery of one of its packets, by the node it was delivered at, ns. */
-  readonly lastDeliveries: Map<string, number>;
   /** Packets guests (VMs) sent for it that may answer it, each kind once per socket; created at the first. */
   guestReplies: GuestReply[] | undefined;
+}
+
+/** A connection's path as the summary reads it: the lists may be shared between connections. */
+export interface ConnectionPathView {
+  readonly dips: readonly string[];
+  readonly muxes: readonly string[];
+  readonly drops: readonly ConnectionDrop[];
+  readonly dropCount: number;
+  readonly dropsByReason: ReadonlyMap<string, DropCount> | undefined;
+  readonly resets: readonly ConnectionReset[];
+  readonly synDrops: number;
+  readonly lastDropAtNs: number;
+  readonly guestReplies: readonly GuestReply[] | undefined;
 }
 
 function emptyPath(): ConnectionPath {
@@ -55,7 +66,6 @@ function emptyPath(): ConnectionPath {
     resets: [],
     synDrops: 0,
     lastDropAtNs: -1,
-    lastDeliveries: new Map(),
     guestReplies: undefined,
   };
 }
@@ -69,11 +79,25 @@ export interface RunObserverOptions {
   readonly isLoadBalanced?: (inner: Ipv4Packet) => boolean;
   /** The VMs: the nodes whose replies say what became of a connection at its DIP. */
   readonly guests?: Iterable<string>;
+  /**
+   * The node that opened a connection (its traffic item's `from`), for
+   * {@link RunObserver.lastDeliveryToOpenerNs}; deliveries are not followed when absent.
+   */
+  readonly openerOf?: (connectionId: number) => string | undefined;
 }
+
+/** The empty list connections without drops, resets or a second DIP share. */
+const noneKept: readonly never[] = Object.freeze([]);
 
 /** Collects what the summary needs from the trace. */
 export class RunObserver implements TraceSink {
+  /**
+   * The usual connection (one DIP, one Mux, one guest reply, no drop or reset) is kept in
+   * `compact`; anything more moves it here, whole, for the rest of the run.
+   */
   private readonly paths = new Map<number, ConnectionPath>();
+  private readonly compact = new CompactPaths();
+  private readonly openerOf: (connectionId: number) => string | undefined;
   private readonly drops = new Map<
     string,
     { reason: DropCount['reason']; node: string; count: number; example: string }
@@ -90,6 +114,7 @@ export class RunObserver implements TraceSink {
     this.muxNames = new Set(muxNames);
     this.guests = new Set(options.guests ?? []);
     this.isLoadBalanced = options.isLoadBalanced ?? (() => true);
+    this.openerOf = options.openerOf ?? (() => undefined);
   }
 
   record(event: TraceEvent): void {
@@ -140,7 +165,14 @@ export class RunObserver implements TraceSink {
     }
     if (event.meta.connectionId === 0) return;
     if (this.isMuxTunnelling(event)) this.recordMuxChoice(event);
-    else if (event.kind === 'deliver') this.pathOf(event.meta.connectionId).lastDeliveries.set(event.node, event.atNs);
+    else if (event.kind === 'deliver' && event.node === this.openerOf(event.meta.connectionId)) {
+      this.compact.setLastDelivery(event.meta.connectionId, event.atNs);
+    }
+  }
+
+  /** Last delivery of one of the connection's packets to the node that opened it, ns (-1: none). */
+  lastDeliveryToOpenerNs(connectionId: number): number {
+    return this.compact.lastDelivery(connectionId);
   }
 
   /**
@@ -157,15 +189,72 @@ export class RunObserver implements TraceSink {
   private recordMuxChoice(event: TraceEvent): void {
     const inner = decapsulateIpIp(event.packet);
     if (inner !== undefined && !this.isLoadBalanced(inner)) return;
-    const path = this.pathOf(event.meta.connectionId);
+    const id = event.meta.connectionId;
+    if (!this.paths.has(id) && this.compact.addMuxChoice(id, event.packet.dst, this.nodeIndex(event.node))) return;
+    const path = this.pathOf(id);
     const dip = formatIpv4Address(event.packet.dst);
     if (!path.dips.includes(dip)) path.dips.push(dip);
     if (!path.muxes.includes(event.node)) path.muxes.push(event.node);
   }
 
   /** DIPs and Muxes a connection went through, its first drops and its guests' replies (empty if none). */
-  pathOfConnection(connectionId: number): Readonly<ConnectionPath> {
-    return this.paths.get(connectionId) ?? emptyPath();
+  pathOfConnection(connectionId: number): ConnectionPathView {
+    return this.paths.get(connectionId) ?? this.compactPath(connectionId) ?? emptyPath();
+  }
+
+  /** The connection's compact record as a path, sharing its lists with every like connection. */
+  private compactPath(connectionId: number): ConnectionPathView | undefined {
+    const compact = this.compact;
+    if (!compact.has(connectionId)) return undefined;
+    const dip = compact.dip(connectionId);
+    const mux = compact.mux(connectionId);
+    const reply = compact.guestReply(connectionId);
+    return {
+      dips: dip === 0 ? noneKept : this.internedList(formatIpv4Address(dip)),
+      muxes: mux < 0 ? noneKept : this.internedList(this.nodeNames[mux] as string),
+      drops: noneKept,
+      dropCount: 0,
+      dropsByReason: undefined,
+      resets: noneKept,
+      synDrops: 0,
+      lastDropAtNs: -1,
+      guestReplies:
+        reply === undefined
+          ? undefined
+          : [
+              {
+                node: this.nodeNames[reply.node] as string,
+                address: reply.address,
+                port: reply.port,
+                kind: reply.kind,
+              },
+            ],
+    };
+  }
+
+  /** One shared one-element list per name: a million connections through one DIP share one. */
+  private internedList(name: string): readonly string[] {
+    let list = this.lists.get(name);
+    if (list === undefined) {
+      list = Object.freeze([name]);
+      this.lists.set(name, list);
+    }
+    return list;
+  }
+
+  private readonly lists = new Map<string, readonly string[]>();
+  private readonly nodeNames: string[] = [];
+  private readonly nodeIndexes = new Map<string, number>();
+
+  /** A small number per node name (Muxes and VMs), for the compact records. */
+  private nodeIndex(node: string): number {
+    let index = this.nodeIndexes.get(node);
+    if (index === undefined) {
+      index = this.nodeNames.length;
+      this.nodeNames.push(node);
+      this.nodeIndexes.set(node, index);
+    }
+    return index;
   }
 
   /** Drops of probe packets, by DIP (dotted-quad order as first seen) then time. */
@@ -180,10 +269,17 @@ export class RunObserver implements TraceSink {
     );
   }
 
+  /** The connection's full path, made from its compact record the first time it needs one. */
   private pathOf(connectionId: number): ConnectionPath {
     let path = this.paths.get(connectionId);
     if (path === undefined) {
+      const compact = this.compactPath(connectionId);
       path = emptyPath();
+      if (compact !== undefined) {
+        path.dips.push(...compact.dips);
+        path.muxes.push(...compact.muxes);
+        if (compact.guestReplies !== undefined) path.guestReplies = [...compact.guestReplies];
+      }
       this.paths.set(connectionId, path);
     }
     return path;
@@ -193,7 +289,9 @@ export class RunObserver implements TraceSink {
   private recordGuestReply(event: TraceEvent): void {
     const reply = guestReplyOf(event.node, event.packet);
     if (reply === undefined) return;
-    const path = this.pathOf(event.meta.connectionId);
+    const id = event.meta.connectionId;
+    if (!this.paths.has(id) && this.compact.addGuestReply(id, this.nodeIndex(reply.node), reply)) return;
+    const path = this.pathOf(id);
     if (path.guestReplies === undefined) {
       path.guestReplies = [reply];
       return;
@@ -231,5 +329,119 @@ export class RunObserver implements TraceSink {
       });
     }
     this.probeDropRuns.set(dip, runs);
+  }
+}
+
+/** Growth step of {@link CompactPaths}' arrays, in connections. */
+const compactChunk = 1 << 16;
+
+/**
+ * The usual connection's path as numbers, indexed by connection id: its one DIP (address, 0:
+ * none), its one Mux and its one guest reply (node index plus one, 0: none), the reply's
+ * address, port and kind, and the last delivery to its opener. 31 bytes a connection, where a
+ * path object with its lists was about a kilobyte.
+ */
+class CompactPaths {
+  private dips = new Uint32Array(compactChunk);
+  private muxes = new Uint16Array(compactChunk);
+  private replyNodes = new Uint16Array(compactChunk);
+  private replyAddresses = new Uint32Array(compactChunk);
+  private replyPorts = new Uint16Array(compactChunk);
+  /** 1: accept, 2: refuse. */
+  private replyKinds = new Uint8Array(compactChunk);
+  /** Last delivery to the opener, ns plus one (0: none). */
+  private deliveries = new Float64Array(compactChunk);
+  private seen = new Uint8Array(compactChunk);
+
+  has(id: number): boolean {
+    return id < this.seen.length && this.seen[id] === 1;
+  }
+
+  dip(id: number): number {
+    return this.dips[id] as number;
+  }
+
+  /** The Mux's node index, or -1. */
+  mux(id: number): number {
+    return (this.muxes[id] as number) - 1;
+  }
+
+  guestReply(id: number): { node: number; address: number; port: number; kind: 'accept' | 'refuse' } | undefined {
+    const node = this.replyNodes[id] as number;
+    if (node === 0) return undefined;
+    return {
+      node: node - 1,
+      address: this.replyAddresses[id] as number,
+      port: this.replyPorts[id] as number,
+      kind: this.replyKinds[id] === 1 ? 'accept' : 'refuse',
+    };
+  }
+
+  lastDelivery(id: number): number {
+    return id < this.deliveries.length ? (this.deliveries[id] as number) - 1 : -1;
+  }
+
+  setLastDelivery(id: number, atNs: number): void {
+    if (!this.fits(id)) return;
+    this.deliveries[id] = atNs + 1;
+  }
+
+  /** Records a Mux's choice if the record can hold it (the first, or the same again); false if not. */
+  addMuxChoice(id: number, dip: number, mux: number): boolean {
+    if (!this.fits(id) || dip === 0 || mux >= 0xffff) return false;
+    const knownDip = this.dips[id] as number;
+    const knownMux = this.muxes[id] as number;
+    if ((knownDip !== 0 && knownDip !== dip) || (knownMux !== 0 && knownMux !== mux + 1)) return false;
+    this.dips[id] = dip;
+    this.muxes[id] = mux + 1;
+    this.seen[id] = 1;
+    return true;
+  }
+
+  /** Records a guest's reply if the record can hold it (the first, or the same again); false if not. */
+  addGuestReply(id: number, node: number, reply: GuestReply): boolean {
+    if (!this.fits(id) || node >= 0xffff) return false;
+    const kind = reply.kind === 'accept' ? 1 : 2;
+    const knownNode = this.replyNodes[id] as number;
+    if (knownNode !== 0) {
+      return (
+        knownNode === node + 1 &&
+        this.replyAddresses[id] === reply.address >>> 0 &&
+        this.replyPorts[id] === reply.port &&
+        this.replyKinds[id] === kind
+      );
+    }
+    if (reply.address >>> 0 !== reply.address || reply.port > 0xffff) return false;
+    this.replyNodes[id] = node + 1;
+    this.replyAddresses[id] = reply.address;
+    this.replyPorts[id] = reply.port;
+    this.replyKinds[id] = kind;
+    this.seen[id] = 1;
+    return true;
+  }
+
+  /** Whether `id` has a record here, growing the arrays to it; ids beyond 2^26 go to paths. */
+  private fits(id: number): boolean {
+    if (id < this.seen.length) return true;
+    if (id >= 1 << 26) return false;
+    let size = this.seen.length;
+    while (size <= id) size *= 2;
+    const grow = <A extends Uint32Array | Uint16Array | Uint8Array | Float64Array>(
+      array: A,
+      make: (n: number) => A,
+    ) => {
+      const next = make(size);
+      next.set(array);
+      return next;
+    };
+    this.dips = grow(this.dips, (n) => new Uint32Array(n));
+    this.muxes = grow(this.muxes, (n) => new Uint16Array(n));
+    this.replyNodes = grow(this.replyNodes, (n) => new Uint16Array(n));
+    this.replyAddresses = grow(this.replyAddresses, (n) => new Uint32Array(n));
+    this.replyPorts = grow(this.replyPorts, (n) => new Uint16Array(n));
+    this.replyKinds = grow(this.replyKinds, (n) => new Uint8Array(n));
+    this.deliveries = grow(this.deliveries, (n) => new Float64Array(n));
+    this.seen = grow(this.seen, (n) => new Uint8Array(n));
+    return true;
   }
 }

@@ -15,6 +15,7 @@
 import {
   type Endpoint,
   type ExchangeResult,
+  exchangeOutcomes,
   ipv4,
   startFtpExchange,
   startRdGatewayExchange,
@@ -33,36 +34,128 @@ export interface StartedConnection {
   result(): ExchangeResult;
 }
 
-/**
- * A started connection that keeps only its final result once its exchange ends: the live
- * exchange's closure holds the exchange's whole state (handlers, reader, options), and the
- * run keeps one record per connection, a million in a scale run.
- */
-class StartedConnectionRecord implements StartedConnection {
-  private final: ExchangeResult | undefined;
-  private live: (() => ExchangeResult) | undefined;
+/** No value in an integer column (a number that is never a port or an HTTP status). */
+const absent = -1;
 
-  constructor(
-    readonly id: number,
-    readonly traffic: number,
-    readonly startedAtNs: number,
-  ) {}
+/**
+ * The run's started connections, in start order (connection `id` is index + 1), as a
+ * fixed-size numeric record each in typed arrays: traffic item, start, and once the exchange
+ * ended its outcome, end, handshake time, HTTP status and local port. Only running exchanges
+ * are kept as objects (their closures hold the exchange's state): a run keeps every
+ * connection for its summary, a million in a scale run, and a record here is 42 bytes.
+ */
+export class StartedConnections implements Iterable<StartedConnection> {
+  private count = 0;
+  private traffics = new Uint32Array(1024);
+  private startedAt = new Float64Array(1024);
+  /** Index into `exchangeOutcomes` plus one once the exchange ended; 0 while it runs. */
+  private outcomes = new Uint8Array(1024);
+  private endedAt = new Float64Array(1024);
+  /** NaN: never established. */
+  private establishedAt = new Float64Array(1024);
+  private httpStatuses = new Int32Array(1024);
+  private localPorts = new Int32Array(1024);
+  /** The running exchanges, by index. */
+  private readonly live = new Map<number, () => ExchangeResult>();
+
+  /** Connections started. */
+  get length(): number {
+    return this.count;
+  }
+
+  /** Adds a connection started now for traffic item `traffic`; returns its index. */
+  add(traffic: number, startedAtNs: number): number {
+    if (this.count === this.traffics.length) this.grow();
+    const index = this.count++;
+    this.traffics[index] = traffic;
+    this.startedAt[index] = startedAtNs;
+    return index;
+  }
 
   /** Follows a running exchange; ignored when it already ended (no local port was free). */
-  follow(live: () => ExchangeResult): void {
-    if (this.final === undefined) this.live = live;
+  follow(index: number, live: () => ExchangeResult): void {
+    if (this.outcomes[index] === 0) this.live.set(index, live);
   }
 
   /** Records the final result and lets go of the exchange. */
-  end(final: ExchangeResult): void {
-    this.final = final;
-    this.live = undefined;
+  end(index: number, final: ExchangeResult): void {
+    this.outcomes[index] = exchangeOutcomes.indexOf(final.outcome) + 1;
+    this.endedAt[index] = final.endedAtNs;
+    this.establishedAt[index] = final.establishedAtNs ?? Number.NaN;
+    this.httpStatuses[index] = final.httpStatus ?? absent;
+    this.localPorts[index] = final.localPort ?? absent;
+    this.live.delete(index);
   }
 
-  result(): ExchangeResult {
-    const result = this.final ?? this.live?.();
-    if (result === undefined) throw new Error(`connection ${this.id} was never started`);
-    return result;
+  /** Traffic item of the connection at `index`. */
+  trafficOf(index: number): number {
+    return this.traffics[index] as number;
+  }
+
+  /** Start of the connection at `index`, ns. */
+  startedAtNsOf(index: number): number {
+    return this.startedAt[index] as number;
+  }
+
+  /** The result so far of the connection at `index`: the final one once its exchange ended. */
+  resultOf(index: number): ExchangeResult {
+    const outcome = exchangeOutcomes[(this.outcomes[index] as number) - 1];
+    if (outcome === undefined) {
+      const live = this.live.get(index);
+      if (live === undefined) throw new Error(`connection ${index + 1} was never started`);
+      return live();
+    }
+    const establishedAtNs = this.establishedAt[index] as number;
+    const httpStatus = this.httpStatuses[index] as number;
+    const localPort = this.localPorts[index] as number;
+    return {
+      outcome,
+      endedAtNs: this.endedAt[index] as number,
+      establishedAtNs: Number.isNaN(establishedAtNs) ? undefined : establishedAtNs,
+      httpStatus: httpStatus === absent ? undefined : httpStatus,
+      localPort: localPort === absent ? undefined : localPort,
+    };
+  }
+
+  /** The connection at `index` as an object (made on each call). */
+  at(index: number): StartedConnection | undefined {
+    if (index < 0 || index >= this.count) return undefined;
+    return {
+      id: index + 1,
+      traffic: this.trafficOf(index),
+      startedAtNs: this.startedAtNsOf(index),
+      result: () => this.resultOf(index),
+    };
+  }
+
+  /** Each connection, mapped in start order. */
+  map<T>(f: (connection: StartedConnection, index: number) => T): T[] {
+    const mapped: T[] = [];
+    for (let i = 0; i < this.count; i++) mapped.push(f(this.at(i) as StartedConnection, i));
+    return mapped;
+  }
+
+  *[Symbol.iterator](): Iterator<StartedConnection> {
+    for (let i = 0; i < this.count; i++) yield this.at(i) as StartedConnection;
+  }
+
+  private grow(): void {
+    const size = this.traffics.length * 2;
+    const grown = <A extends Uint32Array | Float64Array | Uint8Array | Int32Array>(
+      array: A,
+      make: (n: number) => A,
+    ): A => {
+      const next = make(size);
+      next.set(array);
+      return next;
+    };
+    this.traffics = grown(this.traffics, (n) => new Uint32Array(n));
+    this.startedAt = grown(this.startedAt, (n) => new Float64Array(n));
+    this.outcomes = grown(this.outcomes, (n) => new Uint8Array(n));
+    this.endedAt = grown(this.endedAt, (n) => new Float64Array(n));
+    this.establishedAt = grown(this.establishedAt, (n) => new Float64Array(n));
+    this.httpStatuses = grown(this.httpStatuses, (n) => new Int32Array(n));
+    this.localPorts = grown(this.localPorts, (n) => new Int32Array(n));
   }
 }
 
@@ -71,8 +164,8 @@ class StartedConnectionRecord implements StartedConnection {
  * Starting more than `maxConnections` stops the run instead (the kernel's `stopForLimit`): each
  * connection is kept for the summary, and memory-budget.ts says how many fit in the heap.
  */
-export function scheduleTraffic(world: World, maxConnections = Number.POSITIVE_INFINITY): StartedConnection[] {
-  const started: StartedConnection[] = [];
+export function scheduleTraffic(world: World, maxConnections = Number.POSITIVE_INFINITY): StartedConnections {
+  const started = new StartedConnections();
   let nextConnectionId = 1;
   const { kernel, scenario } = world;
   scenario.traffic.forEach((item, index) => {
@@ -81,14 +174,14 @@ export function scheduleTraffic(world: World, maxConnections = Number.POSITIVE_I
     const source = sourceOf(world, item.from, remoteAddress);
     const start = () => {
       const id = nextConnectionId++;
-      const record = new StartedConnectionRecord(id, index, kernel.nowNs);
+      const record = started.add(index, kernel.nowNs);
       const common = {
         endpoint: source.endpoint,
         localAddress: source.address,
         remoteAddress,
         remotePort: target.port,
         connectionId: id,
-        onResult: (final: ExchangeResult) => record.end(final),
+        onResult: (final: ExchangeResult) => started.end(record, final),
       };
       const live =
         item.protocol === 'Udp'
@@ -107,8 +200,7 @@ export function scheduleTraffic(world: World, maxConnections = Number.POSITIVE_I
                       ? { kind: 'http', path: item.path, host: item.to }
                       : { kind: 'echo', bytes: item.requestBytes },
                 }).result;
-      record.follow(live);
-      started.push(record);
+      started.follow(record, live);
     };
     /** Schedules connection `k` of the item, which schedules connection `k + 1` when it starts. */
     const schedule = (k: number) => {

@@ -1,0 +1,97 @@
+/**
+ * An endpoint's TCP connections by their four-tuple (local address and port, remote address and
+ * port), without a string key per segment: the stack looks a connection up for every segment it
+ * receives, and a `${a}|${p}|${b}|${q}` key cost a string build and hash each time (issue 20).
+ *
+ * Keys are numbers: the remote address and port with the local port folded in (52 bits, a safe
+ * integer), and the rare four-tuples that share one (another local address, or a folded port
+ * that collides) chain in the same bucket. Iteration is in insertion order and replacing the
+ * connection under a key keeps its place, as a `Map` keyed by the four-tuple would.
+ */
+import type { Ipv4Address } from '../net/ipv4-address.ts';
+
+/** One four-tuple and the connection it holds now. */
+class Entry<T> {
+  next: Entry<T> | undefined;
+
+  constructor(
+    readonly localAddress: Ipv4Address,
+    readonly localPort: number,
+    readonly remoteAddress: Ipv4Address,
+    readonly remotePort: number,
+    public value: T,
+  ) {}
+
+  matches(localAddress: number, localPort: number, remoteAddress: number, remotePort: number): boolean {
+    return (
+      this.localPort === localPort &&
+      this.remotePort === remotePort &&
+      this.remoteAddress === remoteAddress &&
+      this.localAddress === localAddress
+    );
+  }
+}
+
+/** The bucket key: 32 bits of remote address, 20 bits of the two ports. */
+function bucketKey(localPort: number, remoteAddress: number, remotePort: number): number {
+  return (remoteAddress >>> 0) * 0x100000 + (((localPort * 65599) ^ remotePort) & 0xfffff);
+}
+
+/** Values of type `T` by TCP four-tuple. */
+export class ConnectionTable<T> {
+  private readonly buckets = new Map<number, Entry<T>>();
+  /** Every entry, in the order its four-tuple was first set. */
+  private readonly order = new Set<Entry<T>>();
+
+  /** The value under a four-tuple, or `undefined`. */
+  get(localAddress: number, localPort: number, remoteAddress: number, remotePort: number): T | undefined {
+    return this.find(localAddress, localPort, remoteAddress, remotePort)?.value;
+  }
+
+  /** Sets the value under a four-tuple; a four-tuple already present keeps its place in the order. */
+  set(localAddress: number, localPort: number, remoteAddress: number, remotePort: number, value: T): void {
+    const found = this.find(localAddress, localPort, remoteAddress, remotePort);
+    if (found !== undefined) {
+      found.value = value;
+      return;
+    }
+    const key = bucketKey(localPort, remoteAddress, remotePort);
+    const entry = new Entry(localAddress, localPort, remoteAddress, remotePort, value);
+    entry.next = this.buckets.get(key);
+    this.buckets.set(key, entry);
+    this.order.add(entry);
+  }
+
+  /** Removes a four-tuple; no effect when absent. */
+  delete(localAddress: number, localPort: number, remoteAddress: number, remotePort: number): void {
+    const key = bucketKey(localPort, remoteAddress, remotePort);
+    let previous: Entry<T> | undefined;
+    for (let entry = this.buckets.get(key); entry !== undefined; previous = entry, entry = entry.next) {
+      if (!entry.matches(localAddress, localPort, remoteAddress, remotePort)) continue;
+      if (previous !== undefined) previous.next = entry.next;
+      else if (entry.next !== undefined) this.buckets.set(key, entry.next);
+      else this.buckets.delete(key);
+      this.order.delete(entry);
+      return;
+    }
+  }
+
+  /** Every value, in the order its four-tuple was first set. */
+  values(): T[] {
+    const values: T[] = [];
+    for (const entry of this.order) values.push(entry.value);
+    return values;
+  }
+
+  private find(
+    localAddress: number,
+    localPort: number,
+    remoteAddress: number,
+    remotePort: number,
+  ): Entry<T> | undefined {
+    let entry = this.buckets.get(bucketKey(localPort, remoteAddress, remotePort));
+    while (entry !== undefined && !entry.matches(localAddress, localPort, remoteAddress, remotePort))
+      entry = entry.next;
+    return entry;
+  }
+}
