@@ -124,7 +124,16 @@ describe('explanations in the other outputs', () => {
       .split('\n')
       .map((line) => JSON.parse(line) as Record<string, unknown>);
     const types = [...new Set(lines.map((line) => line['type']))];
-    expect(types.slice(types.indexOf('health'))).toEqual(['health', 'explanation', 'expectation', 'summary']);
+    expect(types.slice(types.indexOf('health'))).toEqual([
+      'health',
+      'explanation',
+      'expectation',
+      'metrics',
+      'metric',
+      'metricNotDefined',
+      'nsgFlowLog',
+      'summary',
+    ]);
     const explanations = lines.filter((line) => line['type'] === 'explanation');
     expect(explanations.map((line) => [line['id'], line['subject'], line['failureMode'], line['causedBy']])).toEqual([
       ['E1', 'connections', 'probe-wrong-port', ['E2']],

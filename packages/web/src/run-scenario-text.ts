@@ -85,6 +85,8 @@ export function runScenarioText(
     seed: runSeed,
     sinks: [new JsonTraceSink(json, { connections: [], nodes: [], probes: true }), tap, counters],
     onProgress: (nowNs) => onProgress(nowNs, scenario.duration),
+    // The page's JSON is `lbsim run --json`'s, which carries the metrics and the NSG flow log.
+    metrics: true,
   });
   tap.finish();
   encoder.flush();
