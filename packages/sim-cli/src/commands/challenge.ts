@@ -7,14 +7,14 @@
  * Exit codes: 0 listed, started, or the fix passes; 1 not yet; 2 bad input (an unknown
  * challenge, a file that exists or cannot be written or read, an invalid scenario).
  */
-import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+
 import { type ChallengeGrade, gradeChallenge } from '../challenges/challenge-check.ts';
 import { type Challenge, challengeIds, loadChallenge } from '../challenges/challenge-definition.ts';
 import { formatColumns } from '../format/columns.ts';
 import { formatDiagnostics } from '../format/diagnostics.ts';
 import { terminalText } from '../format/terminal-text.ts';
 import type { CliIo, ExitCode } from '../io.ts';
+import { writeStartCopy } from '../output/start-copy.ts';
 
 /** What `lbsim challenge` was asked to do. */
 export type ChallengeAction =
@@ -87,21 +87,9 @@ function studentCopy(challenge: Challenge, file: string): string {
 
 /** `lbsim challenge start <id> [file]`: writes the copy (never over a file without --force) and tells the story. */
 function startChallenge(challenge: Challenge, file: string, force: boolean, io: CliIo): ExitCode {
-  if (existsSync(file) && statSync(file).isDirectory()) {
-    io.stderr(`lbsim: ${file} is a directory: give the file to write, e.g. ${file}/${challenge.id}.yaml\n`);
-    return 2;
-  }
-  try {
-    // Like --pcap's directory, a missing folder (the guide's out/) is created.
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, studentCopy(challenge, file), { flag: force ? 'w' : 'wx' });
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    io.stderr(
-      code === 'EEXIST'
-        ? `lbsim: ${file} exists: it was left as it is; give another file, or --force to replace it\n`
-        : `lbsim: cannot write ${file}: ${(error as Error).message}\n`,
-    );
+  const refusal = writeStartCopy(file, studentCopy(challenge, file), force, `${challenge.id}.yaml`);
+  if (refusal !== undefined) {
+    io.stderr(`lbsim: ${refusal}\n`);
     return 2;
   }
   const difficulty = `${challenge.difficulty}${challenge.faults > 1 ? `, ${faultsWord(challenge.faults)} faults` : ''}`;

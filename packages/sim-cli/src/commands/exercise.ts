@@ -5,8 +5,7 @@
  * the verdict. All three live in this one module so that a start and the check after it, run
  * in one process, happen in the order they were asked for.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { describeConstraint, formatCheck } from '../exercises/check-report.ts';
 import { checkExercise } from '../exercises/exercise-check.ts';
@@ -21,6 +20,7 @@ import { applyEdit } from '../exercises/exercise-edit.ts';
 import { formatDiagnostics } from '../format/diagnostics.ts';
 import { terminalText } from '../format/terminal-text.ts';
 import type { CliIo, ExitCode } from '../io.ts';
+import { writeStartCopy } from '../output/start-copy.ts';
 
 /** The first line of a text, for lists. */
 const firstLine = (text: string) => text.trim().split('\n')[0] ?? '';
@@ -80,10 +80,6 @@ export function exerciseStartCommand(options: ExerciseStartOptions, io: CliIo): 
   const exercise = lookUp(options.catalogue, options.id, io);
   if (exercise === undefined) return 2;
   const file = options.file ?? `${exercise.id}.yaml`;
-  if (existsSync(file) && !options.force) {
-    io.stderr(`lbsim: ${file} exists; lbsim never replaces a file without --force (or name another file)\n`);
-    return 2;
-  }
   let text = readFileSync(startFileOf(options.catalogue, exercise), 'utf8');
   if (options.withWrongFix !== undefined) {
     const fix = exercise.wrongFixes.find((candidate) => candidate.id === options.withWrongFix);
@@ -94,11 +90,9 @@ export function exerciseStartCommand(options: ExerciseStartOptions, io: CliIo): 
     }
     text = applyEdit(text, fix.try);
   }
-  try {
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, text);
-  } catch (error) {
-    io.stderr(`lbsim: cannot write ${file}: ${(error as Error).message}\n`);
+  const refusal = writeStartCopy(file, text, options.force, `${exercise.id}.yaml`);
+  if (refusal !== undefined) {
+    io.stderr(`lbsim: ${refusal}\n`);
     return 2;
   }
   const lines = [
