@@ -2,6 +2,7 @@ import { propertyTimeoutMs, scaledRuns } from '@lbsim/core/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildMaglevTable, createBackendSelector, isPrime, type MaglevPermutationFunction } from '../src/index.ts';
+import { referenceMaglevTable } from './maglev-reference.ts';
 
 describe('Maglev (NSDI 2016 §3.4)', () => {
   // The paper's example: M = 7, (offset, skip) B0 = (3, 4), B1 = (0, 2), B2 = (3, 1).
@@ -114,6 +115,55 @@ describe('Maglev (NSDI 2016 §3.4)', () => {
       ),
       { numRuns: scaledRuns(15) },
     );
+  });
+
+  it('equals the reference build (Pseudocode 1 with a modulo per probe) slot for slot', {
+    timeout: propertyTimeoutMs(),
+  }, () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ dip: fc.integer({ min: 0, max: 0xffffffff }), weight: fc.integer({ min: 1, max: 5 }) }), {
+          minLength: 1,
+          maxLength: 60,
+        }),
+        fc.constantFrom(2, 3, 7, 251, 4093, 65537),
+        fc.boolean(),
+        (backends, m, equalWeights) => {
+          const listed = equalWeights ? backends.map(({ dip }) => ({ dip, weight: 3 })) : backends;
+          expect([...buildMaglevTable(listed, m)]).toEqual([...referenceMaglevTable(listed, m)]);
+        },
+      ),
+      { numRuns: scaledRuns(60) },
+    );
+  });
+
+  it('equals the reference build under any permutation, offsets and skips beyond M included', {
+    timeout: propertyTimeoutMs(),
+  }, () => {
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.integer({ min: 1, max: 1000 }), { minLength: 1, maxLength: 30 }),
+        fc.constantFrom(7, 11, 251),
+        fc.integer({ min: 0, max: 0xffffffff }),
+        fc.boolean(),
+        (dips, m, seed, weighted) => {
+          // Offsets and skips derived from the DIP, deliberately past M; skips never 0 mod M.
+          const permutation: MaglevPermutationFunction = (dip, size) => {
+            const mixed = Math.imul(dip ^ seed, 0x9e3779b1) >>> 0;
+            return { offset: mixed % (5 * size), skip: 1 + (mixed % (size - 1)) + size * (mixed % 3) };
+          };
+          const backends = dips.map((dip) => ({ dip, weight: weighted ? 1 + (dip % 4) : 1 }));
+          expect([...buildMaglevTable(backends, m, permutation)]).toEqual([
+            ...referenceMaglevTable(backends, m, permutation),
+          ]);
+        },
+      ),
+      { numRuns: scaledRuns(60) },
+    );
+  });
+
+  it('refuses a permutation whose skip is 0 mod M (the reference never ended)', () => {
+    expect(() => buildMaglevTable([{ dip: 1, weight: 1 }], 7, () => ({ offset: 0, skip: 7 }))).toThrow(RangeError);
   });
 
   it('weights share slots in proportion', () => {

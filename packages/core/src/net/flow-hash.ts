@@ -54,6 +54,11 @@ export function murmur3Words(words: ArrayLike<number>, seed: number): number {
   return finalize(h, words.length * 4);
 }
 
+/** {@link murmur3Words} of the one word `word`, without an array. */
+export function murmur3Word(word: number, seed: number): number {
+  return finalize(mixWord(seed | 0, word), 4);
+}
+
 /**
  * Hash of a 5-tuple (`loadDistribution: Default`), unsigned 32-bit.
  * Unrolled {@link murmur3Words} of [src, dst, srcPort << 16 | dstPort, protocol].
