@@ -3,6 +3,7 @@ import { propertyTimeoutMs, scaledRuns } from '@lbsim/core/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { FlowTable, type FlowTableLimits, tupleOfFlowKey } from '../src/index.ts';
+import { ReferenceFlowTable } from './flow-table-reference.ts';
 
 /** Flow keys as the Mux builds them: TCP from one client's ports to a VIP. */
 const flow = (port: number) => flowKeyOf(6, 0xc6120001, 40000 + port, 0x34aa0a14, 80);
@@ -109,6 +110,97 @@ describe('flow table (Ananta §3.3.3)', () => {
       ),
       // Cheap runs (microseconds each): enough of them to meet rare interleavings.
       { numRuns: scaledRuns(3000) },
+    );
+  });
+
+  it('answers, counts and iterates as the table before the interleaved records did, across growth and deletion', {
+    timeout: propertyTimeoutMs(),
+  }, () => {
+    // Tuples drawn from a pool of up to 300 (growth past 16, 32, … entries; collisions of home
+    // slots; backward-shift deletions by expiry, replacement and quota), any protocol and address.
+    const tuple = fc.record({
+      protocol: fc.constantFrom(6, 17, 1, 255),
+      srcAddress: fc.integer({ min: -0x80000000, max: 0xffffffff }),
+      srcPort: fc.integer({ min: 0, max: 65535 }),
+      dstAddress: fc.constantFrom(0x34aa0a14, 0xffffffff, -2),
+      dstPort: fc.constantFrom(80, 0, 65535),
+    });
+    const operation = fc.oneof(
+      {
+        weight: 60,
+        arbitrary: fc.record({ op: fc.constant('insert' as const), pick: fc.nat(), dip: fc.nat(), rule: fc.nat(2) }),
+      },
+      { weight: 100, arbitrary: fc.record({ op: fc.constant('lookup' as const), pick: fc.nat() }) },
+      { weight: 20, arbitrary: fc.record({ op: fc.constant('peek' as const), pick: fc.nat() }) },
+      {
+        weight: 40,
+        arbitrary: fc.record({ op: fc.constant('advance' as const), ns: fc.constantFrom(0, 1, 3, 9, 10, 11, 41, 101) }),
+      },
+      { weight: 20, arbitrary: fc.record({ op: fc.constant('entries' as const) }) },
+      { weight: 1, arbitrary: fc.record({ op: fc.constant('clear' as const) }) },
+    );
+    fc.assert(
+      fc.property(
+        fc.array(tuple, { minLength: 1, maxLength: 300, size: 'max' }),
+        fc.record({
+          untrustedQuota: fc.integer({ min: 0, max: 400 }),
+          trustedQuota: fc.integer({ min: 0, max: 400 }),
+          untrustedIdleTimeoutNs: fc.constantFrom(10, 50),
+        }),
+        fc.array(operation, { maxLength: 800, size: 'max' }),
+        (pool, limits, operations) => {
+          const table = new FlowTable(limits);
+          const reference = new ReferenceFlowTable(limits);
+          const timeouts = [15, 40, 100];
+          let now = 0;
+          for (const operation of operations) {
+            if (operation.op === 'advance') now += operation.ns;
+            else if (operation.op === 'clear') {
+              table.clear();
+              reference.clear();
+            } else if (operation.op === 'entries') {
+              expect([...table.entries(now)]).toEqual([...reference.entries(now)]);
+            } else {
+              const t = pool[operation.pick % pool.length] as (typeof pool)[number];
+              const args = [t.protocol, t.srcAddress, t.srcPort, t.dstAddress, t.dstPort] as const;
+              const entry =
+                operation.op === 'insert'
+                  ? table.insertFlow(
+                      ...args,
+                      operation.dip,
+                      `r${operation.rule}`,
+                      timeouts[operation.rule] as number,
+                      now,
+                    )
+                  : operation.op === 'lookup'
+                    ? table.lookupFlow(...args, now)
+                    : table.peekFlow(...args, now);
+              const expected =
+                operation.op === 'insert'
+                  ? reference.insertFlow(
+                      ...args,
+                      operation.dip,
+                      `r${operation.rule}`,
+                      timeouts[operation.rule] as number,
+                      now,
+                    )
+                  : operation.op === 'lookup'
+                    ? reference.lookupFlow(...args, now)
+                    : reference.peekFlow(...args, now);
+              expect(entry).toBe(expected);
+              if (entry >= 0) {
+                expect(table.dipOf(entry)).toBe(reference.dipOf(expected));
+                expect(table.entryAt(entry)).toEqual(reference.entryAt(expected));
+              }
+            }
+            expect(table.size).toBe(reference.size);
+            expect(table.sizes).toEqual(reference.sizes);
+            expect(table.counters).toEqual(reference.counters);
+          }
+          expect([...table.entries(now)]).toEqual([...reference.entries(now)]);
+        },
+      ),
+      { numRuns: scaledRuns(30) },
     );
   });
 });
