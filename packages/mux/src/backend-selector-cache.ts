@@ -7,9 +7,15 @@
  * With 64 Muxes and a 10,000,019-slot table (both within the scenario format's limits) that
  * was 2.6 GB and a minute of building per DIP list. Selectors are immutable, so sharing them
  * changes no result.
+ *
+ * A Maglev table is built when its selector first selects, not when the VIP map asks for it:
+ * as DIPs come up or go down each step makes a new DIP list, and some lists no packet ever
+ * meets (issue 20: scenarios/web-app-tiers.yaml built 5 tables and now 4,
+ * all-probed-down/broken.yaml 4 and now 3). The table is a pure function of the list, so
+ * building it later changes no result; inputs are still checked when the selector is asked for.
  */
 import { type BackendSelector, type BackendSelectorOptions, createBackendSelector } from './backend-selector.ts';
-import type { MaglevBackend } from './maglev.ts';
+import { checkMaglevInputs, type MaglevBackend } from './maglev.ts';
 
 /** Default bound on the table slots kept for reuse: 2^25 (128 MiB of Maglev tables). */
 export const defaultCachedSlots = 2 ** 25;
@@ -30,7 +36,10 @@ export class BackendSelectorCache {
     private readonly maxCachedSlots: number = defaultCachedSlots,
   ) {}
 
-  /** Selectors built so far: one per distinct backend set while it stays cached. */
+  /**
+   * Selectors built so far: one per distinct backend set while it stays cached, and for Maglev
+   * only once the selector has selected.
+   */
   get builds(): number {
     return this.buildCount;
   }
@@ -47,8 +56,7 @@ export class BackendSelectorCache {
       this.selectors.set(key, cached);
       return cached.selector;
     }
-    const selector = createBackendSelector(backends, this.options);
-    this.buildCount++;
+    const selector = this.deferredSelector(backends);
     // A modulo or rendezvous selector holds its DIP list and its key: about 64 bytes, 16 slots,
     // a DIP. Counting it as one slot let thousands of 2,000-DIP lists pile up in the cache.
     const slots =
@@ -63,5 +71,25 @@ export class BackendSelectorCache {
       this.cachedSlots -= old.slots;
     }
     return selector;
+  }
+
+  /** A Maglev selector over a non-empty list that builds its table on its first selection; others built now. */
+  private deferredSelector(backends: readonly MaglevBackend[]): BackendSelector {
+    if (this.options.algorithm !== 'maglev' || backends.length === 0) return this.build(backends);
+    checkMaglevInputs(backends, this.options.maglevTableSize);
+    const list = backends.map(({ dip, weight }) => ({ dip, weight }));
+    let built: BackendSelector | undefined;
+    return {
+      algorithm: 'maglev',
+      select: (flowHash) => {
+        built ??= this.build(list);
+        return built.select(flowHash);
+      },
+    };
+  }
+
+  private build(backends: readonly MaglevBackend[]): BackendSelector {
+    this.buildCount++;
+    return createBackendSelector(backends, this.options);
   }
 }
