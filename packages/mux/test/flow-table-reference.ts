@@ -4,7 +4,15 @@
  * must equal in every answer, counter and iteration order.
  */
 import { FlowIndex, flowKeyOf, growColumn, IndexLinks, type IndexQueue } from '@lbsim/core';
-import { defaultFlowTableLimits, type FlowEntry, type FlowTableCounters, type FlowTableLimits } from '../src/index.ts';
+import {
+  defaultFlowTableLimits,
+  type FlowEntry,
+  type FlowInsert,
+  type FlowLookup,
+  type FlowTableCounters,
+  type FlowTableLimits,
+  tupleOfFlowKey,
+} from '../src/index.ts';
 
 /** A queue of entries sharing one idle timeout, least recently seen first. */
 interface TimeoutQueue extends IndexQueue {
