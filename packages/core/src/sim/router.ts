@@ -17,7 +17,7 @@ import { type Ipv4Prefix, prefixContains } from '../net/ipv4-prefix.ts';
 import { type IcmpQuote, IcmpType, IcmpUnreachableCode, type Ipv4Packet, makeIpv4Packet } from '../net/packet.ts';
 import { ipv4TotalLength } from '../net/packet-size.ts';
 import type { ScheduledEvent } from './event-queue.ts';
-import type { Fabric, NetworkNode } from './fabric.ts';
+import type { Fabric, LinkPort, NetworkNode } from './fabric.ts';
 import type { PacketMeta } from './packet-meta.ts';
 
 /** Options of a {@link Router}. */
@@ -48,6 +48,8 @@ export class Router implements NetworkNode {
   private readonly ecmpGroups = new Map<Ipv4Address, string[]>();
   private readonly holdTimers = new Map<string, { readonly expiresAtNs: number; readonly event: ScheduledEvent }>();
   private readonly bgpHoldTimeNs: number;
+  /** Links to next hops, resolved on first use (a next hop is always a neighbour). */
+  private readonly ports = new Map<string, LinkPort>();
 
   constructor(
     private readonly fabric: Fabric,
@@ -130,7 +132,7 @@ export class Router implements NetworkNode {
       this.fabric.tracer.emit(now, this.name, 'drop', packet, meta, 'TTL expired in transit', 'ttl-expired');
       return;
     }
-    this.route({ ...packet, ttl: packet.ttl - 1 }, meta);
+    this.route(withTtl(packet, packet.ttl - 1), meta);
   }
 
   private route(packet: Ipv4Packet, meta: PacketMeta): void {
@@ -143,7 +145,8 @@ export class Router implements NetworkNode {
       tracer.emit(now, this.name, 'drop', packet, meta, `no route to ${formatIpv4Address(packet.dst)}`, 'no-route');
       return;
     }
-    const mtu = this.fabric.link(this.name, nextHop)?.mtuBytes ?? Number.POSITIVE_INFINITY;
+    const port = this.portTo(nextHop);
+    const mtu = port.options.mtuBytes;
     const length = ipv4TotalLength(packet);
     if (length > mtu) {
       const df = packet.dontFragment ? 'DF set' : 'this router does not fragment';
@@ -164,7 +167,21 @@ export class Router implements NetworkNode {
       nextHop,
       ecmpGroupSize: group === undefined ? 0 : group.length,
     });
-    this.fabric.transmit(this.name, nextHop, packet, meta);
+    port.send(packet, meta);
+  }
+
+  /**
+   * The link to `nextHop`.
+   * @throws Error when it is not a neighbour: routes are built by code, not input.
+   */
+  private portTo(nextHop: string): LinkPort {
+    let port = this.ports.get(nextHop);
+    if (port === undefined) {
+      port = this.fabric.port(this.name, nextHop);
+      if (port === undefined) throw new Error(`no link from ${this.name} to ${nextHop}`);
+      this.ports.set(nextHop, port);
+    }
+    return port;
   }
 
   /** ICMP "fragmentation needed" with the next-hop MTU to the sender of `packet` (RFC 1191). */
@@ -201,4 +218,24 @@ export class Router implements NetworkNode {
     for (const route of this.prefixRoutes) if (prefixContains(route.prefix, address)) return route.nextHop;
     return undefined;
   }
+}
+
+/**
+ * `packet` with another TTL. Packets are values that traces, captures and senders keep, so a
+ * router forwards a copy; built field by field (not by spread) so that every packet shares one
+ * object shape and the code reading packets stays monomorphic.
+ */
+function withTtl(packet: Ipv4Packet, ttl: number): Ipv4Packet {
+  return {
+    kind: 'ipv4',
+    src: packet.src,
+    dst: packet.dst,
+    ttl,
+    dscp: packet.dscp,
+    id: packet.id,
+    dontFragment: packet.dontFragment,
+    moreFragments: packet.moreFragments,
+    fragmentOffsetBytes: packet.fragmentOffsetBytes,
+    payload: packet.payload,
+  };
 }

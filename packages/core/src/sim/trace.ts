@@ -74,16 +74,59 @@ class RecordedTraceEvent implements TraceEvent {
 /** A consumer of trace events. */
 export interface TraceSink {
   record(event: TraceEvent): void;
+  /**
+   * The kinds of event the sink reads (default: all). An event no sink reads costs the tracer
+   * a counter and nothing else: no event object and no note (a packet hop's `receive`, with
+   * only a sink that reads drops, say).
+   */
+  readonly kinds?: readonly TraceKind[] | undefined;
 }
 
-/** Hands out packet ids and passes events to the sinks. */
+/** Every {@link TraceKind}, in the order {@link Tracer.counts} lists them. */
+export const traceKinds: readonly TraceKind[] = [
+  'send',
+  'receive',
+  'forward',
+  'rewrite',
+  'encapsulate',
+  'decapsulate',
+  'deliver',
+  'drop',
+];
+
+/** The sinks that read one kind of event, and how many such events were emitted. */
+interface KindTally {
+  readonly sinks: TraceSink[];
+  count: number;
+}
+
+/** Hands out packet ids, counts events by kind and passes each to the sinks that read its kind. */
 export class Tracer {
-  private readonly sinks: TraceSink[] = [];
+  private readonly byKind: { readonly [K in TraceKind]: KindTally } = {
+    send: { sinks: [], count: 0 },
+    receive: { sinks: [], count: 0 },
+    forward: { sinks: [], count: 0 },
+    rewrite: { sinks: [], count: 0 },
+    encapsulate: { sinks: [], count: 0 },
+    decapsulate: { sinks: [], count: 0 },
+    deliver: { sinks: [], count: 0 },
+    drop: { sinks: [], count: 0 },
+  };
   private nextPacketId = 1;
 
-  /** Adds a sink; it sees every later event. */
+  /** Adds a sink; it sees every later event of the kinds it reads, in the order sinks were added. */
   subscribe(sink: TraceSink): void {
-    this.sinks.push(sink);
+    for (const kind of sink.kinds ?? traceKinds) this.byKind[kind].sinks.push(sink);
+  }
+
+  /** How many events of `kind` were emitted so far, whether or not a sink read them. */
+  countOf(kind: TraceKind): number {
+    return this.byKind[kind].count;
+  }
+
+  /** Whether a sink reads events of `kind`: when none does, a note for one need not be built. */
+  wants(kind: TraceKind): boolean {
+    return this.byKind[kind].sinks.length > 0;
   }
 
   /** Meta for a packet originated now. */
@@ -104,7 +147,9 @@ export class Tracer {
     note: TraceNote,
     reason?: DropReason,
   ): void {
-    const sinks = this.sinks;
+    const tally = this.byKind[kind];
+    tally.count++;
+    const sinks = tally.sinks;
     if (sinks.length === 0) return;
     const decision = typeof note === 'string' ? undefined : note;
     const event = new RecordedTraceEvent(atNs, node, kind, packet, meta, note, reason, decision);
