@@ -116,7 +116,7 @@ function runUdpEcho(lbsim: typeof ScenarioModule, flows: number, packets: number
   // A hop is a packet crossing one link: the fabric records one `receive` per crossing. A
   // tracer that counts events by kind counts them without a sink (a baseline checkout's may not).
   const tracer = world.tracer;
-  const countsKinds = 'countOf' in tracer;
+  const countsKinds = typeof (tracer as { countOf?: unknown }).countOf === 'function';
   const receivesBefore = countsKinds ? tracer.countOf('receive') : 0;
   let sunkHops = 0;
   if (!countsKinds) tracer.subscribe({ record: (event) => void (event.kind === 'receive' && sunkHops++) });

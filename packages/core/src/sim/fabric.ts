@@ -105,10 +105,11 @@ class LinkEnd implements LinkPort {
     const { kernel, tracer } = fabric;
     this.lane = kernel.lane(this.options.latencyNs);
     const to = target.name;
+    const receives = tracer.channel('receive');
     const deliver: LinkDelivery = (packet, meta, nic) => {
       // Only a sink that reads `receive` events needs the note (a Map lookup on VM links).
-      const note = nic === undefined || !tracer.wants('receive') ? this.note : this.noteVia(nic);
-      tracer.emit(kernel.nowNs, to, 'receive', packet, meta, note);
+      const note = nic === undefined || !receives.wanted ? this.note : this.noteVia(nic);
+      receives.emit(kernel.nowNs, to, packet, meta, note);
       target.receive(packet, meta, from, nic);
     };
     this.deliver = deliver;

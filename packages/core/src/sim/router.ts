@@ -19,6 +19,7 @@ import { ipv4TotalLength } from '../net/packet-size.ts';
 import type { ScheduledEvent } from './event-queue.ts';
 import type { Fabric, LinkPort, NetworkNode } from './fabric.ts';
 import type { PacketMeta } from './packet-meta.ts';
+import type { TraceChannel } from './trace.ts';
 
 /** Options of a {@link Router}. */
 export interface RouterOptions {
@@ -50,6 +51,8 @@ export class Router implements NetworkNode {
   private readonly bgpHoldTimeNs: number;
   /** Links to next hops, resolved on first use (a next hop is always a neighbour). */
   private readonly ports = new Map<string, LinkPort>();
+  /** The tracer's `forward` events: one per packet routed. */
+  private readonly forwards: TraceChannel;
 
   constructor(
     private readonly fabric: Fabric,
@@ -58,6 +61,7 @@ export class Router implements NetworkNode {
     this.name = options.name;
     this.ecmpSeed = options.ecmpSeed;
     this.bgpHoldTimeNs = options.bgpHoldTimeNs ?? defaultBgpHoldTimeNs;
+    this.forwards = fabric.tracer.channel('forward');
   }
 
   /** Routes packets for `address` to neighbour `nextHop`. */
@@ -162,7 +166,7 @@ export class Router implements NetworkNode {
       if (packet.dontFragment) this.sendFragmentationNeeded(packet, meta, mtu);
       return;
     }
-    tracer.emit(now, this.name, 'forward', packet, meta, {
+    this.forwards.emit(now, this.name, packet, meta, {
       code: 'routed',
       nextHop,
       ecmpGroupSize: group === undefined ? 0 : group.length,
