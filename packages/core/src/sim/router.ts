@@ -40,6 +40,9 @@ export interface RouterOptions {
 /** Default BGP hold time: 30 s, typical per Ananta (docs/mechanics.md §1.3, [ANANTA §3.3.4]). */
 export const defaultBgpHoldTimeNs = 30_000_000_000;
 
+/** Most destinations a router remembers the route of (see Router's route cache). */
+const routeCacheEntries = 65_536;
+
 /** The edge router of the simulated datacenter. */
 export class Router implements NetworkNode {
   readonly name: string;
@@ -47,6 +50,12 @@ export class Router implements NetworkNode {
   private readonly hostRoutes = new Map<Ipv4Address, string>();
   private readonly prefixRoutes: Array<{ readonly prefix: Ipv4Prefix; readonly nextHop: string }> = [];
   private readonly ecmpGroups = new Map<Ipv4Address, string[]>();
+  /**
+   * {@link lookupRoute}'s answers by destination (`null`: no route), so that a packet does not
+   * scan the prefix routes; emptied when a route is added, and when it holds
+   * {@link routeCacheEntries} destinations (spoofed sources would otherwise grow it).
+   */
+  private readonly routeCache = new Map<Ipv4Address, string | null>();
   private readonly holdTimers = new Map<string, { readonly expiresAtNs: number; readonly event: ScheduledEvent }>();
   private readonly bgpHoldTimeNs: number;
   /** Links to next hops, resolved on first use (a next hop is always a neighbour). */
@@ -67,12 +76,14 @@ export class Router implements NetworkNode {
   /** Routes packets for `address` to neighbour `nextHop`. */
   addHostRoute(address: Ipv4Address, nextHop: string): void {
     this.hostRoutes.set(address, nextHop);
+    this.routeCache.clear();
   }
 
   /** Routes packets for `prefix` to `nextHop` (longest prefix wins; host routes first). */
   addPrefixRoute(prefix: Ipv4Prefix, nextHop: string): void {
     this.prefixRoutes.push({ prefix, nextHop });
     this.prefixRoutes.sort((a, b) => b.prefix.length - a.prefix.length);
+    this.routeCache.clear();
   }
 
   /**
@@ -217,6 +228,15 @@ export class Router implements NetworkNode {
   }
 
   private lookupRoute(address: Ipv4Address): string | undefined {
+    const cached = this.routeCache.get(address);
+    if (cached !== undefined) return cached ?? undefined;
+    const nextHop = this.findRoute(address);
+    if (this.routeCache.size >= routeCacheEntries) this.routeCache.clear();
+    this.routeCache.set(address, nextHop ?? null);
+    return nextHop;
+  }
+
+  private findRoute(address: Ipv4Address): string | undefined {
     const host = this.hostRoutes.get(address);
     if (host !== undefined) return host;
     for (const route of this.prefixRoutes) if (prefixContains(route.prefix, address)) return route.nextHop;
