@@ -45,7 +45,14 @@ export class DelayLane {
   }
 
   /** Appends an event; the caller checked {@link accepts}. */
-  append(atNs: number, seq: number, call: EventCall<unknown, unknown, unknown>, a: unknown, b: unknown, c: unknown): void {
+  append(
+    atNs: number,
+    seq: number,
+    call: EventCall<unknown, unknown, unknown>,
+    a: unknown,
+    b: unknown,
+    c: unknown,
+  ): void {
     if (this.count > this.mask) this.grow();
     const slot = (this.head + this.count) & this.mask;
     this.times[slot] = atNs;
