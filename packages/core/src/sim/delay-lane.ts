@@ -10,7 +10,7 @@
  * the order events run in is exactly the (time, sequence) order a single heap would give.
  * (A calendar queue would exploit the same regularity; a FIFO per delay needs no tuning.)
  */
-import type { EventCall } from './event-queue.ts';
+import type { EventCall } from './event-call.ts';
 
 /** A lane's ring starts this large and doubles when full. */
 const initialCapacity = 64;

@@ -19,6 +19,7 @@
  * no object and no sift (delay-lane.ts).
  */
 import { DelayLane } from './delay-lane.ts';
+import type { EventCall } from './event-call.ts';
 
 /** A scheduled event. Keep it to cancel the event; its fields are the queue's own. */
 export interface ScheduledEvent {
@@ -32,8 +33,7 @@ export interface ScheduledEvent {
   run(): void;
 }
 
-/** A function an event calls with the arguments it was scheduled with. */
-export type EventCall<A, B, C> = (a: A, b: B, c: C) => void;
+export type { EventCall } from './event-call.ts';
 
 /** The queue's own record of an event. */
 class QueuedEvent implements ScheduledEvent {
