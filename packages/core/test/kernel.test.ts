@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { EventQueue, Kernel, randomStream, type ScheduledEvent } from '../src/index.ts';
+import { EventQueue, Kernel, type KernelLane, maxDelayLanes, randomStream, type ScheduledEvent } from '../src/index.ts';
 import { propertyTimeoutMs } from '../src/testing/index.ts';
 
 describe('event queue', () => {
@@ -161,6 +161,93 @@ describe('kernel', () => {
     kernel.after(0, loop);
     const status = kernel.runUntil(1_000_000_000);
     expect(status).toEqual({ kind: 'event-budget-exhausted', atNs: 999, eventsRun: 1000 });
+  });
+});
+
+describe('delay lanes', () => {
+  // Each event, when it runs, logs itself and schedules children as the program says: on a lane
+  // of one of 12 delays (more than the queue keeps lanes for), or as an ordinary event, some of
+  // which it cancels again. The same program run with every lane event scheduled by afterCall
+  // instead is the reference: lanes must not change which events run, or when, or in what order.
+  const child = fc.record({
+    delay: fc.integer({ min: 0, max: 11 }),
+    onLane: fc.boolean(),
+    cancel: fc.boolean(),
+  });
+  const program = fc.record({
+    spawns: fc.array(fc.array(child, { maxLength: 3 }), { minLength: 1, maxLength: 120 }),
+    steps: fc.array(fc.integer({ min: 1, max: 400 }), { minLength: 1, maxLength: 6 }),
+  });
+  const delays = [0, 1, 2, 3, 5, 7, 10, 20, 30, 50, 70, 100];
+
+  function runProgram(
+    spawns: ReadonlyArray<ReadonlyArray<{ delay: number; onLane: boolean; cancel: boolean }>>,
+    steps: readonly number[],
+    useLanes: boolean,
+  ): string[] {
+    const kernel = new Kernel({ seed: 1 });
+    const lanes = delays.map((d) => kernel.lane(d));
+    const log: string[] = [];
+    let nextId = 0;
+    let spawned = 0;
+    const run = (id: number): void => {
+      log.push(`${kernel.nowNs}:${id}`);
+      const children = spawns[spawned++ % spawns.length] ?? [];
+      if (spawned > 400) return;
+      for (const c of children) {
+        const childId = nextId++;
+        const delayNs = delays[c.delay] as number;
+        if (c.onLane && useLanes) kernel.afterOnLane(lanes[c.delay] as KernelLane, run, childId, 0, 0);
+        else if (c.onLane) kernel.afterCall(delayNs, run, childId, 0, 0);
+        else {
+          const event = kernel.after(delayNs, () => run(childId));
+          if (c.cancel) kernel.cancel(event);
+        }
+      }
+    };
+    kernel.at(0, () => run(nextId++));
+    let untilNs = 0;
+    for (const step of steps) {
+      untilNs += step;
+      kernel.runUntil(untilNs);
+      log.push(`until ${untilNs}: ${kernel.pendingEvents} pending`);
+    }
+    return log;
+  }
+
+  it('run the same events at the same times in the same order as the heap alone would', {
+    timeout: propertyTimeoutMs(),
+  }, () => {
+    fc.assert(
+      fc.property(program, ({ spawns, steps }) => {
+        expect(runProgram(spawns, steps, true)).toEqual(runProgram(spawns, steps, false));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('pop merges lane events with heap events in (time, scheduling order)', () => {
+    const queue = new EventQueue();
+    const ran: string[] = [];
+    const lane = queue.lane(10);
+    const log = (what: unknown): void => void ran.push(String(what));
+    queue.pushToLane(lane, 10, log, 'lane@10', 0, 0);
+    queue.push(10, () => ran.push('heap@10'));
+    queue.pushToLane(lane, 12, log, 'lane@12', 0, 0);
+    queue.push(5, () => ran.push('heap@5'));
+    // Earlier than the lane's newest event: it goes to the heap and still runs in order.
+    queue.pushToLane(lane, 11, log, 'late@11', 0, 0);
+    expect(queue.size).toBe(5);
+    for (let event = queue.pop(); event !== undefined; event = queue.pop()) event.run();
+    expect(ran).toEqual(['heap@5', 'lane@10', 'heap@10', 'late@11', 'lane@12']);
+    expect(queue.size).toBe(0);
+  });
+
+  it('keeps at most maxDelayLanes lanes; further delays use the heap', () => {
+    const queue = new EventQueue();
+    const lanes = Array.from({ length: maxDelayLanes + 2 }, (_, i) => queue.lane(i + 1));
+    expect(lanes.filter((lane) => lane !== undefined)).toHaveLength(maxDelayLanes);
+    expect(queue.lane(1)).toBe(lanes[0]);
   });
 });
 

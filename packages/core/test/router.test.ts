@@ -95,6 +95,23 @@ describe('router', () => {
     expect(events.filter((e) => e.kind === 'drop').map((e) => e.reason)).toEqual(['no-route']);
   });
 
+  it('a route added after a destination was looked up takes effect (the route cache forgets)', () => {
+    const { kernel, fabric, router, sinks, tracer, events } = setup();
+    const toHost = () =>
+      makeIpv4Packet({ src: 1, dst: ipv4('10.9.9.9') }, makeTcpSegment({ srcPort: 1, dstPort: 2, flags: 0 }));
+    fabric.transmit('client', 'router', toHost(), tracer.newMeta(0, 0));
+    kernel.runUntil(10_000);
+    router.addPrefixRoute({ network: ipv4('10.9.0.0'), length: 16 }, 'host');
+    fabric.transmit('client', 'router', toHost(), tracer.newMeta(0, kernel.nowNs));
+    kernel.runUntil(20_000);
+    router.addHostRoute(ipv4('10.9.9.9'), 'mux-1');
+    fabric.transmit('client', 'router', toHost(), tracer.newMeta(0, kernel.nowNs));
+    kernel.runUntil(30_000);
+    expect(events.filter((e) => e.kind === 'drop').map((e) => e.reason)).toEqual(['no-route']);
+    expect(sinks[3]?.received).toHaveLength(1);
+    expect(sinks[0]?.received).toHaveLength(1);
+  });
+
   it('after a withdraw, flows rehash over the remaining Muxes only', () => {
     const { kernel, fabric, router, sinks, tracer } = setup();
     for (const mux of ['mux-1', 'mux-2', 'mux-3']) router.announce(vip, mux);
@@ -153,5 +170,42 @@ describe('BGP hold timer', () => {
     router.announce(vip, 'mux-1');
     kernel.runUntil(100);
     expect(router.ecmpGroup(vip)).toEqual(['mux-1']);
+  });
+});
+
+describe('tracer', () => {
+  it('passes each event only to the sinks that read its kind, in the order they subscribed, and counts every kind', () => {
+    const { kernel, fabric, router, tracer } = setup();
+    const seen: string[] = [];
+    tracer.subscribe({ kinds: ['drop'], record: (e) => seen.push(`drops-only ${e.kind}`) });
+    tracer.subscribe({ record: (e) => seen.push(`all ${e.kind}`) });
+    tracer.subscribe({ kinds: ['forward', 'drop'], record: (e) => seen.push(`forward+drop ${e.kind}`) });
+    router.announce(vip, 'mux-1');
+    fabric.transmit('client', 'router', packetFrom(1, 1), tracer.newMeta(0, 0));
+    kernel.runUntil(10_000);
+    fabric.transmit('client', 'router', packetFrom(2), tracer.newMeta(0, kernel.nowNs));
+    kernel.runUntil(20_000);
+    expect(seen).toEqual([
+      'all receive',
+      'drops-only drop',
+      'all drop',
+      'forward+drop drop',
+      'all receive',
+      'all forward',
+      'forward+drop forward',
+      'all receive',
+    ]);
+    expect([tracer.countOf('receive'), tracer.countOf('forward'), tracer.countOf('drop')]).toEqual([3, 1, 1]);
+    expect(tracer.wants('rewrite')).toBe(true);
+  });
+
+  it('counts events no sink reads without making them', () => {
+    const tracer = new Tracer();
+    const channel = tracer.channel('receive');
+    expect(channel.wanted).toBe(false);
+    channel.emit(0, 'router', packetFrom(1), tracer.newMeta(0, 0), 'from client');
+    tracer.emit(0, 'router', 'receive', packetFrom(1), tracer.newMeta(0, 0), 'from client');
+    expect(tracer.countOf('receive')).toBe(2);
+    expect(tracer.wants('receive')).toBe(false);
   });
 });

@@ -13,9 +13,13 @@
  * entries for 12.8 k live events).
  *
  * An event either runs a closure (`push`) or calls a function with three arguments
- * (`pushCall`): the fabric schedules every packet delivery through a function bound once per
- * link, so a hop costs one event object and no closure.
+ * (`pushCall`, {@link EventQueue.pushToLane}). Events of one constant delay (every packet hop:
+ * a link's latency is constant) can go to a {@link DelayLane} instead of the heap: a FIFO that
+ * is sorted by construction, merged with the heap when the next event is chosen, so a hop costs
+ * no object and no sift (delay-lane.ts).
  */
+import { DelayLane } from './delay-lane.ts';
+import type { EventCall } from './event-call.ts';
 
 /** A scheduled event. Keep it to cancel the event; its fields are the queue's own. */
 export interface ScheduledEvent {
@@ -29,8 +33,7 @@ export interface ScheduledEvent {
   run(): void;
 }
 
-/** A function an event calls with the arguments it was scheduled with. */
-export type EventCall<A, B, C> = (a: A, b: B, c: C) => void;
+export type { EventCall } from './event-call.ts';
 
 /** The queue's own record of an event. */
 class QueuedEvent implements ScheduledEvent {
@@ -114,9 +117,21 @@ function before(a: QueuedEvent, b: QueuedEvent): boolean {
   return a.atNs < b.atNs || (a.atNs === b.atNs && a.seq < b.seq);
 }
 
-/** An indexed min-heap of {@link ScheduledEvent}s. */
+/** Most delay lanes a queue keeps: choosing the next event looks at every lane's head. */
+export const maxDelayLanes = 8;
+
+/** {@link EventQueue.chosen} when nothing is chosen, or the heap's top is. */
+const chosenNone = -2;
+const chosenHeap = -1;
+
+/** An indexed min-heap of {@link ScheduledEvent}s, merged with FIFO {@link DelayLane}s. */
 export class EventQueue {
   private readonly heap: QueuedEvent[] = [];
+  private readonly lanes: DelayLane[] = [];
+  /** Events in the lanes. */
+  private laneEvents = 0;
+  /** What {@link nextTimeNs} chose: a lane's index, {@link chosenHeap} or {@link chosenNone}. */
+  private chosen = chosenNone;
   private nextSeq = 0;
   /** Timer entries in the heap at a key that is not their due one (see {@link TimerEvent}). */
   private staleTimers = 0;
@@ -125,7 +140,89 @@ export class EventQueue {
 
   /** Number of events scheduled and not yet run or cancelled (armed timers count once). */
   get size(): number {
-    return this.heap.length - this.deadTimers;
+    return this.heap.length - this.deadTimers + this.laneEvents;
+  }
+
+  /**
+   * The lane of events scheduled `delayNs` after the current time (one per delay), or
+   * `undefined` when the queue already keeps {@link maxDelayLanes} lanes: then such events go
+   * to the heap ({@link pushToLane} accepts `undefined`).
+   */
+  lane(delayNs: number): DelayLane | undefined {
+    for (const lane of this.lanes) if (lane.delayNs === delayNs) return lane;
+    if (this.lanes.length >= maxDelayLanes) return undefined;
+    const lane = new DelayLane(delayNs);
+    this.lanes.push(lane);
+    return lane;
+  }
+
+  /**
+   * Schedules `call(a, b, c)` at `atNs` on `lane`, or in the heap when there is no lane or
+   * `atNs` is earlier than the lane's newest event (the lane would not stay sorted). Returns no
+   * handle: such an event cannot be cancelled.
+   */
+  pushToLane<A, B, C>(lane: DelayLane | undefined, atNs: number, call: EventCall<A, B, C>, a: A, b: B, c: C): void {
+    this.chosen = chosenNone;
+    if (lane === undefined || !lane.accepts(atNs)) {
+      this.pushCall(atNs, call, a, b, c);
+      return;
+    }
+    lane.append(atNs, this.nextSeq++, call as EventCall<unknown, unknown, unknown>, a, b, c);
+    this.laneEvents++;
+  }
+
+  /**
+   * The time of the earliest event, or `Infinity` when none is left; remembers where it is for
+   * {@link runNext}.
+   */
+  nextTimeNs(): number {
+    if (this.staleTimers > 0) this.settleTop();
+    let bestNs = Number.POSITIVE_INFINITY;
+    let bestSeq = Number.POSITIVE_INFINITY;
+    let chosen = chosenNone;
+    const top = this.heap[0];
+    if (top !== undefined) {
+      bestNs = top.atNs;
+      bestSeq = top.seq;
+      chosen = chosenHeap;
+    }
+    if (this.laneEvents > 0) {
+      const lanes = this.lanes;
+      for (let i = 0; i < lanes.length; i++) {
+        const lane = lanes[i] as DelayLane;
+        if (lane.count === 0) continue;
+        const atNs = lane.times[lane.head] as number;
+        if (atNs > bestNs) continue;
+        const seq = lane.seqs[lane.head] as number;
+        if (atNs < bestNs || seq < bestSeq) {
+          bestNs = atNs;
+          bestSeq = seq;
+          chosen = i;
+        }
+      }
+    }
+    this.chosen = chosen;
+    return bestNs;
+  }
+
+  /**
+   * Removes the event {@link nextTimeNs} found and runs it (nothing when the queue is empty).
+   * Meant to follow {@link nextTimeNs} directly; after anything was scheduled in between it
+   * chooses again.
+   */
+  runNext(): void {
+    if (this.chosen === chosenNone && this.nextTimeNs() === Number.POSITIVE_INFINITY) return;
+    const chosen = this.chosen;
+    this.chosen = chosenNone;
+    if (chosen >= 0) {
+      this.laneEvents--;
+      (this.lanes[chosen] as DelayLane).runOldest();
+      return;
+    }
+    const top = this.heap[0] as QueuedEvent;
+    this.removeTop(top);
+    if (top instanceof TimerEvent) top.armed = false;
+    top.run();
   }
 
   /** A disarmed timer that calls `action` when it runs; see {@link QueueTimer}. */
@@ -135,6 +232,7 @@ export class EventQueue {
 
   /** {@link QueueTimer.arm}: takes a sequence number and moves the entry only if it must run earlier. */
   armTimer(timer: TimerEvent, atNs: number): void {
+    this.chosen = chosenNone;
     const wasStale = timer.isStale();
     const wasDead = timer.isDead();
     timer.armed = true;
@@ -157,6 +255,7 @@ export class EventQueue {
   /** {@link QueueTimer.disarm}: the entry stays where it is and is dropped when it reaches the top. */
   disarmTimer(timer: TimerEvent): void {
     if (!timer.armed) return;
+    this.chosen = chosenNone;
     const wasStale = timer.isStale();
     const wasDead = timer.isDead();
     timer.armed = false;
@@ -192,11 +291,13 @@ export class EventQueue {
 
   /** Schedules `action` at `atNs` and returns a handle for {@link cancel}. */
   push(atNs: number, action: () => void): ScheduledEvent {
+    this.chosen = chosenNone;
     return this.insert(new QueuedEvent(atNs, this.nextSeq++, action, undefined, undefined, undefined));
   }
 
   /** Schedules `call(a, b, c)` at `atNs`: no closure per event when `call` is bound once. */
   pushCall<A, B, C>(atNs: number, call: EventCall<A, B, C>, a: A, b: B, c: C): ScheduledEvent {
+    this.chosen = chosenNone;
     return this.insert(new QueuedEvent(atNs, this.nextSeq++, call as EventCall<unknown, unknown, unknown>, a, b, c));
   }
 
@@ -204,7 +305,8 @@ export class EventQueue {
   cancel(event: ScheduledEvent): void {
     const queued = event as QueuedEvent;
     const i = queued.index;
-    if (i < 0) return;
+    if (i === undefined || i < 0) return;
+    this.chosen = chosenNone;
     queued.index = -1;
     const heap = this.heap;
     const last = heap.pop() as QueuedEvent;
@@ -216,15 +318,21 @@ export class EventQueue {
 
   /** The time of the earliest event, or `undefined` when none is left. */
   peekTimeNs(): number | undefined {
-    if (this.staleTimers > 0) this.settleTop();
-    return this.heap[0]?.atNs;
+    const next = this.nextTimeNs();
+    return next === Number.POSITIVE_INFINITY ? undefined : next;
   }
 
   /** Removes and returns the earliest event, or `undefined` when none is left. */
   pop(): ScheduledEvent | undefined {
-    if (this.staleTimers > 0) this.settleTop();
-    const top = this.heap[0];
-    if (top === undefined) return undefined;
+    if (this.nextTimeNs() === Number.POSITIVE_INFINITY) return undefined;
+    const chosen = this.chosen;
+    this.chosen = chosenNone;
+    if (chosen >= 0) {
+      this.laneEvents--;
+      const { atNs, seq, run } = (this.lanes[chosen] as DelayLane).takeOldest();
+      return { atNs, seq, cancelled: true, run };
+    }
+    const top = this.heap[0] as QueuedEvent;
     // Marking it out of the heap makes a later cancel() of a run event a no-op.
     this.removeTop(top);
     // A timer that runs is no longer armed: its action may arm it again.

@@ -8,7 +8,7 @@
  */
 import type { Ipv4Packet } from '../net/packet.ts';
 import { ipv4TotalLength } from '../net/packet-size.ts';
-import type { Kernel } from './kernel.ts';
+import type { Kernel, KernelLane } from './kernel.ts';
 import type { PacketMeta } from './packet-meta.ts';
 import type { Tracer } from './trace.ts';
 
@@ -36,35 +36,84 @@ export interface LinkOptions {
 type LinkDelivery = (packet: Ipv4Packet, meta: PacketMeta, nic: string | undefined) => void;
 
 /**
- * One direction of a link, with its delivery bound once: a hop schedules one event that calls
- * {@link deliver} with the packet, and no closure is made per packet.
+ * One direction of a link from a node to a neighbour, resolved once: a node that keeps its
+ * port sends without looking the link up by name per packet (see {@link Fabric.port}).
  */
-class LinkEnd {
+export interface LinkPort {
+  /** The link's properties. */
+  readonly options: LinkOptions;
+  /**
+   * Sends a packet over the link: what {@link Fabric.transmit} does for this pair of nodes.
+   * @returns whether the packet was put on the link (false: larger than the MTU, dropped)
+   * @throws Error when the neighbour was never added to the fabric: topology is built by code.
+   */
+  send(packet: Ipv4Packet, meta: PacketMeta, nic?: string): boolean;
+}
+
+/**
+ * One direction of a link, with its delivery bound once: a hop schedules one event on the
+ * kernel's lane of the link's latency that calls {@link deliver} with the packet, and no
+ * object or closure is made per packet.
+ */
+class LinkEnd implements LinkPort {
   /** The `receive` note per VM NIC used (`from host-1 via web-1-nic0`), built once each. */
   private readonly notesByNic = new Map<string, string>();
   private readonly note: string;
+  /** The kernel's schedule for events one latency from now; taken with {@link deliver}. */
+  private lane: KernelLane | undefined;
   /**
    * Delivers a packet at the far end: the fabric's `receive` event, then the node's. Bound on
-   * the first transmit, when both nodes exist (a link may be declared before its nodes).
+   * the first send, when both nodes exist (a link may be declared before its nodes).
    */
-  deliver: LinkDelivery | undefined;
+  private deliver: LinkDelivery | undefined;
 
   constructor(
     readonly options: LinkOptions,
     private readonly from: string,
+    private readonly to: string,
+    private readonly fabric: Fabric,
   ) {
     this.note = `from ${from}`;
   }
 
-  /** Binds {@link deliver} to the node at the far end. */
-  bind(target: NetworkNode, kernel: Kernel, tracer: Tracer): LinkDelivery {
-    const { from } = this;
+  send(packet: Ipv4Packet, meta: PacketMeta, nic?: string): boolean {
+    const deliver = this.deliver ?? this.bind();
+    const length = ipv4TotalLength(packet);
+    const mtuBytes = this.options.mtuBytes;
+    const kernel = this.fabric.kernel;
+    if (length > mtuBytes) {
+      this.fabric.tracer.emit(
+        kernel.nowNs,
+        this.from,
+        'drop',
+        packet,
+        meta,
+        `${length} bytes exceed the ${mtuBytes}-byte MTU toward ${this.to}`,
+        'mtu-exceeded',
+      );
+      return false;
+    }
+    kernel.afterOnLane(this.lane as KernelLane, deliver, packet, meta, nic);
+    return true;
+  }
+
+  /** Binds {@link deliver} to the node at the far end, and takes the lane of the link's latency. */
+  private bind(): LinkDelivery {
+    const { from, fabric } = this;
+    const target = fabric.node(this.to);
+    if (target === undefined) throw new Error(`no link from ${from} to ${this.to}`);
+    const { kernel, tracer } = fabric;
+    this.lane = kernel.lane(this.options.latencyNs);
     const to = target.name;
-    this.deliver = (packet, meta, nic) => {
-      tracer.emit(kernel.nowNs, to, 'receive', packet, meta, nic === undefined ? this.note : this.noteVia(nic));
+    const receives = tracer.channel('receive');
+    const deliver: LinkDelivery = (packet, meta, nic) => {
+      // Only a sink that reads `receive` events needs the note (a Map lookup on VM links).
+      const note = nic === undefined || !receives.wanted ? this.note : this.noteVia(nic);
+      receives.emit(kernel.nowNs, to, packet, meta, note);
       target.receive(packet, meta, from, nic);
     };
-    return this.deliver;
+    this.deliver = deliver;
+    return deliver;
   }
 
   private noteVia(nic: string): string {
@@ -105,8 +154,16 @@ export class Fabric {
 
   /** Joins two nodes with a link in both directions. */
   connect(a: string, b: string, options: LinkOptions): void {
-    this.linksOf(a).set(b, new LinkEnd(options, a));
-    this.linksOf(b).set(a, new LinkEnd(options, b));
+    this.linksOf(a).set(b, new LinkEnd(options, a, b, this));
+    this.linksOf(b).set(a, new LinkEnd(options, b, a, this));
+  }
+
+  /**
+   * The link from `from` to `to`, resolved once for sending many packets over it, or
+   * `undefined` when they are not neighbours.
+   */
+  port(from: string, to: string): LinkPort | undefined {
+    return this.links.get(from)?.get(to);
   }
 
   /** The link from `from` to `to`, or `undefined` when they are not neighbours. */
@@ -129,30 +186,7 @@ export class Fabric {
   transmit(from: string, to: string, packet: Ipv4Packet, meta: PacketMeta, nic?: string): boolean {
     const link = this.links.get(from)?.get(to);
     if (link === undefined) throw new Error(`no link from ${from} to ${to}`);
-    const deliver = link.deliver ?? this.bindLink(link, from, to);
-    const mtuBytes = link.options.mtuBytes;
-    const length = ipv4TotalLength(packet);
-    if (length > mtuBytes) {
-      this.tracer.emit(
-        this.kernel.nowNs,
-        from,
-        'drop',
-        packet,
-        meta,
-        `${length} bytes exceed the ${mtuBytes}-byte MTU toward ${to}`,
-        'mtu-exceeded',
-      );
-      return false;
-    }
-    this.kernel.afterCall(link.options.latencyNs, deliver, packet, meta, nic);
-    return true;
-  }
-
-  /** Binds a link's delivery to its far node on first use; throws as transmit documents. */
-  private bindLink(link: LinkEnd, from: string, to: string): LinkDelivery {
-    const target = this.nodes.get(to);
-    if (target === undefined) throw new Error(`no link from ${from} to ${to}`);
-    return link.bind(target, this.kernel, this.tracer);
+    return link.send(packet, meta, nic);
   }
 
   private linksOf(name: string): Map<string, LinkEnd> {

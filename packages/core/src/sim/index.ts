@@ -2,6 +2,7 @@
  * core/sim: the virtual clock and event kernel, named random streams, the packet trace, the
  * fabric of links and the edge router. Imports only core/net.
  */
+export * from './delay-lane.ts';
 export * from './drop-reason.ts';
 export * from './event-queue.ts';
 export * from './fabric.ts';

@@ -6,6 +6,7 @@
  * budget and a bound on pending events, so a routing loop, a retransmission storm or a flood
  * of timers stops with a clear status instead of hanging or exhausting the heap.
  */
+import type { DelayLane } from './delay-lane.ts';
 import { type EventCall, EventQueue, type QueueTimer, type ScheduledEvent } from './event-queue.ts';
 import { type RandomStream, randomStream } from './random.ts';
 
@@ -126,6 +127,29 @@ export class Kernel {
   }
 
   /**
+   * A schedule for events `delayNs` after the time they are scheduled at, for
+   * {@link afterOnLane}: the fabric takes one per link latency. Events on it cost no object and
+   * no heap operation (delay-lane.ts), and run in the same order as if {@link afterCall} had
+   * scheduled them.
+   * @throws RangeError when `delayNs` is negative or not a safe integer: a programmer error.
+   */
+  lane(delayNs: number): KernelLane {
+    if (!Number.isSafeInteger(delayNs) || delayNs < 0) throw new RangeError(`cannot schedule ${delayNs} ns later`);
+    return { delayNs, lane: this.queue.lane(delayNs) };
+  }
+
+  /**
+   * Schedules `call(a, b, c)` `lane.delayNs` after now: what {@link afterCall} does, without a
+   * handle (the event cannot be cancelled) and without allocating.
+   * @throws RangeError when the time is beyond the safe integers: a programmer error.
+   */
+  afterOnLane<A, B, C>(lane: KernelLane, call: EventCall<A, B, C>, a: A, b: B, c: C): void {
+    const atNs = this.currentNs + lane.delayNs;
+    if (!Number.isSafeInteger(atNs)) throw new RangeError(`cannot schedule at ${atNs} ns (now ${this.currentNs} ns)`);
+    this.queue.pushToLane(lane.lane, atNs, call, a, b, c);
+  }
+
+  /**
    * A reusable timer that calls `action` when it runs: for a timer armed and disarmed far more
    * often than it fires (a TCP retransmission timer, re-armed per segment), without an event
    * and a closure per arming. It runs when, and in the order among same-time events that, an
@@ -155,23 +179,21 @@ export class Kernel {
    *   bars; it must not schedule events)
    */
   runUntil(endNs: number, onProgress?: (nowNs: number, eventsRun: number) => void, progressEvery = 65536): RunStatus {
+    const queue = this.queue;
     for (;;) {
-      const next = this.queue.peekTimeNs();
-      if (next === undefined || next > endNs) break;
+      const next = queue.nextTimeNs();
+      if (next > endNs) break;
       if (this.eventsRunCount >= this.eventBudget) {
         return { kind: 'event-budget-exhausted', atNs: this.currentNs, eventsRun: this.eventsRunCount };
       }
-      const event = this.queue.pop() as ScheduledEvent;
-      this.currentNs = event.atNs;
-      this.eventsRunCount++;
-      event.run();
-      const stop = this.limitReached();
-      if (stop !== undefined) {
+      this.currentNs = next;
+      const eventsRun = ++this.eventsRunCount;
+      queue.runNext();
+      if (this.stopRequest !== undefined || queue.size > this.maxPendingEvents) {
+        const stop = this.limitReached() as { readonly what: 'pending-events' | 'connections'; readonly limit: number };
         return { kind: 'state-limit-reached', atNs: this.currentNs, eventsRun: this.eventsRunCount, ...stop };
       }
-      if (onProgress !== undefined && this.eventsRunCount % progressEvery === 0) {
-        onProgress(this.currentNs, this.eventsRunCount);
-      }
+      if (onProgress !== undefined && eventsRun % progressEvery === 0) onProgress(this.currentNs, eventsRun);
     }
     this.currentNs = Math.max(this.currentNs, endNs);
     return { kind: 'completed', endNs: this.currentNs, eventsRun: this.eventsRunCount };
@@ -183,6 +205,14 @@ export class Kernel {
     if (this.queue.size > this.maxPendingEvents) return { what: 'pending-events', limit: this.maxPendingEvents };
     return undefined;
   }
+}
+
+/** A schedule of a {@link Kernel} for events one constant delay after now (see {@link Kernel.lane}). */
+export interface KernelLane {
+  /** The delay, ns. */
+  readonly delayNs: number;
+  /** The queue's lane, or `undefined` when the queue keeps no more lanes (the heap serves). */
+  readonly lane: DelayLane | undefined;
 }
 
 /** A reusable timer of a {@link Kernel} (see {@link Kernel.timer}). */

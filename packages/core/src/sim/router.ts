@@ -17,8 +17,9 @@ import { type Ipv4Prefix, prefixContains } from '../net/ipv4-prefix.ts';
 import { type IcmpQuote, IcmpType, IcmpUnreachableCode, type Ipv4Packet, makeIpv4Packet } from '../net/packet.ts';
 import { ipv4TotalLength } from '../net/packet-size.ts';
 import type { ScheduledEvent } from './event-queue.ts';
-import type { Fabric, NetworkNode } from './fabric.ts';
+import type { Fabric, LinkPort, NetworkNode } from './fabric.ts';
 import type { PacketMeta } from './packet-meta.ts';
+import type { TraceChannel } from './trace.ts';
 
 /** Options of a {@link Router}. */
 export interface RouterOptions {
@@ -39,6 +40,9 @@ export interface RouterOptions {
 /** Default BGP hold time: 30 s, typical per Ananta (docs/mechanics.md §1.3, [ANANTA §3.3.4]). */
 export const defaultBgpHoldTimeNs = 30_000_000_000;
 
+/** Most destinations a router remembers the route of (see Router's route cache). */
+const routeCacheEntries = 65_536;
+
 /** The edge router of the simulated datacenter. */
 export class Router implements NetworkNode {
   readonly name: string;
@@ -46,8 +50,18 @@ export class Router implements NetworkNode {
   private readonly hostRoutes = new Map<Ipv4Address, string>();
   private readonly prefixRoutes: Array<{ readonly prefix: Ipv4Prefix; readonly nextHop: string }> = [];
   private readonly ecmpGroups = new Map<Ipv4Address, string[]>();
+  /**
+   * {@link lookupRoute}'s answers by destination (`null`: no route), so that a packet does not
+   * scan the prefix routes; emptied when a route is added, and when it holds
+   * {@link routeCacheEntries} destinations (spoofed sources would otherwise grow it).
+   */
+  private readonly routeCache = new Map<Ipv4Address, string | null>();
   private readonly holdTimers = new Map<string, { readonly expiresAtNs: number; readonly event: ScheduledEvent }>();
   private readonly bgpHoldTimeNs: number;
+  /** Links to next hops, resolved on first use (a next hop is always a neighbour). */
+  private readonly ports = new Map<string, LinkPort>();
+  /** The tracer's `forward` events: one per packet routed. */
+  private readonly forwards: TraceChannel;
 
   constructor(
     private readonly fabric: Fabric,
@@ -56,17 +70,20 @@ export class Router implements NetworkNode {
     this.name = options.name;
     this.ecmpSeed = options.ecmpSeed;
     this.bgpHoldTimeNs = options.bgpHoldTimeNs ?? defaultBgpHoldTimeNs;
+    this.forwards = fabric.tracer.channel('forward');
   }
 
   /** Routes packets for `address` to neighbour `nextHop`. */
   addHostRoute(address: Ipv4Address, nextHop: string): void {
     this.hostRoutes.set(address, nextHop);
+    this.routeCache.clear();
   }
 
   /** Routes packets for `prefix` to `nextHop` (longest prefix wins; host routes first). */
   addPrefixRoute(prefix: Ipv4Prefix, nextHop: string): void {
     this.prefixRoutes.push({ prefix, nextHop });
     this.prefixRoutes.sort((a, b) => b.prefix.length - a.prefix.length);
+    this.routeCache.clear();
   }
 
   /**
@@ -130,7 +147,7 @@ export class Router implements NetworkNode {
       this.fabric.tracer.emit(now, this.name, 'drop', packet, meta, 'TTL expired in transit', 'ttl-expired');
       return;
     }
-    this.route({ ...packet, ttl: packet.ttl - 1 }, meta);
+    this.route(withTtl(packet, packet.ttl - 1), meta);
   }
 
   private route(packet: Ipv4Packet, meta: PacketMeta): void {
@@ -143,7 +160,8 @@ export class Router implements NetworkNode {
       tracer.emit(now, this.name, 'drop', packet, meta, `no route to ${formatIpv4Address(packet.dst)}`, 'no-route');
       return;
     }
-    const mtu = this.fabric.link(this.name, nextHop)?.mtuBytes ?? Number.POSITIVE_INFINITY;
+    const port = this.portTo(nextHop);
+    const mtu = port.options.mtuBytes;
     const length = ipv4TotalLength(packet);
     if (length > mtu) {
       const df = packet.dontFragment ? 'DF set' : 'this router does not fragment';
@@ -159,12 +177,26 @@ export class Router implements NetworkNode {
       if (packet.dontFragment) this.sendFragmentationNeeded(packet, meta, mtu);
       return;
     }
-    tracer.emit(now, this.name, 'forward', packet, meta, {
+    this.forwards.emit(now, this.name, packet, meta, {
       code: 'routed',
       nextHop,
       ecmpGroupSize: group === undefined ? 0 : group.length,
     });
-    this.fabric.transmit(this.name, nextHop, packet, meta);
+    port.send(packet, meta);
+  }
+
+  /**
+   * The link to `nextHop`.
+   * @throws Error when it is not a neighbour: routes are built by code, not input.
+   */
+  private portTo(nextHop: string): LinkPort {
+    let port = this.ports.get(nextHop);
+    if (port === undefined) {
+      port = this.fabric.port(this.name, nextHop);
+      if (port === undefined) throw new Error(`no link from ${this.name} to ${nextHop}`);
+      this.ports.set(nextHop, port);
+    }
+    return port;
   }
 
   /** ICMP "fragmentation needed" with the next-hop MTU to the sender of `packet` (RFC 1191). */
@@ -196,9 +228,38 @@ export class Router implements NetworkNode {
   }
 
   private lookupRoute(address: Ipv4Address): string | undefined {
+    const cached = this.routeCache.get(address);
+    if (cached !== undefined) return cached ?? undefined;
+    const nextHop = this.findRoute(address);
+    if (this.routeCache.size >= routeCacheEntries) this.routeCache.clear();
+    this.routeCache.set(address, nextHop ?? null);
+    return nextHop;
+  }
+
+  private findRoute(address: Ipv4Address): string | undefined {
     const host = this.hostRoutes.get(address);
     if (host !== undefined) return host;
     for (const route of this.prefixRoutes) if (prefixContains(route.prefix, address)) return route.nextHop;
     return undefined;
   }
+}
+
+/**
+ * `packet` with another TTL. Packets are values that traces, captures and senders keep, so a
+ * router forwards a copy; built field by field (not by spread) so that every packet shares one
+ * object shape and the code reading packets stays monomorphic.
+ */
+function withTtl(packet: Ipv4Packet, ttl: number): Ipv4Packet {
+  return {
+    kind: 'ipv4',
+    src: packet.src,
+    dst: packet.dst,
+    ttl,
+    dscp: packet.dscp,
+    id: packet.id,
+    dontFragment: packet.dontFragment,
+    moreFragments: packet.moreFragments,
+    fragmentOffsetBytes: packet.fragmentOffsetBytes,
+    payload: packet.payload,
+  };
 }

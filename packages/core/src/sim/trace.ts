@@ -74,16 +74,98 @@ class RecordedTraceEvent implements TraceEvent {
 /** A consumer of trace events. */
 export interface TraceSink {
   record(event: TraceEvent): void;
+  /**
+   * The kinds of event the sink reads (default: all). An event no sink reads costs the tracer
+   * a counter and nothing else: no event object and no note (a packet hop's `receive`, with
+   * only a sink that reads drops, say).
+   */
+  readonly kinds?: readonly TraceKind[] | undefined;
 }
 
-/** Hands out packet ids and passes events to the sinks. */
-export class Tracer {
+/** Every {@link TraceKind}. */
+export const traceKinds: readonly TraceKind[] = [
+  'send',
+  'receive',
+  'forward',
+  'rewrite',
+  'encapsulate',
+  'decapsulate',
+  'deliver',
+  'drop',
+];
+
+/**
+ * The events of one kind: the sinks that read it and how many were emitted. A node that emits
+ * one kind per packet (the fabric's `receive` per hop) keeps its channel ({@link Tracer.channel})
+ * and emits without looking the kind up; with no sink reading the kind, an event costs a counter.
+ */
+export class TraceChannel {
   private readonly sinks: TraceSink[] = [];
+  private emitted = 0;
+
+  constructor(
+    /** The kind of every event of the channel. */
+    readonly kind: TraceKind,
+  ) {}
+
+  /** How many events were emitted on the channel, whether or not a sink read them. */
+  get count(): number {
+    return this.emitted;
+  }
+
+  /** Whether a sink reads the channel: when none does, a note for an event need not be built. */
+  get wanted(): boolean {
+    return this.sinks.length > 0;
+  }
+
+  /** Adds a sink after those added before. */
+  add(sink: TraceSink): void {
+    this.sinks.push(sink);
+  }
+
+  /** Records an event of the channel's kind: see {@link Tracer.emit}. */
+  emit(atNs: number, node: string, packet: Ipv4Packet, meta: PacketMeta, note: TraceNote, reason?: DropReason): void {
+    this.emitted++;
+    const sinks = this.sinks;
+    if (sinks.length === 0) return;
+    const decision = typeof note === 'string' ? undefined : note;
+    const event = new RecordedTraceEvent(atNs, node, this.kind, packet, meta, note, reason, decision);
+    for (const sink of sinks) sink.record(event);
+  }
+}
+
+/** Hands out packet ids, counts events by kind and passes each to the sinks that read its kind. */
+export class Tracer {
+  private readonly byKind: { readonly [K in TraceKind]: TraceChannel } = {
+    send: new TraceChannel('send'),
+    receive: new TraceChannel('receive'),
+    forward: new TraceChannel('forward'),
+    rewrite: new TraceChannel('rewrite'),
+    encapsulate: new TraceChannel('encapsulate'),
+    decapsulate: new TraceChannel('decapsulate'),
+    deliver: new TraceChannel('deliver'),
+    drop: new TraceChannel('drop'),
+  };
   private nextPacketId = 1;
 
-  /** Adds a sink; it sees every later event. */
+  /** Adds a sink; it sees every later event of the kinds it reads, in the order sinks were added. */
   subscribe(sink: TraceSink): void {
-    this.sinks.push(sink);
+    for (const kind of sink.kinds ?? traceKinds) this.byKind[kind].add(sink);
+  }
+
+  /** The channel of `kind`'s events, to emit many of them (see {@link TraceChannel}). */
+  channel(kind: TraceKind): TraceChannel {
+    return this.byKind[kind];
+  }
+
+  /** How many events of `kind` were emitted so far, whether or not a sink read them. */
+  countOf(kind: TraceKind): number {
+    return this.byKind[kind].count;
+  }
+
+  /** Whether a sink reads events of `kind`: when none does, a note for one need not be built. */
+  wants(kind: TraceKind): boolean {
+    return this.byKind[kind].wanted;
   }
 
   /** Meta for a packet originated now. */
@@ -104,10 +186,6 @@ export class Tracer {
     note: TraceNote,
     reason?: DropReason,
   ): void {
-    const sinks = this.sinks;
-    if (sinks.length === 0) return;
-    const decision = typeof note === 'string' ? undefined : note;
-    const event = new RecordedTraceEvent(atNs, node, kind, packet, meta, note, reason, decision);
-    for (const sink of sinks) sink.record(event);
+    this.byKind[kind].emit(atNs, node, packet, meta, note, reason);
   }
 }

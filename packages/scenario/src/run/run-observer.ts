@@ -17,6 +17,7 @@ import {
   type Ipv4Packet,
   TcpFlags,
   type TraceEvent,
+  type TraceKind,
   type TraceSink,
 } from '@lbsim/core';
 import type { ConnectionDrop, ConnectionReset, DropCount, ProbeDropRun } from '../base/run-result.ts';
@@ -91,6 +92,8 @@ const noneKept: readonly never[] = Object.freeze([]);
 
 /** Collects what the summary needs from the trace. */
 export class RunObserver implements TraceSink {
+  /** The kinds {@link record} reads: the tracer spares it the rest (a `receive` per hop). */
+  readonly kinds: readonly TraceKind[] = ['send', 'drop', 'encapsulate', 'deliver'];
   /**
    * The usual connection (one DIP, one Mux, one guest reply, no drop or reset) is kept in
    * `compact`; anything more moves it here, whole, for the rest of the run.
