@@ -3,9 +3,9 @@
  * port), without a string key per segment: the stack looks a connection up for every segment it
  * receives, and a `${a}|${p}|${b}|${q}` key cost a string build and hash each time (issue 20).
  *
- * Keys are numbers: the remote address and port with the local port folded in (52 bits, a safe
- * integer), and the rare four-tuples that share one (another local address, or a folded port
- * that collides) chain in the same bucket. Iteration is in insertion order and replacing the
+ * Keys are small integers mixed from the remote address and the two ports, and the rare
+ * four-tuples that share one (another local address, or a mix that collides) chain in the same
+ * bucket. Iteration is in insertion order and replacing the
  * connection under a key keeps its place, as a `Map` keyed by the four-tuple would.
  */
 import type { Ipv4Address } from '../net/ipv4-address.ts';
@@ -32,9 +32,14 @@ class Entry<T> {
   }
 }
 
-/** The bucket key: 32 bits of remote address, 20 bits of the two ports. */
+/**
+ * The bucket key: a 30-bit mix of the remote address and the two ports. It stays a small
+ * integer (a V8 Smi), which a `Map` hashes without boxing; a key above 2^31 became a heap
+ * number on every lookup.
+ */
 function bucketKey(localPort: number, remoteAddress: number, remotePort: number): number {
-  return (remoteAddress >>> 0) * 0x100000 + (((localPort * 65599) ^ remotePort) & 0xfffff);
+  const h = Math.imul(remoteAddress ^ Math.imul(remotePort, 0x9e3779b1), 0x85ebca6b) ^ Math.imul(localPort, 0xc2b2ae35);
+  return (h ^ (h >>> 15)) & 0x3fffffff;
 }
 
 /** Values of type `T` by TCP four-tuple. */
