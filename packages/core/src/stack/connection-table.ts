@@ -15,6 +15,8 @@ class Entry<T> {
   next: Entry<T> | undefined;
 
   constructor(
+    /** When the four-tuple was first set: entries count up from 0 in the order they were made. */
+    readonly order: number,
     readonly localAddress: Ipv4Address,
     readonly localPort: number,
     readonly remoteAddress: Ipv4Address,
@@ -45,8 +47,8 @@ function bucketKey(localPort: number, remoteAddress: number, remotePort: number)
 /** Values of type `T` by TCP four-tuple. */
 export class ConnectionTable<T> {
   private readonly buckets = new Map<number, Entry<T>>();
-  /** Every entry, in the order its four-tuple was first set. */
-  private readonly order = new Set<Entry<T>>();
+  /** The {@link Entry.order} of the next new entry. */
+  private nextOrder = 0;
 
   /** The value under a four-tuple, or `undefined`. */
   get(localAddress: number, localPort: number, remoteAddress: number, remotePort: number): T | undefined {
@@ -61,10 +63,9 @@ export class ConnectionTable<T> {
       return;
     }
     const key = bucketKey(localPort, remoteAddress, remotePort);
-    const entry = new Entry(localAddress, localPort, remoteAddress, remotePort, value);
+    const entry = new Entry(this.nextOrder++, localAddress, localPort, remoteAddress, remotePort, value);
     entry.next = this.buckets.get(key);
     this.buckets.set(key, entry);
-    this.order.add(entry);
   }
 
   /** Removes a four-tuple; no effect when absent. */
@@ -76,16 +77,20 @@ export class ConnectionTable<T> {
       if (previous !== undefined) previous.next = entry.next;
       else if (entry.next !== undefined) this.buckets.set(key, entry.next);
       else this.buckets.delete(key);
-      this.order.delete(entry);
       return;
     }
   }
 
-  /** Every value, in the order its four-tuple was first set. */
+  /**
+   * Every value, in the order its four-tuple was first set. Sorted when asked (a VM stop, tests)
+   * rather than kept in order per connection.
+   */
   values(): T[] {
-    const values: T[] = [];
-    for (const entry of this.order) values.push(entry.value);
-    return values;
+    const entries: Entry<T>[] = [];
+    for (const head of this.buckets.values()) {
+      for (let entry: Entry<T> | undefined = head; entry !== undefined; entry = entry.next) entries.push(entry);
+    }
+    return entries.sort((a, b) => a.order - b.order).map((entry) => entry.value);
   }
 
   private find(

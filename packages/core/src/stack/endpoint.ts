@@ -607,13 +607,16 @@ export class Endpoint implements TcpHost {
     this.trace('drop', packet, meta, `ICMP ${message.type}/${message.code} not handled`, 'icmp-unhandled');
   }
 
+  /** The listener on `port` bound to `address`, else the one bound to every address (no closure per SYN). */
   private findListener(port: number, address: Ipv4Address): TcpListener | undefined {
     const entries = this.listeners.get(port);
     if (entries === undefined) return undefined;
-    return (
-      entries.find((entry) => entry.address === address)?.listener ??
-      entries.find((entry) => entry.address === undefined)?.listener
-    );
+    let wildcard: TcpListener | undefined;
+    for (const entry of entries) {
+      if (entry.address === address) return entry.listener;
+      if (entry.address === undefined && wildcard === undefined) wildcard = entry.listener;
+    }
+    return wildcard;
   }
 
   private findUdpSocket(port: number, address: Ipv4Address): UdpEntry | undefined {

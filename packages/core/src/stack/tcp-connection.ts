@@ -96,6 +96,9 @@ function dataVerdict(payloadLength: number, fin: boolean): SegmentVerdict {
   return verdict;
 }
 
+/** The handlers of a connection no application has claimed yet: none, shared by all (frozen). */
+const noHandlers: TcpConnectionHandlers<TcpConnection> = Object.freeze({});
+
 /** Who opened the connection. */
 export type TcpOpenKind = 'active' | 'passive';
 
@@ -122,7 +125,7 @@ export class TcpConnection {
   /** Current state. */
   state: TcpState;
   /** The application's callbacks; replaceable until the connection is established. */
-  handlers: TcpConnectionHandlers<TcpConnection> = {};
+  handlers: TcpConnectionHandlers<TcpConnection> = noHandlers;
   /** Payload bytes received in order. */
   bytesReceived = 0;
   /** Payload bytes handed to the stack by the application. */
