@@ -3,9 +3,9 @@
  * port), without a string key per segment: the stack looks a connection up for every segment it
  * receives, and a `${a}|${p}|${b}|${q}` key cost a string build and hash each time (issue 20).
  *
- * Keys are numbers: the remote address and port with the local port folded in (52 bits, a safe
- * integer), and the rare four-tuples that share one (another local address, or a folded port
- * that collides) chain in the same bucket. Iteration is in insertion order and replacing the
+ * Keys are small integers mixed from the remote address and the two ports, and the rare
+ * four-tuples that share one (another local address, or a mix that collides) chain in the same
+ * bucket. Iteration is in insertion order and replacing the
  * connection under a key keeps its place, as a `Map` keyed by the four-tuple would.
  */
 import type { Ipv4Address } from '../net/ipv4-address.ts';
@@ -15,6 +15,8 @@ class Entry<T> {
   next: Entry<T> | undefined;
 
   constructor(
+    /** When the four-tuple was first set: entries count up from 0 in the order they were made. */
+    readonly order: number,
     readonly localAddress: Ipv4Address,
     readonly localPort: number,
     readonly remoteAddress: Ipv4Address,
@@ -32,16 +34,21 @@ class Entry<T> {
   }
 }
 
-/** The bucket key: 32 bits of remote address, 20 bits of the two ports. */
+/**
+ * The bucket key: a 30-bit mix of the remote address and the two ports. It stays a small
+ * integer (a V8 Smi), which a `Map` hashes without boxing; a key above 2^31 became a heap
+ * number on every lookup.
+ */
 function bucketKey(localPort: number, remoteAddress: number, remotePort: number): number {
-  return (remoteAddress >>> 0) * 0x100000 + (((localPort * 65599) ^ remotePort) & 0xfffff);
+  const h = Math.imul(remoteAddress ^ Math.imul(remotePort, 0x9e3779b1), 0x85ebca6b) ^ Math.imul(localPort, 0xc2b2ae35);
+  return (h ^ (h >>> 15)) & 0x3fffffff;
 }
 
 /** Values of type `T` by TCP four-tuple. */
 export class ConnectionTable<T> {
   private readonly buckets = new Map<number, Entry<T>>();
-  /** Every entry, in the order its four-tuple was first set. */
-  private readonly order = new Set<Entry<T>>();
+  /** The {@link Entry.order} of the next new entry. */
+  private nextOrder = 0;
 
   /** The value under a four-tuple, or `undefined`. */
   get(localAddress: number, localPort: number, remoteAddress: number, remotePort: number): T | undefined {
@@ -56,10 +63,9 @@ export class ConnectionTable<T> {
       return;
     }
     const key = bucketKey(localPort, remoteAddress, remotePort);
-    const entry = new Entry(localAddress, localPort, remoteAddress, remotePort, value);
+    const entry = new Entry(this.nextOrder++, localAddress, localPort, remoteAddress, remotePort, value);
     entry.next = this.buckets.get(key);
     this.buckets.set(key, entry);
-    this.order.add(entry);
   }
 
   /** Removes a four-tuple; no effect when absent. */
@@ -71,16 +77,20 @@ export class ConnectionTable<T> {
       if (previous !== undefined) previous.next = entry.next;
       else if (entry.next !== undefined) this.buckets.set(key, entry.next);
       else this.buckets.delete(key);
-      this.order.delete(entry);
       return;
     }
   }
 
-  /** Every value, in the order its four-tuple was first set. */
+  /**
+   * Every value, in the order its four-tuple was first set. Sorted when asked (a VM stop, tests)
+   * rather than kept in order per connection.
+   */
   values(): T[] {
-    const values: T[] = [];
-    for (const entry of this.order) values.push(entry.value);
-    return values;
+    const entries: Entry<T>[] = [];
+    for (const head of this.buckets.values()) {
+      for (let entry: Entry<T> | undefined = head; entry !== undefined; entry = entry.next) entries.push(entry);
+    }
+    return entries.sort((a, b) => a.order - b.order).map((entry) => entry.value);
   }
 
   private find(

@@ -9,13 +9,19 @@ import type { Endpoint, TcpListener, UdpHandler } from './endpoint.ts';
 import type { TcpConnection } from './tcp-connection.ts';
 import type { TcpConnectionHandlers } from './tcp-state.ts';
 
+/**
+ * An echo connection's handlers: they keep no state of their own (the connection is their
+ * argument), so every connection shares this one object.
+ */
+const echoHandlers: TcpConnectionHandlers<TcpConnection> = {
+  onData: (connection, text, bytes) => connection.write(text, bytes),
+  onPeerClose: (connection) => connection.close(),
+};
+
 /** A TCP echo listener. */
 export class TcpEchoServer implements TcpListener {
   accept(_connection: TcpConnection): TcpConnectionHandlers<TcpConnection> {
-    return {
-      onData: (connection, text, bytes) => connection.write(text, bytes),
-      onPeerClose: (connection) => connection.close(),
-    };
+    return echoHandlers;
   }
 }
 

@@ -11,6 +11,7 @@
  */
 import { formatIpv4Address, type Ipv4Address } from '../net/ipv4-address.ts';
 import {
+  defaultTtl,
   type IcmpMessage,
   IcmpType,
   IcmpUnreachableCode,
@@ -22,6 +23,7 @@ import {
   type TcpSegment,
   type UdpDatagram,
 } from '../net/packet.ts';
+import { ipv4TotalLength } from '../net/packet-size.ts';
 import { TcpFlags } from '../net/tcp-flags.ts';
 import type { DropReason } from '../sim/drop-reason.ts';
 import type { Kernel } from '../sim/kernel.ts';
@@ -36,7 +38,7 @@ import { type BufferedFragment, FragmentBuffer } from './fragment-buffer.ts';
 import { seqAdd } from './sequence.ts';
 import type { TcpConfig } from './tcp-config.ts';
 import { type SegmentVerdict, TcpConnection, type TcpHost } from './tcp-connection.ts';
-import type { TcpConnectionHandlers } from './tcp-state.ts';
+import type { TcpConnectionHandlers, TcpState } from './tcp-state.ts';
 import { TimeWaitPeerTimestamps } from './tw-recycle.ts';
 
 /** A listening application: gives each new connection its handlers. */
@@ -51,6 +53,20 @@ export interface UdpHandler {
   /** An ICMP error about a datagram this socket sent (port unreachable, fragmentation needed). */
   onIcmpError?(message: IcmpMessage, meta: PacketMeta): void;
 }
+
+/** The note of a segment sent for no particular reason: `TCP <state>`, made once per state. */
+const tcpStateNotes: Readonly<Record<TcpState, string>> = {
+  'SYN-SENT': 'TCP SYN-SENT',
+  'SYN-RECEIVED': 'TCP SYN-RECEIVED',
+  ESTABLISHED: 'TCP ESTABLISHED',
+  'FIN-WAIT-1': 'TCP FIN-WAIT-1',
+  'FIN-WAIT-2': 'TCP FIN-WAIT-2',
+  'CLOSE-WAIT': 'TCP CLOSE-WAIT',
+  CLOSING: 'TCP CLOSING',
+  'LAST-ACK': 'TCP LAST-ACK',
+  'TIME-WAIT': 'TCP TIME-WAIT',
+  CLOSED: 'TCP CLOSED',
+};
 
 /** Options of an {@link Endpoint}. */
 export interface EndpointOptions {
@@ -111,6 +127,25 @@ export interface UdpSendOptions {
   readonly connectionId: number;
 }
 
+/**
+ * Packets a receive caused, held until its own trace event (see `Endpoint.held`): parallel
+ * lists that are reused, so holding a packet allocates nothing once they have grown.
+ */
+class HeldPackets {
+  /** How many entries of the lists are held now (the rest are left over from earlier use). */
+  count = 0;
+  readonly packets: Ipv4Packet[] = [];
+  readonly connectionIds: number[] = [];
+  readonly notes: string[] = [];
+
+  add(packet: Ipv4Packet, connectionId: number, note: string): void {
+    const i = this.count++;
+    this.packets[i] = packet;
+    this.connectionIds[i] = connectionId;
+    this.notes[i] = note;
+  }
+}
+
 /** The TCP/UDP stack of one endpoint. */
 export class Endpoint implements TcpHost {
   readonly name: string;
@@ -135,9 +170,9 @@ export class Endpoint implements TcpHost {
    * While a received packet is processed, what it causes is held back until the packet's own
    * `deliver`/`drop` event is traced, so the trace reads in causal order (same virtual time).
    */
-  private held:
-    | Array<{ readonly packet: Ipv4Packet; readonly connectionId: number; readonly note: string }>
-    | undefined;
+  private held: HeldPackets | undefined;
+  /** A {@link HeldPackets} to reuse, so receiving a packet allocates no list for what it causes. */
+  private spareHeld: HeldPackets | undefined;
 
   constructor(options: EndpointOptions) {
     this.options = options;
@@ -280,11 +315,20 @@ export class Endpoint implements TcpHost {
 
   /** TcpHost: sends a segment of one of our connections. */
   output(connection: TcpConnection, segment: TcpSegment, why?: string): void {
-    const packet = makeIpv4Packet(
-      { src: connection.localAddress, dst: connection.remoteAddress, id: this.takeIpId(), dontFragment: true },
-      segment,
-    );
-    this.originate(packet, connection.connectionId, why ?? `TCP ${connection.state}`);
+    // The record makeIpv4Packet builds for these header fields, written out: no header object per segment.
+    const packet: Ipv4Packet = {
+      kind: 'ipv4',
+      src: connection.localAddress,
+      dst: connection.remoteAddress,
+      ttl: defaultTtl,
+      dscp: 0,
+      id: this.takeIpId(),
+      dontFragment: true,
+      moreFragments: false,
+      fragmentOffsetBytes: 0,
+      payload: segment,
+    };
+    this.originate(packet, connection.connectionId, why ?? tcpStateNotes[connection.state]);
   }
 
   /**
@@ -328,7 +372,10 @@ export class Endpoint implements TcpHost {
    */
   receive(packet: Ipv4Packet, meta: PacketMeta): void {
     const outer = this.held === undefined;
-    if (outer) this.held = [];
+    if (outer) {
+      this.held = this.spareHeld ?? new HeldPackets();
+      this.spareHeld = undefined;
+    }
     try {
       this.dispatch(packet, meta);
     } finally {
@@ -337,9 +384,16 @@ export class Endpoint implements TcpHost {
   }
 
   private releaseHeld(): void {
-    const held = this.held ?? [];
+    const held = this.held;
     this.held = undefined;
-    for (const item of held) this.originate(item.packet, item.connectionId, item.note);
+    if (held === undefined) return;
+    // A packet sent here may come back to this endpoint at once (no link between): that
+    // receive holds its own packets in another list, since this one is not spare until emptied.
+    for (let i = 0; i < held.count; i++) {
+      this.originate(held.packets[i] as Ipv4Packet, held.connectionIds[i] as number, held.notes[i] as string);
+    }
+    held.count = 0;
+    this.spareHeld = held;
   }
 
   private dispatch(packet: Ipv4Packet, meta: PacketMeta): void {
@@ -553,13 +607,16 @@ export class Endpoint implements TcpHost {
     this.trace('drop', packet, meta, `ICMP ${message.type}/${message.code} not handled`, 'icmp-unhandled');
   }
 
+  /** The listener on `port` bound to `address`, else the one bound to every address (no closure per SYN). */
   private findListener(port: number, address: Ipv4Address): TcpListener | undefined {
     const entries = this.listeners.get(port);
     if (entries === undefined) return undefined;
-    return (
-      entries.find((entry) => entry.address === address)?.listener ??
-      entries.find((entry) => entry.address === undefined)?.listener
-    );
+    let wildcard: TcpListener | undefined;
+    for (const entry of entries) {
+      if (entry.address === address) return entry.listener;
+      if (entry.address === undefined && wildcard === undefined) wildcard = entry.listener;
+    }
+    return wildcard;
   }
 
   private findUdpSocket(port: number, address: Ipv4Address): UdpEntry | undefined {
@@ -605,7 +662,14 @@ export class Endpoint implements TcpHost {
    */
   private originate(packet: Ipv4Packet, connectionId: number, note: string): void {
     if (this.held !== undefined) {
-      this.held.push({ packet, connectionId, note });
+      this.held.add(packet, connectionId, note);
+      return;
+    }
+    if (ipv4TotalLength(packet) <= this.options.mtuBytes) {
+      // The packet fits (every TCP segment does, sized by the MSS): fragmentPacket would return it alone.
+      const meta = this.tracer.newMeta(connectionId, this.kernel.nowNs);
+      this.trace('send', packet, meta, note);
+      this.options.output(packet, meta);
       return;
     }
     const fragments = fragmentPacket(packet, this.options.mtuBytes);

@@ -10,7 +10,7 @@
  * retransmission).
  */
 import type { Ipv4Address } from '../net/ipv4-address.ts';
-import { makeTcpSegment, type TcpSegment } from '../net/packet.ts';
+import { defaultTcpWindow, makeTcpSegment, type TcpSegment } from '../net/packet.ts';
 import { tcpTimestampOptionBytes } from '../net/packet-size.ts';
 import { TcpFlags } from '../net/tcp-flags.ts';
 import type { DropReason } from '../sim/drop-reason.ts';
@@ -51,19 +51,53 @@ export type SegmentVerdict =
 /** MSS assumed when the peer sends no MSS option (RFC 9293 §3.7.1). */
 export const defaultPeerMssBytes = 536;
 
-interface SentSegment {
-  readonly seq: number;
-  readonly flags: number;
-  readonly payloadLength: number;
-  readonly data: string;
-  /** Sequence number after this segment (SYN and FIN count one). */
-  readonly end: number;
+/**
+ * The verdicts whose note is fixed, made once: a segment's verdict costs no allocation (issue
+ * 20). Verdicts are values nobody changes, so one object serves every segment.
+ */
+function deliverVerdict(note: string): SegmentVerdict {
+  return { kind: 'deliver', note };
+}
+function dropVerdict(reason: DropReason, note: string): SegmentVerdict {
+  return { kind: 'drop', reason, note };
+}
+const verdicts = {
+  ackMismatchesSyn: dropVerdict('tcp-bad-ack', 'ACK does not match our SYN'),
+  refused: deliverVerdict('connection refused (RST)'),
+  rstWithoutAck: dropVerdict('tcp-bad-ack', 'RST without ACK in SYN-SENT'),
+  expectedSynAck: dropVerdict('tcp-bad-ack', 'expected SYN-ACK (simultaneous open is not modelled)'),
+  established: deliverVerdict('SYN-ACK: established'),
+  rstOutOfWindow: dropVerdict('tcp-out-of-order', 'RST outside the expected sequence number'),
+  reset: deliverVerdict('connection reset (RST)'),
+  synAgain: deliverVerdict('retransmitted SYN: SYN-ACK sent again'),
+  challengeAck: deliverVerdict('unexpected SYN: challenge ACK'),
+  withoutAck: dropVerdict('tcp-bad-ack', 'segment without ACK in a synchronized state'),
+  ackMismatchesSynAck: dropVerdict('tcp-bad-ack', 'ACK does not match our SYN-ACK'),
+  ackNeverSent: dropVerdict('tcp-bad-ack', 'ACK for data never sent'),
+  lastAck: deliverVerdict('last ACK: closed'),
+  keepaliveProbe: deliverVerdict('keepalive probe: ACK'),
+  ack: deliverVerdict('ACK'),
+  duplicate: deliverVerdict('duplicate segment: ACK sent again'),
+  idleFin: deliverVerdict('FIN on an idle connection: ACK, then RST'),
+  fin: deliverVerdict('FIN'),
+} as const;
+
+/** `N bytes` and `N bytes, FIN` verdicts by payload length, made on first use (lengths repeat). */
+const dataVerdicts: SegmentVerdict[] = [];
+const dataFinVerdicts: SegmentVerdict[] = [];
+
+function dataVerdict(payloadLength: number, fin: boolean): SegmentVerdict {
+  const cache = fin ? dataFinVerdicts : dataVerdicts;
+  let verdict = cache[payloadLength];
+  if (verdict === undefined) {
+    verdict = deliverVerdict(fin ? `${payloadLength} bytes, FIN` : `${payloadLength} bytes`);
+    cache[payloadLength] = verdict;
+  }
+  return verdict;
 }
 
-interface PendingWrite {
-  readonly text: string;
-  readonly length: number;
-}
+/** The handlers of a connection no application has claimed yet: none, shared by all (frozen). */
+const noHandlers: TcpConnectionHandlers<TcpConnection> = Object.freeze({});
 
 /** Who opened the connection. */
 export type TcpOpenKind = 'active' | 'passive';
@@ -91,7 +125,7 @@ export class TcpConnection {
   /** Current state. */
   state: TcpState;
   /** The application's callbacks; replaceable until the connection is established. */
-  handlers: TcpConnectionHandlers<TcpConnection> = {};
+  handlers: TcpConnectionHandlers<TcpConnection> = noHandlers;
   /** Payload bytes received in order. */
   bytesReceived = 0;
   /** Payload bytes handed to the stack by the application. */
@@ -109,8 +143,14 @@ export class TcpConnection {
   private pathMtu = Number.POSITIVE_INFINITY;
   private useTimestamps: boolean;
   private tsRecent = 0;
-  private readonly unacked: SentSegment[] = [];
-  private readonly pendingWrites: PendingWrite[] = [];
+  /**
+   * The segments sent and not yet acknowledged, oldest first, as last sent (or, after a path
+   * MTU drop, as cut to be sent again): a retransmission sends each one's sequence number,
+   * flags and data again. Holding the sent segments themselves costs no record per segment.
+   */
+  private readonly unacked: TcpSegment[] = [];
+  /** Writes waiting for the handshake: text and length alternate (no record per write). */
+  private readonly pendingWrites: Array<string | number> = [];
   private closeRequested = false;
   private finSent = false;
   private finSeq = 0;
@@ -199,7 +239,7 @@ export class TcpConnection {
     if (mtu < 68 || mtu >= this.pathMtu) return;
     this.pathMtu = mtu;
     const mss = this.sendMssBytes;
-    const resegmented: SentSegment[] = [];
+    const resegmented: TcpSegment[] = [];
     for (const sent of this.unacked) {
       if (sent.payloadLength <= mss) {
         resegmented.push(sent);
@@ -212,13 +252,17 @@ export class TcpConnection {
         const last = offset + length >= sent.payloadLength;
         const flags = last ? lastFlags : lastFlags & ~TcpFlags.Fin;
         const data = offset < sent.data.length ? sent.data.slice(offset, offset + length) : '';
-        resegmented.push({
-          seq,
-          flags,
-          payloadLength: length,
-          data,
-          end: seqAdd(seq, length + (last && (flags & TcpFlags.Fin) !== 0 ? 1 : 0)),
-        });
+        // Only the sequence number, flags and data of an unacknowledged segment are sent again.
+        resegmented.push(
+          makeTcpSegment({
+            srcPort: this.localPort,
+            dstPort: this.remotePort,
+            seq,
+            flags,
+            payloadLength: length,
+            data,
+          }),
+        );
       }
     }
     this.unacked.splice(0, this.unacked.length, ...resegmented);
@@ -250,7 +294,12 @@ export class TcpConnection {
   write(text: string, length: number = text.length): void {
     if (this.closeRequested || this.state === 'CLOSED') return;
     this.bytesWritten += length;
-    this.pendingWrites.push({ text, length });
+    if (this.pendingWrites.length === 0 && (this.state === 'ESTABLISHED' || this.state === 'CLOSE-WAIT')) {
+      // Nothing waits and the connection can send: the write goes out now, as flush() would send it.
+      this.sendData(text, length, this.sendMssBytes);
+      return;
+    }
+    this.pendingWrites.push(text, length);
     this.flush();
   }
 
@@ -309,15 +358,15 @@ export class TcpConnection {
     const hasAck = (flags & TcpFlags.Ack) !== 0;
     if (hasAck && segment.ack >>> 0 !== seqAdd(this.iss, 1)) {
       if ((flags & TcpFlags.Rst) === 0) this.sendReset(segment.ack);
-      return { kind: 'drop', reason: 'tcp-bad-ack', note: 'ACK does not match our SYN' };
+      return verdicts.ackMismatchesSyn;
     }
     if ((flags & TcpFlags.Rst) !== 0) {
-      if (!hasAck) return { kind: 'drop', reason: 'tcp-bad-ack', note: 'RST without ACK in SYN-SENT' };
+      if (!hasAck) return verdicts.rstWithoutAck;
       this.terminate('refused');
-      return { kind: 'deliver', note: 'connection refused (RST)' };
+      return verdicts.refused;
     }
     if ((flags & TcpFlags.Syn) === 0 || !hasAck) {
-      return { kind: 'drop', reason: 'tcp-bad-ack', note: 'expected SYN-ACK (simultaneous open is not modelled)' };
+      return verdicts.expectedSynAck;
     }
     this.irs = segment.seq >>> 0;
     this.rcvNxt = seqAdd(segment.seq, 1);
@@ -329,7 +378,7 @@ export class TcpConnection {
     this.emit(TcpFlags.Ack, this.sndNxt, 0, '', false);
     this.handlers.onEstablished?.(this);
     this.flush();
-    return { kind: 'deliver', note: 'SYN-ACK: established' };
+    return verdicts.established;
   }
 
   private receiveSynchronized(segment: TcpSegment): SegmentVerdict {
@@ -338,40 +387,40 @@ export class TcpConnection {
     if ((flags & TcpFlags.Rst) !== 0) {
       // RFC 5961 §3: only an RST at exactly the next expected sequence number resets.
       if (seq !== this.rcvNxt && this.state !== 'SYN-RECEIVED') {
-        return { kind: 'drop', reason: 'tcp-out-of-order', note: 'RST outside the expected sequence number' };
+        return verdicts.rstOutOfWindow;
       }
       this.terminate('reset');
-      return { kind: 'deliver', note: 'connection reset (RST)' };
+      return verdicts.reset;
     }
     if ((flags & TcpFlags.Syn) !== 0) {
       if (this.state === 'SYN-RECEIVED' && seq === this.irs) {
         this.retransmitAll('SYN-ACK again for a retransmitted SYN');
-        return { kind: 'deliver', note: 'retransmitted SYN: SYN-ACK sent again' };
+        return verdicts.synAgain;
       }
       // RFC 5961 §4: answer an unexpected SYN with a challenge ACK.
       this.emit(TcpFlags.Ack, this.sndNxt, 0, '', false);
-      return { kind: 'deliver', note: 'unexpected SYN: challenge ACK' };
+      return verdicts.challengeAck;
     }
     if ((flags & TcpFlags.Ack) === 0) {
-      return { kind: 'drop', reason: 'tcp-bad-ack', note: 'segment without ACK in a synchronized state' };
+      return verdicts.withoutAck;
     }
     const ack = segment.ack >>> 0;
     if (this.state === 'SYN-RECEIVED') {
       if (ack !== seqAdd(this.iss, 1)) {
         this.sendReset(ack);
-        return { kind: 'drop', reason: 'tcp-bad-ack', note: 'ACK does not match our SYN-ACK' };
+        return verdicts.ackMismatchesSynAck;
       }
       this.state = 'ESTABLISHED';
       this.handlers.onEstablished?.(this);
     }
     if (seqLt(this.sndNxt, ack)) {
       this.emit(TcpFlags.Ack, this.sndNxt, 0, '', false);
-      return { kind: 'drop', reason: 'tcp-bad-ack', note: 'ACK for data never sent' };
+      return verdicts.ackNeverSent;
     }
     if (seqLt(this.sndUna, ack)) this.acknowledge(ack);
     if (segment.timestamp !== undefined && seqLe(seq, this.rcvNxt)) this.tsRecent = segment.timestamp.value;
     this.advanceAfterAck();
-    if (this.state === 'CLOSED') return { kind: 'deliver', note: 'last ACK: closed' };
+    if (this.state === 'CLOSED') return verdicts.lastAck;
     // Data the application wrote while the handshake was in progress goes out now.
     this.flush();
 
@@ -381,12 +430,12 @@ export class TcpConnection {
       // RFC 9293 §3.10.7.4: a segment before the window is answered with an ACK; this is how
       // a keepalive probe is answered.
       this.emit(TcpFlags.Ack, this.sndNxt, 0, '', false);
-      return { kind: 'deliver', note: 'keepalive probe: ACK' };
+      return verdicts.keepaliveProbe;
     }
-    if (length === 0) return { kind: 'deliver', note: 'ACK' };
+    if (length === 0) return verdicts.ack;
     if (seq !== this.rcvNxt) {
       this.emit(TcpFlags.Ack, this.sndNxt, 0, '', false);
-      if (seqLt(seq, this.rcvNxt)) return { kind: 'deliver', note: 'duplicate segment: ACK sent again' };
+      if (seqLt(seq, this.rcvNxt)) return verdicts.duplicate;
       return { kind: 'drop', reason: 'tcp-out-of-order', note: `expected seq ${this.rcvNxt}` };
     }
     this.rcvNxt = seqAdd(this.rcvNxt, segment.payloadLength);
@@ -399,7 +448,7 @@ export class TcpConnection {
       this.emit(TcpFlags.Ack, this.sndNxt, 0, '', false);
       this.emit(TcpFlags.Rst | TcpFlags.Ack, this.sndNxt, 0, '', false, 'RST: peer closed an idle connection', 0);
       this.terminate('aborted');
-      return { kind: 'deliver', note: 'FIN on an idle connection: ACK, then RST' };
+      return verdicts.idleFin;
     }
     if (fin) {
       this.rcvNxt = seqAdd(this.rcvNxt, 1);
@@ -408,14 +457,7 @@ export class TcpConnection {
     // Data the application sent from onData or onPeerClose already carried the ACK; the
     // application may also have aborted the connection.
     if (!this.isClosed() && this.ackSent !== this.rcvNxt) this.emit(TcpFlags.Ack, this.sndNxt, 0, '', false);
-    return {
-      kind: 'deliver',
-      note: fin
-        ? segment.payloadLength > 0
-          ? `${segment.payloadLength} bytes, FIN`
-          : 'FIN'
-        : `${segment.payloadLength} bytes`,
-    };
+    return fin && segment.payloadLength === 0 ? verdicts.fin : dataVerdict(segment.payloadLength, fin);
   }
 
   /**
@@ -476,7 +518,7 @@ export class TcpConnection {
 
   private acknowledge(ack: number): void {
     this.sndUna = ack;
-    while (this.unacked.length > 0 && seqLe((this.unacked[0] as SentSegment).end, ack)) this.unacked.shift();
+    while (this.unacked.length > 0 && seqLe(segmentEnd(this.unacked[0] as TcpSegment), ack)) this.unacked.shift();
     this.retries = 0;
     this.rtoNs = this.host.config.initialRtoNs;
     this.cancelTimer();
@@ -485,14 +527,11 @@ export class TcpConnection {
 
   private flush(): void {
     if (this.state !== 'ESTABLISHED' && this.state !== 'CLOSE-WAIT') return;
-    const mss = this.sendMssBytes;
-    while (this.pendingWrites.length > 0) {
-      const write = this.pendingWrites.shift() as PendingWrite;
-      for (let offset = 0; offset < write.length; offset += mss) {
-        const length = Math.min(mss, write.length - offset);
-        const text = offset < write.text.length ? write.text.slice(offset, offset + length) : '';
-        this.sendTracked(TcpFlags.Ack | TcpFlags.Psh, length, text);
-      }
+    const pending = this.pendingWrites;
+    if (pending.length > 0) {
+      const mss = this.sendMssBytes;
+      for (let i = 0; i < pending.length; i += 2) this.sendData(pending[i] as string, pending[i + 1] as number, mss);
+      pending.length = 0;
     }
     if (this.closeRequested && !this.finSent) {
       this.finSent = true;
@@ -502,13 +541,22 @@ export class TcpConnection {
     }
   }
 
+  /** Sends `length` bytes written by the application (`text` first, then zero fill) in segments of at most `mss`. */
+  private sendData(text: string, length: number, mss: number): void {
+    for (let offset = 0; offset < length; offset += mss) {
+      const size = Math.min(mss, length - offset);
+      const data =
+        offset === 0 && size >= text.length ? text : offset < text.length ? text.slice(offset, offset + size) : '';
+      this.sendTracked(TcpFlags.Ack | TcpFlags.Psh, size, data);
+    }
+  }
+
   /** Sends a segment that occupies sequence space and must be retransmitted until acked. */
   private sendTracked(flags: number, payloadLength: number, data: string): void {
-    const seq = this.sndNxt;
-    const end = seqAdd(seq, payloadLength + ((flags & (TcpFlags.Syn | TcpFlags.Fin)) !== 0 ? 1 : 0));
-    this.unacked.push({ seq, flags, payloadLength, data, end });
-    this.sndNxt = end;
-    this.emit(flags, seq, payloadLength, data, (flags & TcpFlags.Syn) !== 0);
+    const segment = this.makeSegment(flags, this.sndNxt, payloadLength, data, (flags & TcpFlags.Syn) !== 0);
+    this.unacked.push(segment);
+    this.sndNxt = segmentEnd(segment);
+    this.host.output(this, segment);
     if (!this.timer.armed) this.armTimer();
   }
 
@@ -519,27 +567,42 @@ export class TcpConnection {
     data: string,
     withMss: boolean,
     why?: string,
-    window?: number,
+    window: number = defaultTcpWindow,
   ): void {
-    this.lastActivityNs = this.host.kernel.nowNs;
+    this.host.output(this, this.makeSegment(flags, seq, payloadLength, data, withMss, window), why);
+  }
+
+  /** A segment of this connection carrying the current ACK and timestamps; counts as activity. */
+  private makeSegment(
+    flags: number,
+    seq: number,
+    payloadLength: number,
+    data: string,
+    withMss: boolean,
+    window: number = defaultTcpWindow,
+  ): TcpSegment {
+    const host = this.host;
+    this.lastActivityNs = host.kernel.nowNs;
     const ackFlag = (flags & TcpFlags.Ack) !== 0;
     if (ackFlag) this.ackSent = this.rcvNxt;
-    const segment = makeTcpSegment({
+    // The record makeTcpSegment builds, written out: no fields object per segment.
+    const segment: TcpSegment = {
+      kind: 'tcp',
       srcPort: this.localPort,
       dstPort: this.remotePort,
       seq,
       ack: ackFlag ? this.rcvNxt : 0,
       flags,
-      mss: withMss ? this.host.config.mssBytes : undefined,
+      window,
+      mss: withMss ? host.config.mssBytes : undefined,
       timestamp:
         this.useTimestamps && (flags & TcpFlags.Rst) === 0
-          ? { value: (this.host.timestampNow() + this.timestampOffset) >>> 0, echoReply: ackFlag ? this.tsRecent : 0 }
+          ? { value: (host.timestampNow() + this.timestampOffset) >>> 0, echoReply: ackFlag ? this.tsRecent : 0 }
           : undefined,
       payloadLength,
       data,
-      ...(window === undefined ? {} : { window }),
-    });
-    this.host.output(this, segment, why);
+    };
+    return segment;
   }
 
   private sendReset(seq: number): void {
@@ -622,4 +685,9 @@ export class TcpConnection {
     this.closeReason = reason;
     this.handlers.onClose?.(this, reason);
   }
+}
+
+/** The sequence number after `segment` (SYN and FIN count one). */
+function segmentEnd(segment: TcpSegment): number {
+  return seqAdd(segment.seq, segment.payloadLength + ((segment.flags & (TcpFlags.Syn | TcpFlags.Fin)) !== 0 ? 1 : 0));
 }

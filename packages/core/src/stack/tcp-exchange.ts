@@ -7,10 +7,12 @@
  * (docs/mechanics.md §2.6).
  */
 import type { Ipv4Address } from '../net/ipv4-address.ts';
+import type { Kernel } from '../sim/kernel.ts';
 import type { Endpoint } from './endpoint.ts';
 import { closeOutcomes, type ExchangeOutcome, type ExchangeResult } from './exchange-outcome.ts';
 import { formatHttpRequest, HttpResponseReader } from './http-message.ts';
 import type { TcpConnection } from './tcp-connection.ts';
+import type { TcpCloseReason, TcpConnectionHandlers } from './tcp-state.ts';
 
 /** What the client sends and how it knows the answer is complete. */
 export type TcpRequest =
@@ -47,80 +49,124 @@ export interface TcpExchange {
 
 /** Starts an exchange now (the SYN goes out at once). */
 export function startTcpExchange(options: TcpExchangeOptions): TcpExchange {
-  const kernel = options.endpoint.kernel;
-  const request = options.request;
-  const requests = options.requests ?? 1;
-  let reader: HttpResponseReader | undefined = new HttpResponseReader();
-  // The connection while the exchange runs; dropped when it ends, with the reader, so a
-  // finished exchange (kept for the run summary) no longer holds the connection's buffers
-  // and handlers: a million-connection run would otherwise keep every client socket alive.
-  let open: TcpConnection | undefined;
-  let httpStatus: number | undefined;
-  let final: ExchangeResult | undefined;
-  let establishedAtNs: number | undefined;
-  let echoedBytes = 0;
-  let answered = 0;
-
-  const finish = (outcome: ExchangeOutcome, localPort: number | undefined): void => {
-    if (final !== undefined) return;
-    final = { outcome, endedAtNs: kernel.nowNs, establishedAtNs, httpStatus: httpStatus ?? reader?.status, localPort };
-    open = undefined;
-    reader = undefined;
-    options.onResult(final);
-  };
-  const responseComplete = (text: string, bytes: number): boolean => {
-    if (request.kind === 'http') return reader?.add(text, bytes) ?? false;
-    echoedBytes += bytes;
-    return echoedBytes >= request.bytes;
-  };
-  const sendRequest = (c: TcpConnection): void => {
-    if (c.state !== 'ESTABLISHED' || final !== undefined) return;
-    reader = new HttpResponseReader();
-    echoedBytes = 0;
-    if (request.kind === 'http') c.write(formatHttpRequest(request.path, request.host));
-    else c.write('', request.bytes);
-  };
-
+  const run = new TcpExchangeRun(options);
   const connection = options.endpoint.connect({
     localAddress: options.localAddress,
     remoteAddress: options.remoteAddress,
     remotePort: options.remotePort,
     connectionId: options.connectionId,
-    handlers: {
-      onEstablished: (c) => {
-        establishedAtNs = kernel.nowNs;
-        if (options.keepaliveIntervalNs !== undefined && options.keepaliveIntervalNs > 0) {
-          c.setKeepalive(options.keepaliveIntervalNs);
-        }
-        sendRequest(c);
-      },
-      onData: (c, text, bytes) => {
-        if (!responseComplete(text, bytes)) return;
-        httpStatus = reader?.status ?? httpStatus;
-        answered++;
-        if (answered < requests) {
-          kernel.after(options.idleBetweenNs ?? 0, () => sendRequest(c));
-          return;
-        }
-        finish('completed', c.localPort);
-        c.close();
-      },
-      onPeerClose: (c) => c.close(),
-      onClose: (c, reason) => finish(closeOutcomes[reason], c.localPort),
-    },
+    handlers: run,
   });
-  if (connection === undefined) finish('no-port', undefined);
-  else if (final === undefined) open = connection;
+  run.started(connection);
+  return { connection, result: run.result.bind(run) };
+}
 
-  return {
-    connection,
-    result: () =>
-      final ?? {
-        outcome: establishedAtNs === undefined ? 'pending' : 'established',
-        endedAtNs: kernel.nowNs,
-        establishedAtNs,
-        httpStatus: httpStatus ?? reader?.status,
-        localPort: open?.localPort,
-      },
-  };
+/**
+ * One exchange's state and its connection's handlers, as one object: an exchange costs no
+ * closure per callback (issue 20: a connection's setup was a share of the TCP workload).
+ */
+class TcpExchangeRun implements TcpConnectionHandlers<TcpConnection> {
+  private readonly kernel: Kernel;
+  private readonly request: TcpRequest;
+  private readonly requests: number;
+  /** The HTTP response being read (HTTP requests only: an echo reads no header). */
+  private reader: HttpResponseReader | undefined;
+  // The connection while the exchange runs; dropped when it ends, with the reader, so a
+  // finished exchange (kept for the run summary) no longer holds the connection's buffers
+  // and handlers: a million-connection run would otherwise keep every client socket alive.
+  private open: TcpConnection | undefined;
+  private httpStatus: number | undefined;
+  private final: ExchangeResult | undefined;
+  private establishedAtNs: number | undefined;
+  private echoedBytes = 0;
+  private answered = 0;
+
+  constructor(private readonly options: TcpExchangeOptions) {
+    this.kernel = options.endpoint.kernel;
+    this.request = options.request;
+    this.requests = options.requests ?? 1;
+    if (this.request.kind === 'http') this.reader = new HttpResponseReader();
+  }
+
+  /** The connection opened (or not: no local port was free). */
+  started(connection: TcpConnection | undefined): void {
+    if (connection === undefined) this.finish('no-port', undefined);
+    else if (this.final === undefined) this.open = connection;
+  }
+
+  /** The result so far: the final one once ended, else `established` or `pending`. */
+  result(): ExchangeResult {
+    return (
+      this.final ?? {
+        outcome: this.establishedAtNs === undefined ? 'pending' : 'established',
+        endedAtNs: this.kernel.nowNs,
+        establishedAtNs: this.establishedAtNs,
+        httpStatus: this.httpStatus ?? this.reader?.status,
+        localPort: this.open?.localPort,
+      }
+    );
+  }
+
+  onEstablished(connection: TcpConnection): void {
+    this.establishedAtNs = this.kernel.nowNs;
+    const keepaliveIntervalNs = this.options.keepaliveIntervalNs;
+    if (keepaliveIntervalNs !== undefined && keepaliveIntervalNs > 0) connection.setKeepalive(keepaliveIntervalNs);
+    this.sendRequest(connection);
+  }
+
+  onData(connection: TcpConnection, text: string, bytes: number): void {
+    if (!this.responseComplete(text, bytes)) return;
+    this.httpStatus = this.reader?.status ?? this.httpStatus;
+    this.answered++;
+    if (this.answered < this.requests) {
+      this.kernel.afterCall(this.options.idleBetweenNs ?? 0, sendNextRequest, this, connection, undefined);
+      return;
+    }
+    this.finish('completed', connection.localPort);
+    connection.close();
+  }
+
+  onPeerClose(connection: TcpConnection): void {
+    connection.close();
+  }
+
+  onClose(connection: TcpConnection, reason: TcpCloseReason): void {
+    this.finish(closeOutcomes[reason], connection.localPort);
+  }
+
+  sendRequest(connection: TcpConnection): void {
+    if (connection.state !== 'ESTABLISHED' || this.final !== undefined) return;
+    this.echoedBytes = 0;
+    if (this.request.kind === 'http') {
+      this.reader = new HttpResponseReader();
+      connection.write(formatHttpRequest(this.request.path, this.request.host));
+    } else {
+      connection.write('', this.request.bytes);
+    }
+  }
+
+  private responseComplete(text: string, bytes: number): boolean {
+    if (this.request.kind === 'http') return this.reader?.add(text, bytes) ?? false;
+    this.echoedBytes += bytes;
+    return this.echoedBytes >= this.request.bytes;
+  }
+
+  private finish(outcome: ExchangeOutcome, localPort: number | undefined): void {
+    if (this.final !== undefined) return;
+    this.final = {
+      outcome,
+      endedAtNs: this.kernel.nowNs,
+      establishedAtNs: this.establishedAtNs,
+      httpStatus: this.httpStatus ?? this.reader?.status,
+      localPort,
+    };
+    this.open = undefined;
+    this.reader = undefined;
+    this.options.onResult(this.final);
+  }
+}
+
+/** The scheduled call of a request after the pause between requests (no closure per request). */
+function sendNextRequest(run: TcpExchangeRun, connection: TcpConnection, _unused: undefined): void {
+  run.sendRequest(connection);
 }
