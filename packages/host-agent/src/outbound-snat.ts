@@ -159,6 +159,15 @@ export class OutboundSnat {
     return this.flows.size;
   }
 
+  /**
+   * Whether return traffic could be SNAT's at all: some flow is live or some port range is
+   * held. When not, {@link inbound} bypasses and {@link flowOfTranslatedSource} finds nothing
+   * for every packet, and the Host Agent skips both lookups.
+   */
+  get mayTranslateInbound(): boolean {
+    return this.flows.size > 0 || this.rangeOwners.size > 0;
+  }
+
   /** Gives SNAT a way to reach the manager (through the control channel). */
   attachManager(send: (message: ManagerControlMessage) => void): void {
     this.toManager = send;

@@ -11,6 +11,7 @@
  */
 import { formatIpv4Address, type Ipv4Address } from '../net/ipv4-address.ts';
 import {
+  defaultTtl,
   type IcmpMessage,
   IcmpType,
   IcmpUnreachableCode,
@@ -18,7 +19,6 @@ import {
   isFragment,
   makeIpv4Packet,
   makeTcpSegment,
-  makeUdpDatagram,
   type TcpSegment,
   type UdpDatagram,
 } from '../net/packet.ts';
@@ -29,6 +29,7 @@ import type { PacketMeta } from '../sim/packet-meta.ts';
 import type { RandomStream } from '../sim/random.ts';
 import type { Tracer } from '../sim/trace.ts';
 import type { TraceNote } from '../sim/trace-note.ts';
+import { ipv4TotalLength } from '../net/packet-size.ts';
 import { fragmentPacket } from '../wire/fragment.ts';
 import { icmpQuoteOf } from '../wire/icmp-quote.ts';
 import { ConnectionTable } from './connection-table.ts';
@@ -79,6 +80,13 @@ export interface EndpointOptions {
 interface ListenerEntry {
   readonly address: Ipv4Address | undefined;
   readonly listener: TcpListener;
+}
+
+/** A packet originated while a received one is processed, sent once that one is traced. */
+interface HeldPacket {
+  readonly packet: Ipv4Packet;
+  readonly connectionId: number;
+  readonly note: string;
 }
 
 interface UdpEntry {
@@ -135,9 +143,12 @@ export class Endpoint implements TcpHost {
    * While a received packet is processed, what it causes is held back until the packet's own
    * `deliver`/`drop` event is traced, so the trace reads in causal order (same virtual time).
    */
-  private held:
-    | Array<{ readonly packet: Ipv4Packet; readonly connectionId: number; readonly note: string }>
-    | undefined;
+  private held: HeldPacket[] | undefined;
+  /**
+   * An emptied {@link held} list kept for the next received packet: a packet's receipt then
+   * allocates no list (issue 20: the stack ran once per packet-hop at both ends).
+   */
+  private spareHeld: HeldPacket[] | undefined;
 
   constructor(options: EndpointOptions) {
     this.options = options;
@@ -265,16 +276,27 @@ export class Endpoint implements TcpHost {
 
   /** Sends a UDP datagram (fragmented if larger than the MTU: UDP is sent with DF clear). */
   sendUdp(options: UdpSendOptions): void {
-    const datagram = makeUdpDatagram({
+    const datagram: UdpDatagram = {
+      kind: 'udp',
       srcPort: options.localPort,
       dstPort: options.remotePort,
       payloadLength: options.payloadLength,
       data: options.data ?? '',
-    });
-    const packet = makeIpv4Packet(
-      { src: options.localAddress, dst: options.remoteAddress, id: this.takeIpId(), dontFragment: false },
-      datagram,
-    );
+    };
+    // Written out as makeIpv4Packet would build it (TTL 64, DSCP 0, DF clear, not a fragment),
+    // without its header-fields record: this runs for every datagram sent.
+    const packet: Ipv4Packet = {
+      kind: 'ipv4',
+      src: options.localAddress,
+      dst: options.remoteAddress,
+      ttl: defaultTtl,
+      dscp: 0,
+      id: this.takeIpId(),
+      dontFragment: false,
+      moreFragments: false,
+      fragmentOffsetBytes: 0,
+      payload: datagram,
+    };
     this.originate(packet, options.connectionId, 'UDP datagram');
   }
 
@@ -328,7 +350,10 @@ export class Endpoint implements TcpHost {
    */
   receive(packet: Ipv4Packet, meta: PacketMeta): void {
     const outer = this.held === undefined;
-    if (outer) this.held = [];
+    if (outer) {
+      this.held = this.spareHeld ?? [];
+      this.spareHeld = undefined;
+    }
     try {
       this.dispatch(packet, meta);
     } finally {
@@ -339,7 +364,14 @@ export class Endpoint implements TcpHost {
   private releaseHeld(): void {
     const held = this.held ?? [];
     this.held = undefined;
-    for (const item of held) this.originate(item.packet, item.connectionId, item.note);
+    // By index: a packet sent here may be received at once by a nested receive, which takes a
+    // list of its own (the spare is handed back only after this loop).
+    for (let i = 0; i < held.length; i++) {
+      const item = held[i] as HeldPacket;
+      this.originate(item.packet, item.connectionId, item.note);
+    }
+    held.length = 0;
+    this.spareHeld = held;
   }
 
   private dispatch(packet: Ipv4Packet, meta: PacketMeta): void {
@@ -565,7 +597,14 @@ export class Endpoint implements TcpHost {
   private findUdpSocket(port: number, address: Ipv4Address): UdpEntry | undefined {
     const entries = this.udpSockets.get(port);
     if (entries === undefined) return undefined;
-    return entries.find((entry) => entry.address === address) ?? entries.find((entry) => entry.address === undefined);
+    // Loops rather than two `find`s with closures: this runs for every datagram received.
+    let wildcard: UdpEntry | undefined;
+    for (let i = 0; i < entries.length; i++) {
+      const entry = entries[i] as UdpEntry;
+      if (entry.address === address) return entry;
+      if (entry.address === undefined && wildcard === undefined) wildcard = entry;
+    }
+    return wildcard;
   }
 
   /** RFC 9293 §3.10.7.1: the RST that answers a segment for no connection. */
@@ -606,6 +645,13 @@ export class Endpoint implements TcpHost {
   private originate(packet: Ipv4Packet, connectionId: number, note: string): void {
     if (this.held !== undefined) {
       this.held.push({ packet, connectionId, note });
+      return;
+    }
+    if (ipv4TotalLength(packet) <= this.options.mtuBytes) {
+      // What fits the MTU (nearly everything) is sent as it is, without a list of one fragment.
+      const meta = this.tracer.newMeta(connectionId, this.kernel.nowNs);
+      this.trace('send', packet, meta, note);
+      this.options.output(packet, meta);
       return;
     }
     const fragments = fragmentPacket(packet, this.options.mtuBytes);
