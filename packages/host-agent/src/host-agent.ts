@@ -239,10 +239,15 @@ export class HostAgent implements NetworkNode, ControlReceiver<HostAgentControlM
     }
     // The flow is looked up by its fields; a tuple record is built only where one is kept
     // (a new NAT entry) or needed (SNAT, notes): issue 20.
-    if (this.snat.mayTranslateInbound && this.receiveSnatTraffic(inner, meta, port)) return;
     const protocol = ipProtocolOf(inner);
     const srcPort = ports >>> 16;
     const dstPort = ports & 0xffff;
+    if (
+      this.snat.concernsInbound(protocol, inner.src, srcPort, inner.dst, dstPort) &&
+      this.receiveSnatTraffic(inner, meta, port)
+    ) {
+      return;
+    }
     const existing = this.nat.findInbound(protocol, inner.src, srcPort, inner.dst, dstPort, now);
     if (existing === undefined) {
       const tombstone = this.nat.findTombstone(protocol, inner.src, srcPort, inner.dst, dstPort);
@@ -313,8 +318,8 @@ export class HostAgent implements NetworkNode, ControlReceiver<HostAgentControlM
 
   /**
    * SNAT's part of a tunnelled packet (with ports): the same-VM hairpin of a SNAT flow, and
-   * return traffic of the VM's outbound flows, translated back. Only while SNAT has flows or
-   * port ranges ({@link OutboundSnat.mayTranslateInbound}).
+   * return traffic of the VM's outbound flows, translated back. Only for packets that concern
+   * SNAT ({@link OutboundSnat.concernsInbound}).
    * @returns whether SNAT took the packet (dropped or delivered it)
    */
   private receiveSnatTraffic(inner: Ipv4Packet, meta: PacketMeta, port: Port): boolean {

@@ -370,7 +370,8 @@ export class Endpoint implements TcpHost {
       const item = held[i] as HeldPacket;
       this.originate(item.packet, item.connectionId, item.note);
     }
-    held.length = 0;
+    // Popped rather than `length = 0`, which V8 runs as a runtime call.
+    while (held.length > 0) held.pop();
     this.spareHeld = held;
   }
 
