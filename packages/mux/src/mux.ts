@@ -282,7 +282,13 @@ export class Mux implements NetworkNode, ControlReceiver<MuxControlMessage> {
    * A packet for a VIP port no rule serves: return traffic of a SNAT flow when the port lies in
    * a range granted to a DIP, sent there statelessly; otherwise nobody's (`no-vip-endpoint`).
    */
-  private receiveSnatReturn(packet: Ipv4Packet, meta: PacketMeta, from: string, protocol: number, dstPort: number): void {
+  private receiveSnatReturn(
+    packet: Ipv4Packet,
+    meta: PacketMeta,
+    from: string,
+    protocol: number,
+    dstPort: number,
+  ): void {
     const vip = formatIpv4Address(packet.dst);
     const dip = this.snatRanges.lookup(packet.dst, protocol, dstPort);
     if (dip === undefined) {

@@ -12,7 +12,8 @@ import type { Ipv4Packet, Ipv4Payload, UdpDatagram } from './packet.ts';
 /** `packet` with destination `address` and, for TCP/UDP, destination port `port`. */
 export function rewriteDestination(packet: Ipv4Packet, address: Ipv4Address, port: number): Ipv4Packet {
   const payload = packet.payload;
-  if (payload.kind === 'udp') return withAddresses(packet, packet.src, address, udpWithPorts(payload, payload.srcPort, port));
+  if (payload.kind === 'udp')
+    return withAddresses(packet, packet.src, address, udpWithPorts(payload, payload.srcPort, port));
   if (payload.kind === 'tcp') return withAddresses(packet, packet.src, address, { ...payload, dstPort: port });
   return withAddresses(packet, packet.src, address, payload);
 }
@@ -20,7 +21,8 @@ export function rewriteDestination(packet: Ipv4Packet, address: Ipv4Address, por
 /** `packet` with source `address` and, for TCP/UDP, source port `port`. */
 export function rewriteSource(packet: Ipv4Packet, address: Ipv4Address, port: number): Ipv4Packet {
   const payload = packet.payload;
-  if (payload.kind === 'udp') return withAddresses(packet, address, packet.dst, udpWithPorts(payload, port, payload.dstPort));
+  if (payload.kind === 'udp')
+    return withAddresses(packet, address, packet.dst, udpWithPorts(payload, port, payload.dstPort));
   if (payload.kind === 'tcp') return withAddresses(packet, address, packet.dst, { ...payload, srcPort: port });
   return withAddresses(packet, address, packet.dst, payload);
 }

@@ -22,6 +22,7 @@ import {
   type TcpSegment,
   type UdpDatagram,
 } from '../net/packet.ts';
+import { ipv4TotalLength } from '../net/packet-size.ts';
 import { TcpFlags } from '../net/tcp-flags.ts';
 import type { DropReason } from '../sim/drop-reason.ts';
 import type { Kernel } from '../sim/kernel.ts';
@@ -29,7 +30,6 @@ import type { PacketMeta } from '../sim/packet-meta.ts';
 import type { RandomStream } from '../sim/random.ts';
 import type { Tracer } from '../sim/trace.ts';
 import type { TraceNote } from '../sim/trace-note.ts';
-import { ipv4TotalLength } from '../net/packet-size.ts';
 import { fragmentPacket } from '../wire/fragment.ts';
 import { icmpQuoteOf } from '../wire/icmp-quote.ts';
 import { ConnectionTable } from './connection-table.ts';
