@@ -12,19 +12,27 @@ import type { Ipv4Packet, Ipv4Payload, UdpDatagram } from './packet.ts';
 /** `packet` with destination `address` and, for TCP/UDP, destination port `port`. */
 export function rewriteDestination(packet: Ipv4Packet, address: Ipv4Address, port: number): Ipv4Packet {
   const payload = packet.payload;
-  if (payload.kind === 'udp')
+  // A port that stays (a rule whose backend port is its frontend port) keeps the payload:
+  // payloads are immutable, so the new packet shares it rather than copying it.
+  if ((payload.kind !== 'udp' && payload.kind !== 'tcp') || payload.dstPort === port) {
+    return withAddresses(packet, packet.src, address, payload);
+  }
+  if (payload.kind === 'udp') {
     return withAddresses(packet, packet.src, address, udpWithPorts(payload, payload.srcPort, port));
-  if (payload.kind === 'tcp') return withAddresses(packet, packet.src, address, { ...payload, dstPort: port });
-  return withAddresses(packet, packet.src, address, payload);
+  }
+  return withAddresses(packet, packet.src, address, { ...payload, dstPort: port });
 }
 
 /** `packet` with source `address` and, for TCP/UDP, source port `port`. */
 export function rewriteSource(packet: Ipv4Packet, address: Ipv4Address, port: number): Ipv4Packet {
   const payload = packet.payload;
-  if (payload.kind === 'udp')
+  if ((payload.kind !== 'udp' && payload.kind !== 'tcp') || payload.srcPort === port) {
+    return withAddresses(packet, address, packet.dst, payload);
+  }
+  if (payload.kind === 'udp') {
     return withAddresses(packet, address, packet.dst, udpWithPorts(payload, port, payload.dstPort));
-  if (payload.kind === 'tcp') return withAddresses(packet, address, packet.dst, { ...payload, srcPort: port });
-  return withAddresses(packet, address, packet.dst, payload);
+  }
+  return withAddresses(packet, address, packet.dst, { ...payload, srcPort: port });
 }
 
 /** A copy of `packet` with new addresses and payload (same field order as `makeIpv4Packet`). */
