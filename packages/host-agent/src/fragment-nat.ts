@@ -46,6 +46,20 @@ export function transportTupleOf(packet: Ipv4Packet): FiveTuple | undefined {
   };
 }
 
+/**
+ * The ports of {@link transportTupleOf} without a record: `srcPort << 16 | dstPort` (0 for a
+ * packet without ports: ICMP, IP-in-IP), or -1 for a non-first fragment. The Host Agent looks
+ * flows up by these on every packet (issue 20: a tuple record per lookup).
+ */
+export function transportPortsOf(packet: Ipv4Packet): number {
+  const payload = packet.payload;
+  if (!isFragment(packet)) {
+    return payload.kind === 'udp' || payload.kind === 'tcp' ? ((payload.srcPort << 16) | payload.dstPort) >>> 0 : 0;
+  }
+  const ports = firstFragmentPorts(packet);
+  return ports === undefined ? -1 : ((ports.srcPort << 16) | ports.dstPort) >>> 0;
+}
+
 /** NAT state found for datagrams by their first fragment. */
 export class FragmentNat {
   private readonly byDatagram = new Map<string, NatEntry>();

@@ -43,8 +43,12 @@ const accept: GuestVerdict = { kind: 'accept' };
 
 /** Where `address` is configured on the guest: a NIC's name, `loopback`, or `undefined`. */
 export function interfaceOf(addressing: GuestAddressing, address: Ipv4Address): string | undefined {
-  const nic = addressing.nics.find((candidate) => candidate.address === address);
-  if (nic !== undefined) return nic.name;
+  // Loops rather than `find` with a closure: this runs for every packet the guest sends or takes.
+  const nics = addressing.nics;
+  for (let i = 0; i < nics.length; i++) {
+    const nic = nics[i] as GuestNic;
+    if (nic.address === address) return nic.name;
+  }
   return addressing.loopbacks.includes(address) ? 'loopback' : undefined;
 }
 
@@ -55,15 +59,14 @@ export function ownsAddress(addressing: GuestAddressing, address: Ipv4Address): 
 
 /** Decides a packet that arrived from the network on `nic`. */
 export function admitArrival(addressing: GuestAddressing, packet: Ipv4Packet, nic: GuestNic): GuestVerdict {
+  // Addresses are formatted only for a drop's note: accepting a packet builds no text.
   const vm = addressing.vmName;
-  const source = formatIpv4Address(packet.src);
-  const destination = formatIpv4Address(packet.dst);
   const sourceInterface = interfaceOf(addressing, packet.src);
   if (sourceInterface !== undefined) {
     return {
       kind: 'drop',
       reason: 'martian-source',
-      note: `${source} → ${destination}: the source is ${vm}'s own address (on ${sourceInterface}), so the guest drops it as a martian; an internal-LB flow mapped back to the VM that opened it arrives like this`,
+      note: `${formatIpv4Address(packet.src)} → ${formatIpv4Address(packet.dst)}: the source is ${vm}'s own address (on ${sourceInterface}), so the guest drops it as a martian; an internal-LB flow mapped back to the VM that opened it arrives like this`,
     };
   }
   if (packet.dst === nic.address) return accept;
@@ -72,14 +75,14 @@ export function admitArrival(addressing: GuestAddressing, packet: Ipv4Packet, ni
     return {
       kind: 'drop',
       reason: 'not-local-address',
-      note: `destination ${destination} is not an address of ${vm} (on no NIC and no loopback; with floating IP the frontend IP must be on loopback)`,
+      note: `destination ${formatIpv4Address(packet.dst)} is not an address of ${vm} (on no NIC and no loopback; with floating IP the frontend IP must be on loopback)`,
     };
   }
   if (addressing.weakHostReceive) return accept;
   return {
     kind: 'drop',
     reason: 'strong-host-receive',
-    note: `${destination} is on ${vm}'s ${destinationInterface}, but the packet arrived on ${nic.name}: the strong host model accepts it only with weakhostreceive enabled on ${nic.name}`,
+    note: `${formatIpv4Address(packet.dst)} is on ${vm}'s ${destinationInterface}, but the packet arrived on ${nic.name}: the strong host model accepts it only with weakhostreceive enabled on ${nic.name}`,
   };
 }
 

@@ -51,16 +51,15 @@ const everything: Ipv4Prefix = { network: 0, length: 0 };
 export class GuestRouteTable {
   private readonly policy: readonly (Candidate & { readonly source: Ipv4Prefix })[];
   private readonly main: readonly Candidate[];
+  /** The choice when no route covers a destination (the main table always has a default route). */
+  private readonly fallback: RouteChoice;
 
   /**
    * @param nics the VM's NICs, primary first (a VM has at least one)
    * @param routes routes added by the scenario; each names one of `nics`
    * @throws Error when a route names a NIC the VM does not have: the loader checks this first.
    */
-  constructor(
-    private readonly nics: readonly GuestNic[],
-    routes: readonly GuestRoute[],
-  ) {
+  constructor(nics: readonly GuestNic[], routes: readonly GuestRoute[]) {
     this.policy = routes.flatMap((route) =>
       route.source === undefined ? [] : [{ ...addedRoute(route, nics), source: route.source }],
     );
@@ -69,6 +68,7 @@ export class GuestRouteTable {
       ...nics.flatMap(connectedRoute),
       defaultRoute(nics[0] as GuestNic),
     ];
+    this.fallback = { nic: nics[0] as GuestNic, why: 'default route' };
   }
 
   /**
@@ -77,17 +77,13 @@ export class GuestRouteTable {
    *   (a new connection: then policy routes, which select by source, do not apply)
    */
   select(source: Ipv4Address | undefined, destination: Ipv4Address): RouteChoice {
+    // The routes are candidates built once; the choice is the winning candidate itself, so a
+    // packet's route costs a scan of a few prefixes and no allocation (issue 20).
     if (source !== undefined) {
-      const policy = bestOf(
-        this.policy.filter(
-          (route) => prefixContains(route.source, source) && prefixContains(route.destination, destination),
-        ),
-      );
-      if (policy !== undefined) return { nic: policy.nic, why: policy.why };
+      const policy = bestOf(this.policy, source, destination);
+      if (policy !== undefined) return policy;
     }
-    const main = bestOf(this.main.filter((route) => prefixContains(route.destination, destination)));
-    const chosen = main ?? { nic: this.nics[0] as GuestNic, why: 'default route' };
-    return { nic: chosen.nic, why: chosen.why };
+    return bestOf(this.main, undefined, destination) ?? this.fallback;
   }
 
   /** The source address a new connection to `destination` gets: the address of its NIC. */
@@ -122,9 +118,20 @@ function defaultRoute(primary: GuestNic): Candidate {
   return { destination: everything, nic: primary, rank: 2, why: `default route via the primary NIC ${primary.name}` };
 }
 
-function bestOf<T extends Candidate>(candidates: readonly T[]): T | undefined {
-  let best: T | undefined;
-  for (const candidate of candidates) {
+/**
+ * The best of the candidates that cover `destination` (and, for policy routes, `source`):
+ * longest prefix, then lowest rank, the first of equals.
+ */
+function bestOf(
+  candidates: readonly (Candidate & { readonly source?: Ipv4Prefix })[],
+  source: Ipv4Address | undefined,
+  destination: Ipv4Address,
+): Candidate | undefined {
+  let best: Candidate | undefined;
+  for (let i = 0; i < candidates.length; i++) {
+    const candidate = candidates[i] as Candidate & { readonly source?: Ipv4Prefix };
+    if (!prefixContains(candidate.destination, destination)) continue;
+    if (source !== undefined && candidate.source !== undefined && !prefixContains(candidate.source, source)) continue;
     if (
       best === undefined ||
       candidate.destination.length > best.destination.length ||

@@ -139,7 +139,7 @@ export class GuestVm implements NetworkNode {
       this.drop(packet, meta, 'vm-stopped', `${this.name} is stopped`);
       return;
     }
-    const nic = this.nics.find((candidate) => candidate.name === nicName) ?? (this.nics[0] as GuestNic);
+    const nic = this.nicNamed(nicName);
     const verdict = admitArrival(this.addressing, packet, nic);
     if (verdict.kind === 'drop') {
       this.drop(packet, meta, verdict.reason, verdict.note);
@@ -152,6 +152,16 @@ export class GuestVm implements NetworkNode {
       return;
     }
     this.endpoint.receive(packet, meta);
+  }
+
+  /** The NIC named `name`, else the primary NIC; a loop, as it runs for every packet. */
+  private nicNamed(name: string | undefined): GuestNic {
+    const nics = this.nics;
+    for (let i = 0; i < nics.length; i++) {
+      const nic = nics[i] as GuestNic;
+      if (nic.name === name) return nic;
+    }
+    return nics[0] as GuestNic;
   }
 
   /** What the stack sends: looped back to a local address, or out of the routed NIC. */

@@ -60,7 +60,7 @@ import {
   vipEndpointKey,
 } from '@lbsim/core';
 import { type AddressSpace, addressSpaceContains } from './address-space.ts';
-import { FragmentNat, translateInbound, translateReply, transportTupleOf } from './fragment-nat.ts';
+import { FragmentNat, translateInbound, translateReply, transportPortsOf, transportTupleOf } from './fragment-nat.ts';
 import { checkSameNicHairpin, checkSnatHairpin } from './hairpin.ts';
 import { quotedInboundTuple, translateIcmpError } from './icmp-nat.ts';
 import type { HostService, LocalNic, LocalVm } from './local-vm.ts';
@@ -232,28 +232,25 @@ export class HostAgent implements NetworkNode, ControlReceiver<HostAgentControlM
       return;
     }
     const now = this.fabric.kernel.nowNs;
-    const tuple = transportTupleOf(inner);
-    if (tuple === undefined) {
+    const ports = transportPortsOf(inner);
+    if (ports < 0) {
       this.receiveLaterFragment(inner, meta, port);
       return;
     }
-    const snatHairpin = checkSnatHairpin(inner, port.nic, this.snat.flowOfTranslatedSource(tuple));
-    if (snatHairpin.kind === 'drop') {
-      this.drop(inner, meta, 'hairpin-same-nic', snatHairpin.note);
+    // The flow is looked up by its fields; a tuple record is built only where one is kept
+    // (a new NAT entry) or needed (SNAT, notes): issue 20.
+    const protocol = ipProtocolOf(inner);
+    const srcPort = ports >>> 16;
+    const dstPort = ports & 0xffff;
+    if (
+      this.snat.concernsInbound(protocol, inner.src, srcPort, inner.dst, dstPort) &&
+      this.receiveSnatTraffic(inner, meta, port)
+    ) {
       return;
     }
-    const snatReturn = this.snat.inbound(inner, tuple, port.nic.address);
-    if (snatReturn.kind === 'drop') {
-      this.drop(inner, meta, snatReturn.reason, snatReturn.note);
-      return;
-    }
-    if (snatReturn.kind === 'translate') {
-      this.deliverSnatReturn(snatReturn.packet, meta, port, snatReturn.note);
-      return;
-    }
-    const existing = this.nat.findInbound(tuple, now);
+    const existing = this.nat.findInbound(protocol, inner.src, srcPort, inner.dst, dstPort, now);
     if (existing === undefined) {
-      const tombstone = this.nat.findTombstone(tuple);
+      const tombstone = this.nat.findTombstone(protocol, inner.src, srcPort, inner.dst, dstPort);
       if (tombstone !== undefined && isNonSynTcp(inner)) {
         this.drop(
           inner,
@@ -264,20 +261,19 @@ export class HostAgent implements NetworkNode, ControlReceiver<HostAgentControlM
         return;
       }
     }
-    const rule = existing?.rule ?? this.findRule(inner.dst, tuple.protocol, tuple.dstPort, dip);
+    const rule = existing?.rule ?? this.findRule(inner.dst, protocol, dstPort, dip);
     if (rule === undefined) {
       this.drop(
         inner,
         meta,
         'no-nat-rule',
-        `no rule maps ${formatIpv4Address(inner.dst)}:${tuple.dstPort} to ${formatIpv4Address(dip)}`,
+        `no rule maps ${formatIpv4Address(inner.dst)}:${dstPort} to ${formatIpv4Address(dip)}`,
       );
       return;
     }
-    const publicFrontend = !addressSpaceContains(this.options.virtualNetwork, inner.dst);
     if (
       existing === undefined &&
-      publicFrontend &&
+      !addressSpaceContains(this.options.virtualNetwork, inner.dst) &&
       !port.nic.security.hasSecurityGroup &&
       this.options.openFrontends?.has(inner.dst) !== true
     ) {
@@ -290,10 +286,17 @@ export class HostAgent implements NetworkNode, ControlReceiver<HostAgentControlM
       return;
     }
     // An HA-ports rule (backend port 0) keeps the destination port (docs/mechanics.md §2.9).
-    const backendPort = rule.backendPort === 0 ? tuple.dstPort : rule.backendPort;
+    const backendPort = rule.backendPort === 0 ? dstPort : rule.backendPort;
     let translated = translateInbound(inner, guestAddressOf(rule), backendPort);
     if (!this.admit(port, 'Inbound', translated, meta)) return;
-    const entry = existing ?? this.nat.create(tuple, rule, meta.connectionId, now);
+    const entry =
+      existing ??
+      this.nat.create(
+        { protocol, srcAddress: inner.src, srcPort, dstAddress: inner.dst, dstPort },
+        rule,
+        meta.connectionId,
+        now,
+      );
     if (inner.payload.kind === 'tcp') {
       this.nat.track(entry, inner.payload, true);
       this.armResetTimer(entry);
@@ -303,7 +306,7 @@ export class HostAgent implements NetworkNode, ControlReceiver<HostAgentControlM
     this.emit('rewrite', translated, meta, {
       code: 'nat-inbound',
       vip: inner.dst,
-      vipPort: tuple.dstPort,
+      vipPort: dstPort,
       guestAddress: entry.guestAddress,
       backendPort,
       floatingIp: entry.rule.floatingIp,
@@ -311,6 +314,31 @@ export class HostAgent implements NetworkNode, ControlReceiver<HostAgentControlM
       nic: port.nic.name,
     });
     this.fabric.transmit(this.name, port.vm.name, translated, meta, port.nic.name);
+  }
+
+  /**
+   * SNAT's part of a tunnelled packet (with ports): the same-VM hairpin of a SNAT flow, and
+   * return traffic of the VM's outbound flows, translated back. Only for packets that concern
+   * SNAT ({@link OutboundSnat.concernsInbound}).
+   * @returns whether SNAT took the packet (dropped or delivered it)
+   */
+  private receiveSnatTraffic(inner: Ipv4Packet, meta: PacketMeta, port: Port): boolean {
+    const tuple = transportTupleOf(inner) as FiveTuple;
+    const snatHairpin = checkSnatHairpin(inner, port.nic, this.snat.flowOfTranslatedSource(tuple));
+    if (snatHairpin.kind === 'drop') {
+      this.drop(inner, meta, 'hairpin-same-nic', snatHairpin.note);
+      return true;
+    }
+    const snatReturn = this.snat.inbound(inner, tuple, port.nic.address);
+    if (snatReturn.kind === 'drop') {
+      this.drop(inner, meta, snatReturn.reason, snatReturn.note);
+      return true;
+    }
+    if (snatReturn.kind === 'translate') {
+      this.deliverSnatReturn(snatReturn.packet, meta, port, snatReturn.note);
+      return true;
+    }
+    return false;
   }
 
   /** Delivers SNAT return traffic, translated to the VM's view, through the NIC's inbound NSGs. */
@@ -437,21 +465,24 @@ export class HostAgent implements NetworkNode, ControlReceiver<HostAgentControlM
   }
 
   private receiveFromVm(packet: Ipv4Packet, meta: PacketMeta, vm: LocalVm, nicName: string | undefined): void {
-    const nic = vm.nics.find((candidate) => candidate.name === nicName) ?? (vm.nics[0] as LocalNic);
+    const nic = nicNamed(vm, nicName);
     const now = this.fabric.kernel.nowNs;
-    const tuple = transportTupleOf(packet);
-    if (tuple === undefined) {
+    const ports = transportPortsOf(packet);
+    if (ports < 0) {
       this.receiveLaterFragmentFromVm(packet, meta, vm, nic);
       return;
     }
-    const entry = this.nat.findReply(tuple, now);
+    const protocol = ipProtocolOf(packet);
+    const srcPort = ports >>> 16;
+    const dstPort = ports & 0xffff;
+    const entry = this.nat.findReply(protocol, packet.src, srcPort, packet.dst, dstPort, now);
     const source = checkNicSource(packet, nic, vm.nics, entry);
     if (source.kind === 'drop') {
       this.drop(packet, meta, source.reason, source.note);
       return;
     }
     if (entry === undefined) {
-      const tombstone = this.nat.findTombstone(tuple);
+      const tombstone = this.nat.findTombstone(protocol, packet.src, srcPort, packet.dst, dstPort);
       if (tombstone !== undefined && isNonSynTcp(packet)) {
         this.drop(
           packet,
@@ -470,7 +501,7 @@ export class HostAgent implements NetworkNode, ControlReceiver<HostAgentControlM
       return;
     }
     if (entry === undefined) {
-      this.sendOutbound(packet, meta, tuple);
+      this.sendOutbound(packet, meta, { protocol, srcAddress: packet.src, srcPort, dstAddress: packet.dst, dstPort });
       return;
     }
     if (packet.payload.kind === 'tcp') this.nat.track(entry, packet.payload, false);
@@ -547,12 +578,20 @@ export class HostAgent implements NetworkNode, ControlReceiver<HostAgentControlM
 
   /** The NIC's NSGs on a packet as the VM sees it; a denial is traced as a drop. */
   private admit(port: Port, direction: NsgDirection, packet: Ipv4Packet, meta: PacketMeta): boolean {
-    const tuple = transportTupleOf(packet);
+    const ports = transportPortsOf(packet);
     // A later fragment has no ports to match: it follows the datagram its first fragment opened.
-    if (tuple === undefined) return true;
-    const verdict = port.nic.security.admit(direction, tuple, this.fabric.kernel.nowNs);
+    if (ports < 0) return true;
+    const verdict = port.nic.security.admitFlow(
+      direction,
+      ipProtocolOf(packet),
+      packet.src,
+      ports >>> 16,
+      packet.dst,
+      ports & 0xffff,
+      this.fabric.kernel.nowNs,
+    );
     if (verdict.kind === 'allow') return true;
-    this.drop(packet, meta, 'nsg-denied', nsgDenialOf(verdict, direction, tuple));
+    this.drop(packet, meta, 'nsg-denied', nsgDenialOf(verdict, direction, transportTupleOf(packet) as FiveTuple));
     return false;
   }
 
@@ -619,6 +658,16 @@ export class HostAgent implements NetworkNode, ControlReceiver<HostAgentControlM
   private drop(packet: Ipv4Packet, meta: PacketMeta, reason: DropReason, note: TraceNote): void {
     this.fabric.tracer.emit(this.fabric.kernel.nowNs, this.name, 'drop', packet, meta, note, reason);
   }
+}
+
+/** The VM's NIC named `name`, else its primary NIC; a loop, as it runs for every packet. */
+function nicNamed(vm: LocalVm, name: string | undefined): LocalNic {
+  const nics = vm.nics;
+  for (let i = 0; i < nics.length; i++) {
+    const nic = nics[i] as LocalNic;
+    if (nic.name === name) return nic;
+  }
+  return nics[0] as LocalNic;
 }
 
 /** Whether a packet is TCP without SYN: a segment of an existing connection. */

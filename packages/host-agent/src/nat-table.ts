@@ -53,9 +53,19 @@ export class NatTable {
     return this.byInbound.size;
   }
 
-  /** The entry for an arriving client packet's tuple, refreshed; `undefined` if none or idle. */
-  findInbound(tuple: FiveTuple, nowNs: number): NatEntry | undefined {
-    return this.refresh(this.byInbound.getTuple(tuple), nowNs);
+  /**
+   * The entry for an arriving client packet's tuple, refreshed; `undefined` if none or idle.
+   * By the tuple's fields, so that a packet's lookup builds no tuple record (issue 20).
+   */
+  findInbound(
+    protocol: number,
+    srcAddress: number,
+    srcPort: number,
+    dstAddress: number,
+    dstPort: number,
+    nowNs: number,
+  ): NatEntry | undefined {
+    return this.refresh(this.byInbound.get(protocol, srcAddress, srcPort, dstAddress, dstPort), nowNs);
   }
 
   /** The live entry for a client tuple without refreshing it (ICMP errors are not activity). */
@@ -64,14 +74,32 @@ export class NatTable {
     return entry === undefined || this.isIdle(entry, nowNs) ? undefined : entry;
   }
 
-  /** The entry a VM's reply belongs to (its tuple: guest address:backendPort → client). */
-  findReply(tuple: FiveTuple, nowNs: number): NatEntry | undefined {
-    return this.refresh(this.byReply.getTuple(tuple), nowNs);
+  /**
+   * The entry a VM's reply belongs to (its tuple: guest address:backendPort → client),
+   * refreshed; by the tuple's fields, as {@link findInbound}.
+   */
+  findReply(
+    protocol: number,
+    srcAddress: number,
+    srcPort: number,
+    dstAddress: number,
+    dstPort: number,
+    nowNs: number,
+  ): NatEntry | undefined {
+    return this.refresh(this.byReply.get(protocol, srcAddress, srcPort, dstAddress, dstPort), nowNs);
   }
 
-  /** The tombstone of an expired flow with this inbound or reply tuple, if any. */
-  findTombstone(tuple: FiveTuple): NatTombstone | undefined {
-    return this.tombstones.getTuple(tuple);
+  /** The tombstone of an expired flow with this inbound or reply tuple (by its fields), if any. */
+  findTombstone(
+    protocol: number,
+    srcAddress: number,
+    srcPort: number,
+    dstAddress: number,
+    dstPort: number,
+  ): NatTombstone | undefined {
+    // Nothing ever expired (the common case): no lookup.
+    if (this.tombstones.size === 0) return undefined;
+    return this.tombstones.get(protocol, srcAddress, srcPort, dstAddress, dstPort);
   }
 
   /** Creates state for a new inbound flow (replacing any tombstone of the same tuple). */

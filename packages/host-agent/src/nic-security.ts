@@ -65,6 +65,31 @@ export class NicSecurity {
   admit(direction: NsgDirection, tuple: FiveTuple, nowNs: number): NsgVerdict {
     if (!this.hasSecurityGroup) return allowedWithoutGroup;
     if (this.flows.find(tuple, nowNs) !== undefined) return allowedByFlow;
+    return this.evaluateNewFlow(direction, tuple, nowNs);
+  }
+
+  /**
+   * {@link admit} by the tuple's fields: a packet of a recorded flow (nearly every packet)
+   * builds no tuple record; the record is built only for a flow the rules must decide.
+   */
+  admitFlow(
+    direction: NsgDirection,
+    protocol: number,
+    srcAddress: number,
+    srcPort: number,
+    dstAddress: number,
+    dstPort: number,
+    nowNs: number,
+  ): NsgVerdict {
+    if (this.subnet === undefined && this.nic === undefined) return allowedWithoutGroup;
+    if (this.flows.findFlow(protocol, srcAddress, srcPort, dstAddress, dstPort, nowNs) !== undefined) {
+      return allowedByFlow;
+    }
+    return this.evaluateNewFlow(direction, { protocol, srcAddress, srcPort, dstAddress, dstPort }, nowNs);
+  }
+
+  /** The rules' decision on a flow with no record; an allowed one is recorded. */
+  private evaluateNewFlow(direction: NsgDirection, tuple: FiveTuple, nowNs: number): NsgVerdict {
     const order = direction === 'Inbound' ? [this.subnet, this.nic] : [this.nic, this.subnet];
     for (const association of order) {
       if (association === undefined) continue;

@@ -38,7 +38,18 @@ export class NsgFlowRecords {
    * `undefined` when there is none or it has been idle too long (it is then forgotten).
    */
   find(tuple: FiveTuple, nowNs: number): NsgFlowRecord | undefined {
-    const { protocol, srcAddress, srcPort, dstAddress, dstPort } = tuple;
+    return this.findFlow(tuple.protocol, tuple.srcAddress, tuple.srcPort, tuple.dstAddress, tuple.dstPort, nowNs);
+  }
+
+  /** {@link find} by the tuple's fields: a packet's lookup builds no tuple record (issue 20). */
+  findFlow(
+    protocol: number,
+    srcAddress: number,
+    srcPort: number,
+    dstAddress: number,
+    dstPort: number,
+    nowNs: number,
+  ): NsgFlowRecord | undefined {
     const found =
       this.byKey.get(protocol, srcAddress, srcPort, dstAddress, dstPort) ??
       this.byKey.get(protocol, dstAddress, dstPort, srcAddress, srcPort);

@@ -159,6 +159,29 @@ export class OutboundSnat {
     return this.flows.size;
   }
 
+  /**
+   * Whether return traffic could be SNAT's at all: some flow is live or some port range is
+   * held. When not, {@link inbound} bypasses and {@link flowOfTranslatedSource} finds nothing
+   * for every packet, and the Host Agent skips both lookups.
+   */
+  get mayTranslateInbound(): boolean {
+    return this.flows.size > 0 || this.rangeOwners.size > 0;
+  }
+
+  /**
+   * Whether a tunnelled packet with this 5-tuple concerns SNAT: its source is a flow's
+   * translated address and port, or its destination is, or its destination port lies in a
+   * range held here. When not, {@link flowOfTranslatedSource} finds nothing and {@link inbound}
+   * bypasses, so the Host Agent builds no tuple record for it (issue 20).
+   */
+  concernsInbound(protocol: number, srcAddress: number, srcPort: number, dstAddress: number, dstPort: number): boolean {
+    if (!this.mayTranslateInbound) return false;
+    if (this.flows.findTranslated(protocol, srcAddress, srcPort, dstAddress, dstPort) !== undefined) return true;
+    if (protocol !== 6 && protocol !== 17) return false;
+    if (this.flows.findTranslated(protocol, dstAddress, dstPort, srcAddress, srcPort) !== undefined) return true;
+    return this.rangeOwners.get(protocol, dstAddress, snatRangeStart(dstPort), 0, 0) !== undefined;
+  }
+
   /** Gives SNAT a way to reach the manager (through the control channel). */
   attachManager(send: (message: ManagerControlMessage) => void): void {
     this.toManager = send;

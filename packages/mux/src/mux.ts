@@ -25,7 +25,6 @@ import {
   type DropReason,
   encapsulateIpIp,
   type Fabric,
-  type FiveTuple,
   firstFragmentPorts,
   fiveTupleOf,
   formatIpv4Address,
@@ -259,13 +258,19 @@ export class Mux implements NetworkNode, ControlReceiver<MuxControlMessage> {
       this.receiveIcmpError(packet, packet.payload.quote, meta, from);
       return;
     }
-    const tuple = fiveTupleOf(packet);
-    const entry = this.vipMap.lookup(packet.dst, tuple.protocol, tuple.dstPort);
+    // The flow's fields, not a tuple record: the flow table is looked up by them, and a record
+    // is built only to hash a new flow (issue 20). Ports are TCP's and UDP's, else 0.
+    const payload = packet.payload;
+    const protocol = ipProtocolOf(packet);
+    const ported = payload.kind === 'udp' || payload.kind === 'tcp';
+    const srcPort = ported ? payload.srcPort : 0;
+    const dstPort = ported ? payload.dstPort : 0;
+    const entry = this.vipMap.lookup(packet.dst, protocol, dstPort);
     if (entry === undefined) {
-      this.receiveSnatReturn(packet, meta, from, tuple);
+      this.receiveSnatReturn(packet, meta, from, protocol, dstPort);
       return;
     }
-    const decision = this.decide(packet, tuple, entry);
+    const decision = this.decide(packet, protocol, srcPort, dstPort, entry);
     if (decision.dip === undefined) {
       this.drop(packet, meta, 'no-healthy-dip', `rule ${entry.rule.name} has no DIP to send new flows to`);
       return;
@@ -277,20 +282,26 @@ export class Mux implements NetworkNode, ControlReceiver<MuxControlMessage> {
    * A packet for a VIP port no rule serves: return traffic of a SNAT flow when the port lies in
    * a range granted to a DIP, sent there statelessly; otherwise nobody's (`no-vip-endpoint`).
    */
-  private receiveSnatReturn(packet: Ipv4Packet, meta: PacketMeta, from: string, tuple: FiveTuple): void {
+  private receiveSnatReturn(
+    packet: Ipv4Packet,
+    meta: PacketMeta,
+    from: string,
+    protocol: number,
+    dstPort: number,
+  ): void {
     const vip = formatIpv4Address(packet.dst);
-    const dip = this.snatRanges.lookup(packet.dst, tuple.protocol, tuple.dstPort);
+    const dip = this.snatRanges.lookup(packet.dst, protocol, dstPort);
     if (dip === undefined) {
       this.drop(
         packet,
         meta,
         'no-vip-endpoint',
-        `no rule for ${vip}:${tuple.dstPort}, and no SNAT port range of ${vip} holds port ${tuple.dstPort}`,
+        `no rule for ${vip}:${dstPort}, and no SNAT port range of ${vip} holds port ${dstPort}`,
       );
       return;
     }
     this.counters.snatReturns++;
-    const first = snatRangeStart(tuple.dstPort);
+    const first = snatRangeStart(dstPort);
     this.forward(
       packet,
       meta,
@@ -402,14 +413,7 @@ export class Mux implements NetworkNode, ControlReceiver<MuxControlMessage> {
         );
         return;
       }
-      const tuple = {
-        protocol,
-        srcAddress: packet.src,
-        srcPort: ports.srcPort,
-        dstAddress: packet.dst,
-        dstPort: ports.dstPort,
-      };
-      const decision = this.decide(packet, tuple, entry);
+      const decision = this.decide(packet, protocol, ports.srcPort, ports.dstPort, entry);
       if (decision.dip === undefined) {
         this.drop(packet, meta, 'no-healthy-dip', `rule ${entry.rule.name} has no DIP to send new flows to`);
         return;
@@ -494,14 +498,17 @@ export class Mux implements NetworkNode, ControlReceiver<MuxControlMessage> {
   /** The DIP for a packet and how it was chosen (flow table, or a hash of which tuple). */
   private decide(
     packet: Ipv4Packet,
-    tuple: ReturnType<typeof fiveTupleOf>,
+    protocol: number,
+    srcPort: number,
+    dstPort: number,
     entry: VipMapEntry,
   ): { readonly dip: number | undefined; readonly choice: MuxChoice } {
     const now = this.fabric.kernel.nowNs;
     const rule = entry.rule;
     const payload = packet.payload;
     const isSyn = payload.kind === 'tcp' && (payload.flags & (TcpFlags.Syn | TcpFlags.Ack)) === TcpFlags.Syn;
-    const { protocol, srcAddress, srcPort, dstAddress, dstPort } = tuple;
+    const srcAddress = packet.src;
+    const dstAddress = packet.dst;
     if (!isSyn) {
       const found = this.flows.lookupFlow(protocol, srcAddress, srcPort, dstAddress, dstPort, now);
       // Established TCP flows stay with a DIP that goes down; UDP flows, which Azure keeps no
@@ -514,7 +521,11 @@ export class Mux implements NetworkNode, ControlReceiver<MuxControlMessage> {
         }
       }
     }
-    const hash = distributionHash(tuple, rule.distribution, this.options.hashSeed);
+    const hash = distributionHash(
+      { protocol, srcAddress, srcPort, dstAddress, dstPort },
+      rule.distribution,
+      this.options.hashSeed,
+    );
     const dip = entry.selector.select(hash);
     const tupleName = distributionTupleName[rule.distribution];
     if (dip === undefined) return { dip, choice: { by: 'hash', tuple: tupleName, hash, stateless: false } };

@@ -19,7 +19,6 @@ import {
   isFragment,
   makeIpv4Packet,
   makeTcpSegment,
-  makeUdpDatagram,
   type TcpSegment,
   type UdpDatagram,
 } from '../net/packet.ts';
@@ -95,6 +94,13 @@ export interface EndpointOptions {
 interface ListenerEntry {
   readonly address: Ipv4Address | undefined;
   readonly listener: TcpListener;
+}
+
+/** A packet originated while a received one is processed, sent once that one is traced. */
+interface HeldPacket {
+  readonly packet: Ipv4Packet;
+  readonly connectionId: number;
+  readonly note: string;
 }
 
 interface UdpEntry {
@@ -300,16 +306,27 @@ export class Endpoint implements TcpHost {
 
   /** Sends a UDP datagram (fragmented if larger than the MTU: UDP is sent with DF clear). */
   sendUdp(options: UdpSendOptions): void {
-    const datagram = makeUdpDatagram({
+    const datagram: UdpDatagram = {
+      kind: 'udp',
       srcPort: options.localPort,
       dstPort: options.remotePort,
       payloadLength: options.payloadLength,
       data: options.data ?? '',
-    });
-    const packet = makeIpv4Packet(
-      { src: options.localAddress, dst: options.remoteAddress, id: this.takeIpId(), dontFragment: false },
-      datagram,
-    );
+    };
+    // Written out as makeIpv4Packet would build it (TTL 64, DSCP 0, DF clear, not a fragment),
+    // without its header-fields record: this runs for every datagram sent.
+    const packet: Ipv4Packet = {
+      kind: 'ipv4',
+      src: options.localAddress,
+      dst: options.remoteAddress,
+      ttl: defaultTtl,
+      dscp: 0,
+      id: this.takeIpId(),
+      dontFragment: false,
+      moreFragments: false,
+      fragmentOffsetBytes: 0,
+      payload: datagram,
+    };
     this.originate(packet, options.connectionId, 'UDP datagram');
   }
 
@@ -622,7 +639,14 @@ export class Endpoint implements TcpHost {
   private findUdpSocket(port: number, address: Ipv4Address): UdpEntry | undefined {
     const entries = this.udpSockets.get(port);
     if (entries === undefined) return undefined;
-    return entries.find((entry) => entry.address === address) ?? entries.find((entry) => entry.address === undefined);
+    // Loops rather than two `find`s with closures: this runs for every datagram received.
+    let wildcard: UdpEntry | undefined;
+    for (let i = 0; i < entries.length; i++) {
+      const entry = entries[i] as UdpEntry;
+      if (entry.address === address) return entry;
+      if (entry.address === undefined && wildcard === undefined) wildcard = entry;
+    }
+    return wildcard;
   }
 
   /** RFC 9293 §3.10.7.1: the RST that answers a segment for no connection. */
