@@ -3,10 +3,12 @@
  * process, so that heap, JIT state and garbage of one measurement never weigh on the next.
  * Prints one JSON line: the figures, or a {@link WorkloadRun}.
  *
- * Usage: node --expose-gc --import tsx bench/suites/child.ts <suite> [args…]
+ * Usage: node --expose-gc --import tsx bench/suites/child.ts <suite> [args…] [--shipped]
  *   maglev <backends> <timeMs> | flow-table <entries> | flow-hash <timeMs>
  *   tcp <connections> <root> | udp <flows> <packets> <root> | scale <connections> <root>
  * `root` is the checkout whose sources the workload runs (this one, or a baseline to compare).
+ * `--shipped` runs the workloads from `root`'s scenario package bundled as lbsim ships it
+ * (shipped-module.ts) rather than from its sources through tsx.
  */
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -17,12 +19,16 @@ import { cpuTimeMs } from './cpu-time.ts';
 import { measureFlowHash } from './flow-hash.ts';
 import { measureFlowTable } from './flow-table.ts';
 import { measureMaglevBuild } from './maglev.ts';
+import { importShippedScenarioModule } from './shipped-module.ts';
 import type { WorkloadRun } from './workload-run.ts';
 
 /** The scale runs' shape: the million-connection scenario's (HTTP GETs, 100 clients, one every 100 ms each). */
 const scaleShape: EndToEndShape = { exchange: 'http-get', everyMs: 100, name: 'bench-scale' };
 
-const { positionals } = parseArgs({ allowPositionals: true });
+const { positionals, values } = parseArgs({
+  allowPositionals: true,
+  options: { shipped: { type: 'boolean', default: false } },
+});
 const [suite, ...args] = positionals;
 const numberAt = (index: number): number => Number(args[index]);
 const rootAt = (index: number): string => args[index] ?? join(import.meta.dirname, '..', '..');
@@ -49,6 +55,7 @@ console.log(JSON.stringify(output));
 
 /** The scenario package of the checkout at `root` (a baseline's, or this one's). */
 async function loadScenarioModule(root: string): Promise<typeof ScenarioModule> {
+  if (values.shipped === true) return (await importShippedScenarioModule(root)) as typeof ScenarioModule;
   return (await import(join(root, 'packages/scenario/src/index.ts'))) as typeof ScenarioModule;
 }
 

@@ -9,8 +9,8 @@ import {
   type Ipv4Packet,
   ipProtocolOf,
   ipv4,
+  type RunStatus,
   type TraceSink,
-  vipEndpointKey,
 } from '@lbsim/core';
 import type { ConnectionSummary, DropCount, RunResult, UnexplainedRun } from './base/run-result.ts';
 import { buildWorld, type World } from './build/build.ts';
@@ -64,6 +64,91 @@ export interface RunOptions {
  * events than the heap allows, stops early; `status` says so.
  */
 export function runScenario(scenario: Scenario, options: RunOptions = {}): RunResult {
+  // The world is let go once the run's end state is read from it: a long run still holds the
+  // flows and sockets of its last minutes then, and the per-connection summaries need not
+  // share the heap with them.
+  const ran = runWorld(scenario, options);
+  const { seed, status, observer, end } = ran;
+  const dropsByConnection = new Map<number, readonly DropCount[]>();
+  const connections = summarizeConnections(scenario, ran, dropsByConnection);
+  const traffic = summarizeTraffic(scenario, connections, dropsByConnection);
+  const drops = observer.dropCounts();
+  const { dipListChanges, healthChanges } = end;
+  const expectations = evaluateExpectations(scenario, {
+    traffic,
+    drops,
+    dipListChanges,
+    connections,
+    healthChanges,
+    probedDips: end.probedDips,
+  });
+  const facts: UnexplainedRun = {
+    name: scenario.name,
+    description: scenario.description,
+    seed,
+    durationNs: scenario.duration,
+    status,
+    traffic,
+    connections,
+    drops,
+    expectations,
+    expectationsMet: expectations.every((expectation) => expectation.met),
+    packetsSent: observer.packetsSent,
+    packetsHeldForSnat: end.packetsHeldForSnat,
+    muxes: end.muxes,
+    dipListChanges,
+    healthChanges,
+    probeDrops: observer.probeDrops(),
+    dipNames: end.dipOwners,
+    snat: end.snat,
+    platformSettings: platformSettingsOf(scenario),
+  };
+  const explained: RunResult = { ...facts, explanations: explainRun(facts, scenario) };
+  const watch = ran.watch;
+  if (watch === undefined) return explained;
+  const endNs = status.kind === 'completed' ? status.endNs : status.atNs;
+  watch.recorder.finish(endNs);
+  const metrics = computeMetrics({
+    rules: watch.rules,
+    recorder: watch.recorder,
+    healthChanges,
+    healthLatencyNs: scenario.network.healthLatency,
+    snat: facts.snat,
+    binNs: watch.binNs,
+    endNs,
+  });
+  return { ...explained, metrics, nsgFlowLog: watch.flowLog.finish(endNs) };
+}
+
+/** What the world looked like at the end of the run, read before it is let go. */
+interface WorldEnd {
+  /** DIP (dotted quad) → the VM that owns it. */
+  readonly dipOwners: ReadonlyMap<string, string>;
+  /** Per traffic item, the NIC addresses (dotted quads) of its source VM; empty for a client. */
+  readonly sourceAddresses: readonly ReadonlySet<string>[];
+  readonly dipListChanges: RunResult['dipListChanges'];
+  readonly healthChanges: RunResult['healthChanges'];
+  readonly probedDips: ReadonlyArray<{ readonly probe: string; readonly dip: string; readonly vm: string }>;
+  readonly packetsHeldForSnat: RunResult['packetsHeldForSnat'];
+  readonly muxes: RunResult['muxes'];
+  readonly snat: RunResult['snat'];
+}
+
+/** A run's raw results: the trace observer, the started connections and the world's end state. */
+interface WorldRun {
+  readonly seed: number;
+  readonly status: RunStatus;
+  readonly observer: RunObserver;
+  readonly started: StartedConnections;
+  readonly end: WorldEnd;
+  /** The metrics sinks, when asked for (they keep the world: their rules read it). */
+  readonly watch:
+    | (ReturnType<typeof watchMetrics> & { readonly rules: World['manager']['configuredRules'] })
+    | undefined;
+}
+
+/** Builds the world, runs it to the scenario's end and reads what the summary needs from it. */
+function runWorld(scenario: Scenario, options: RunOptions): WorldRun {
   const seed = options.seed ?? scenario.seed;
   const limits = runLimitsFor(options.heapLimitBytes);
   const world = buildWorld(scenario, { seed, maxPendingEvents: limits.maxPendingEvents });
@@ -88,36 +173,76 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
   scheduleEvents(world);
   started = scheduleTraffic(world, limits.maxConnections);
   const status = world.kernel.runUntil(scenario.duration, options.onProgress);
+  return {
+    seed,
+    status,
+    observer,
+    started,
+    end: worldEndOf(world),
+    watch: watch === undefined ? undefined : { ...watch, rules: world.manager.configuredRules },
+  };
+}
 
-  const dropsByConnection = new Map<number, readonly DropCount[]>();
-  const sourceAddresses = scenario.traffic.map((item) => addressesOfVm(world, item.from));
-  const dipOwners = new Map([...world.dipOwners].map(([dip, owner]) => [formatIpv4Address(dip), owner.vm]));
-  const ownerOf = (dip: string) => dipOwners.get(dip);
+/** The world's end state as the summary reads it. */
+function worldEndOf(world: World): WorldEnd {
+  const scenario = world.scenario;
+  return {
+    dipOwners: new Map([...world.dipOwners].map(([dip, owner]) => [formatIpv4Address(dip), owner.vm])),
+    sourceAddresses: scenario.traffic.map((item) => addressesOfVm(world, item.from)),
+    dipListChanges: summarizeDipListChanges(world.muxes),
+    healthChanges: [...world.probing.changes],
+    probedDips: [...world.probing.engines.values()].flatMap((engine) =>
+      engine.targets.map((target) => ({
+        probe: target.probe.name,
+        dip: formatIpv4Address(target.dip),
+        vm: target.vm,
+      })),
+    ),
+    packetsHeldForSnat: [...world.hostAgents.values()].flatMap((agent) => agent.packetsHeldForSnat),
+    muxes: world.muxes.map(summarizeMux),
+    snat: summarizeSnat(world),
+  };
+}
+
+/** The empty set of source addresses of a client. */
+const noAddresses: ReadonlySet<string> = new Set();
+
+/**
+ * One summary per started connection, in start order; the drop counts of those with drops go
+ * to `dropsByConnection`.
+ */
+function summarizeConnections(
+  scenario: Scenario,
+  ran: WorldRun,
+  dropsByConnection: Map<number, readonly DropCount[]>,
+): ConnectionSummary[] {
+  const { observer, started, end } = ran;
+  const ownerOf = (dip: string) => end.dipOwners.get(dip);
   const destinations = scenario.traffic.map((item) => ipv4(item.to.split(':')[0] ?? ''));
   const connections: ConnectionSummary[] = [];
   for (let index = 0; index < started.length; index++) {
-    const connection = { id: index + 1, traffic: started.trafficOf(index), startedAtNs: started.startedAtNsOf(index) };
+    const id = index + 1;
+    const traffic = started.trafficOf(index);
     const result = started.resultOf(index);
-    const path = observer.pathOfConnection(connection.id);
-    const own = sourceAddresses[connection.traffic] ?? new Set<string>();
+    const path = observer.pathOfConnection(id);
+    const own = end.sourceAddresses[traffic] ?? noAddresses;
     const dropCounts =
       path.dropsByReason === undefined
         ? noDropCounts
         : [...path.dropsByReason.values()].sort(
             (a, b) => b.count - a.count || compareCodePoints(a.reason, b.reason) || compareCodePoints(a.node, b.node),
           );
-    if (dropCounts.length > 0) dropsByConnection.set(connection.id, dropCounts);
-    const item = scenario.traffic[connection.traffic];
+    if (dropCounts.length > 0) dropsByConnection.set(id, dropCounts);
     const ends = {
-      opener: item?.from ?? '',
+      opener: scenario.traffic[traffic]?.from ?? '',
       openerPort: result.localPort,
-      destination: destinations[connection.traffic] ?? 0,
+      destination: destinations[traffic] ?? 0,
     };
     const { servedBy, refusedBy } = judgeDips(path.dips, path.guestReplies ?? [], ownerOf, ends);
     connections.push({
-      id: connection.id,
-      traffic: connection.traffic,
-      startedAtNs: connection.startedAtNs,
+      id,
+      traffic,
+      startedAtNs: started.startedAtNsOf(index),
       endedAtNs: result.endedAtNs,
       outcome: result.outcome,
       localPort: result.localPort,
@@ -131,66 +256,12 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
       dropCounts,
       synDrops: path.synDrops,
       // Hung, not long-lived: packets kept being dropped after the opener last received one.
-      stalled: result.outcome === 'established' && path.lastDropAtNs > observer.lastDeliveryToOpenerNs(connection.id),
+      stalled: result.outcome === 'established' && path.lastDropAtNs > observer.lastDeliveryToOpenerNs(id),
       resets: path.resets,
-      mappedToSource: path.dips.some((dip) => own.has(dip)),
+      mappedToSource: own.size > 0 && path.dips.some((dip) => own.has(dip)),
     });
   }
-  const traffic = summarizeTraffic(scenario, connections, dropsByConnection);
-  const drops = observer.dropCounts();
-  const dipListChanges = summarizeDipListChanges(world.muxes);
-  const healthChanges = [...world.probing.changes];
-  const probedDips = [...world.probing.engines.values()].flatMap((engine) =>
-    engine.targets.map((target) => ({
-      probe: target.probe.name,
-      dip: formatIpv4Address(target.dip),
-      vm: target.vm,
-    })),
-  );
-  const expectations = evaluateExpectations(scenario, {
-    traffic,
-    drops,
-    dipListChanges,
-    connections,
-    healthChanges,
-    probedDips,
-  });
-  const dipNames = dipOwners;
-  const facts: UnexplainedRun = {
-    name: scenario.name,
-    description: scenario.description,
-    seed,
-    durationNs: scenario.duration,
-    status,
-    traffic,
-    connections,
-    drops,
-    expectations,
-    expectationsMet: expectations.every((expectation) => expectation.met),
-    packetsSent: observer.packetsSent,
-    packetsHeldForSnat: [...world.hostAgents.values()].flatMap((agent) => agent.packetsHeldForSnat),
-    muxes: world.muxes.map(summarizeMux),
-    dipListChanges,
-    healthChanges,
-    probeDrops: observer.probeDrops(),
-    dipNames,
-    snat: summarizeSnat(world),
-    platformSettings: platformSettingsOf(scenario),
-  };
-  const explained: RunResult = { ...facts, explanations: explainRun(facts, scenario) };
-  if (watch === undefined) return explained;
-  const endNs = status.kind === 'completed' ? status.endNs : status.atNs;
-  watch.recorder.finish(endNs);
-  const metrics = computeMetrics({
-    rules: world.manager.configuredRules,
-    recorder: watch.recorder,
-    healthChanges,
-    healthLatencyNs: scenario.network.healthLatency,
-    snat: facts.snat,
-    binNs: watch.binNs,
-    endNs,
-  });
-  return { ...explained, metrics, nsgFlowLog: watch.flowLog.finish(endNs) };
+  return connections;
 }
 
 /** The sinks that gather a run's metrics and flow logs. */
@@ -215,19 +286,20 @@ function watchMetrics(world: World): { recorder: MetricsRecorder; flowLog: NsgFl
  * endpoints do not change during a run (only their backends do).
  */
 function ruleEndpointTest(world: World): (inner: Ipv4Packet) => boolean {
-  const endpoints = new Set(
-    world.manager.configuredRules.map((rule) =>
-      vipEndpointKey(rule.endpoint.vip, rule.endpoint.protocol, rule.endpoint.port),
-    ),
-  );
+  // Per VIP, protocol × 65536 + port: numbers, as this runs for every packet a Mux tunnels.
+  const endpoints = new Map<number, Set<number>>();
+  for (const { endpoint } of world.manager.configuredRules) {
+    const ports = endpoints.get(endpoint.vip) ?? new Set<number>();
+    ports.add(endpoint.protocol * 65536 + endpoint.port);
+    endpoints.set(endpoint.vip, ports);
+  }
   return (inner) => {
     const payload = inner.payload;
     if (payload.kind !== 'tcp' && payload.kind !== 'udp') return true;
-    const protocol = ipProtocolOf(inner);
-    return (
-      endpoints.has(vipEndpointKey(inner.dst, protocol, payload.dstPort)) ||
-      endpoints.has(vipEndpointKey(inner.dst, protocol, 0))
-    );
+    const ports = endpoints.get(inner.dst);
+    if (ports === undefined) return false;
+    const protocol = ipProtocolOf(inner) * 65536;
+    return ports.has(protocol + payload.dstPort) || ports.has(protocol);
   };
 }
 

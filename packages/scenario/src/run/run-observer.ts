@@ -166,7 +166,8 @@ export class RunObserver implements TraceSink {
       }
       return;
     }
-    if (event.meta.connectionId === 0) return;
+    // Most events are receives and forwards along the way, which say nothing here.
+    if (event.meta.connectionId === 0 || (event.kind !== 'encapsulate' && event.kind !== 'deliver')) return;
     if (this.isMuxTunnelling(event)) this.recordMuxChoice(event);
     else if (event.kind === 'deliver' && event.node === this.openerOf(event.meta.connectionId)) {
       this.compact.setLastDelivery(event.meta.connectionId, event.atNs);

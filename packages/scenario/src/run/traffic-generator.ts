@@ -21,8 +21,10 @@ import {
   startRdGatewayExchange,
   startTcpExchange,
   startUdpExchange,
+  type TcpRequest,
 } from '@lbsim/core';
 import type { World } from '../build/build.ts';
+import type { Scenario } from '../schema/scenario.ts';
 import { splitTarget } from '../schema/traffic.ts';
 
 /** A started connection and a way to read its result. */
@@ -172,35 +174,14 @@ export function scheduleTraffic(world: World, maxConnections = Number.POSITIVE_I
     const target = splitTarget(item.to);
     const remoteAddress = ipv4(target.address);
     const source = sourceOf(world, item.from, remoteAddress);
+    const startExchange = exchangeStarter(item, source, remoteAddress, target.port);
     const start = () => {
       const id = nextConnectionId++;
       const record = started.add(index, kernel.nowNs);
-      const common = {
-        endpoint: source.endpoint,
-        localAddress: source.address,
-        remoteAddress,
-        remotePort: target.port,
-        connectionId: id,
-        onResult: (final: ExchangeResult) => started.end(record, final),
-      };
-      const live =
-        item.protocol === 'Udp'
-          ? startUdpExchange({ ...common, payloadBytes: item.requestBytes, timeoutNs: item.timeout })
-          : item.app === 'ftp'
-            ? startFtpExchange({ ...common, file: item.path })
-            : item.app === 'rd-gateway'
-              ? startRdGatewayExchange(common)
-              : startTcpExchange({
-                  ...common,
-                  requests: item.requests,
-                  idleBetweenNs: item.idleBetween,
-                  ...(item.keepalive === undefined ? {} : { keepaliveIntervalNs: item.keepalive }),
-                  request:
-                    item.app === 'http'
-                      ? { kind: 'http', path: item.path, host: item.to }
-                      : { kind: 'echo', bytes: item.requestBytes },
-                }).result;
-      started.follow(record, live);
+      started.follow(
+        record,
+        startExchange(id, (final) => started.end(record, final)),
+      );
     };
     /** Schedules connection `k` of the item, which schedules connection `k + 1` when it starts. */
     const schedule = (k: number) => {
@@ -218,6 +199,79 @@ export function scheduleTraffic(world: World, maxConnections = Number.POSITIVE_I
     schedule(0);
   });
   return started;
+}
+
+/**
+ * How connections of `item` start: given a connection id and where to report its result,
+ * starts the exchange and returns how to read its result so far. What is the same for every
+ * connection of the item (the request, the exchange's settings) is made once here, and each
+ * connection's options are one object literal of a fixed shape: spreading shared parts into
+ * them per connection cost a scale run more than the rest of starting a connection.
+ */
+function exchangeStarter(
+  item: Scenario['traffic'][number],
+  source: { readonly endpoint: Endpoint; readonly address: number },
+  remoteAddress: number,
+  remotePort: number,
+): (connectionId: number, onResult: (final: ExchangeResult) => void) => () => ExchangeResult {
+  const endpoint = source.endpoint;
+  const localAddress = source.address;
+  if (item.protocol === 'Udp') {
+    const payloadBytes = item.requestBytes;
+    const timeoutNs = item.timeout;
+    return (connectionId, onResult) =>
+      startUdpExchange({
+        endpoint,
+        localAddress,
+        remoteAddress,
+        remotePort,
+        connectionId,
+        onResult,
+        payloadBytes,
+        timeoutNs,
+      });
+  }
+  if (item.app === 'ftp') {
+    const file = item.path;
+    return (connectionId, onResult) =>
+      startFtpExchange({ endpoint, localAddress, remoteAddress, remotePort, connectionId, onResult, file });
+  }
+  if (item.app === 'rd-gateway') {
+    return (connectionId, onResult) =>
+      startRdGatewayExchange({ endpoint, localAddress, remoteAddress, remotePort, connectionId, onResult });
+  }
+  const request: TcpRequest =
+    item.app === 'http' ? { kind: 'http', path: item.path, host: item.to } : { kind: 'echo', bytes: item.requestBytes };
+  const requests = item.requests;
+  const idleBetweenNs = item.idleBetween;
+  const keepaliveIntervalNs = item.keepalive;
+  if (keepaliveIntervalNs === undefined) {
+    return (connectionId, onResult) =>
+      startTcpExchange({
+        endpoint,
+        localAddress,
+        remoteAddress,
+        remotePort,
+        connectionId,
+        onResult,
+        request,
+        requests,
+        idleBetweenNs,
+      }).result;
+  }
+  return (connectionId, onResult) =>
+    startTcpExchange({
+      endpoint,
+      localAddress,
+      remoteAddress,
+      remotePort,
+      connectionId,
+      onResult,
+      request,
+      requests,
+      idleBetweenNs,
+      keepaliveIntervalNs,
+    }).result;
 }
 
 /**
