@@ -11,6 +11,10 @@
  * and code splitting keeps the report, capture and JSON writers out of the start path until a
  * command asks for them. Source maps point errors back at the `.ts` sources.
  *
+ * Two builds of the CLI from the same sources: ES module chunks for every command, and for
+ * `lbsim run` one CommonJS file that dist/lbsim.js runs with V8's code cache, written here by a
+ * catalogue run of the fresh bundle (scripts/bundle/lbsim-loader.ts says why and how).
+ *
  * Usage: `tsx scripts/build.ts [--out <dir>]` (default packages/lbsim). Exit 1 with esbuild's
  * messages when the bundle does not build.
  */
