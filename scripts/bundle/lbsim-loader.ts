@@ -21,7 +21,6 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Script } from 'node:vm';
 
 const bundle = fileURLToPath(new URL('./chunks/lbsim.cjs', import.meta.url));
 const codeCache = `${bundle}.code-cache`;
@@ -38,6 +37,8 @@ function readCodeCache(): Buffer | undefined {
 
 /** Runs the bundle as Node's CommonJS loader would (same wrapper, `require` relative to it). */
 function runWithCodeCache(): void {
+  // Required here: node:vm is not among the modules Node has loaded at start, and only a run needs it.
+  const { Script } = requireFromBundle('node:vm') as typeof import('node:vm');
   // Node's own CommonJS wrapper: the bundle sees the same five names as under `require`.
   const source = `(function (exports, require, module, __filename, __dirname) { ${readFileSync(bundle, 'utf8')}\n});`;
   const script = new Script(source, { filename: bundle, cachedData: readCodeCache() });
