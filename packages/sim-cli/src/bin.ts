@@ -16,11 +16,15 @@ const { io, stdoutClosed } = processIo();
 process.on('exit', () => {
   if (process.exitCode === 1 && stdoutClosed()) process.exitCode = 0;
 });
-try {
-  process.exitCode = await main(process.argv.slice(2), { ...io, heapLimitBytes: getHeapStatistics().heap_size_limit });
-} catch (error) {
-  process.stderr.write(`lbsim: internal error: ${(error as Error).message}\n`);
-  if (process.env['LBSIM_DEBUG'] !== undefined) process.stderr.write(`${(error as Error).stack}\n`);
-  else process.stderr.write('This is a bug in lbsim; run again with LBSIM_DEBUG=1 for details and report it.\n');
-  process.exitCode = 3;
-}
+// Not a top-level await: the bundle is CommonJS (scripts/build.ts), run with V8's code cache.
+main(process.argv.slice(2), { ...io, heapLimitBytes: getHeapStatistics().heap_size_limit }).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`lbsim: internal error: ${(error as Error).message}\n`);
+    if (process.env['LBSIM_DEBUG'] !== undefined) process.stderr.write(`${(error as Error).stack}\n`);
+    else process.stderr.write('This is a bug in lbsim; run again with LBSIM_DEBUG=1 for details and report it.\n');
+    process.exitCode = 3;
+  },
+);
