@@ -96,13 +96,6 @@ interface ListenerEntry {
   readonly listener: TcpListener;
 }
 
-/** A packet originated while a received one is processed, sent once that one is traced. */
-interface HeldPacket {
-  readonly packet: Ipv4Packet;
-  readonly connectionId: number;
-  readonly note: string;
-}
-
 interface UdpEntry {
   readonly address: Ipv4Address | undefined;
   readonly handler: UdpHandler;
