@@ -14,7 +14,11 @@
  *
  * Scenarios come from the catalogue bundled with the command (packages/lbsim/scenarios), named
  * by catalogue id, and every command runs inside its own output folder with relative output
- * paths, so no absolute path reaches the outputs and two snapshots of the same build are equal.
+ * paths. The scenario's absolute path still reaches explain's first line and the pcapng section
+ * header (the capture names the scenario it came from), so a snapshot records the checkout it
+ * was made from in `checkout-root.txt`, and `--compare` reads each side with its own checkout
+ * root replaced by `<checkout>`: snapshots of two checkouts (a worktree and a baseline) compare
+ * equal when only the checkout's path differs.
  * The scale/ folder is left out: it is a benchmark of minutes and gigabytes, not a failure mode.
  * <outdir> must not exist yet or be empty: the script never overwrites earlier files.
  */
@@ -69,6 +73,8 @@ function snapshot(outdir: string): number {
     return 2;
   }
   const ids = listCatalogueIds(catalogue);
+  mkdirSync(outdir, { recursive: true });
+  writeFileSync(join(outdir, checkoutRootFile), root);
   for (const id of ids) {
     const folder = join(outdir, id);
     mkdirSync(folder, { recursive: true });
@@ -99,15 +105,54 @@ function listFiles(directory: string): string[] {
   return files;
 }
 
+/** The file a snapshot names its checkout in (not compared itself). */
+const checkoutRootFile = 'checkout-root.txt';
+
+/** The checkout root a snapshot was made from, or `undefined` for one made before it was recorded. */
+function readCheckoutRoot(snapshotDirectory: string): string | undefined {
+  const path = join(snapshotDirectory, checkoutRootFile);
+  return existsSync(path) ? readFileSync(path, 'utf8') : undefined;
+}
+
+/**
+ * A file's bytes with its checkout root replaced by `<checkout>`. A pcapng file's section header
+ * block carries the scenario path in an option, so its length fields change with the root's
+ * length: the block is read option by option and compared as option codes and replaced values.
+ */
+function normalizeOutput(bytes: Buffer, file: string, checkoutRoot: string | undefined): Buffer {
+  if (checkoutRoot === undefined) return bytes;
+  const replaceRoot = (raw: Buffer): Buffer =>
+    Buffer.from(raw.toString('latin1').split(checkoutRoot).join('<checkout>'), 'latin1');
+  if (!file.endsWith('.pcapng') || bytes.length < 28) return replaceRoot(bytes);
+  const littleEndian = bytes.readUInt32LE(8) === 0x1a2b3c4d;
+  const read16 = (at: number) => (littleEndian ? bytes.readUInt16LE(at) : bytes.readUInt16BE(at));
+  const headerLength = littleEndian ? bytes.readUInt32LE(4) : bytes.readUInt32BE(4);
+  const parts: Buffer[] = [bytes.subarray(8, 24)];
+  for (let at = 24; at + 4 <= headerLength - 4; ) {
+    const length = read16(at + 2);
+    parts.push(bytes.subarray(at, at + 2), replaceRoot(bytes.subarray(at + 4, at + 4 + length)));
+    at += 4 + Math.ceil(length / 4) * 4;
+  }
+  parts.push(bytes.subarray(headerLength));
+  return Buffer.concat(parts);
+}
+
 function compare(before: string, after: string): number {
-  const beforeFiles = new Set(listFiles(before));
-  const afterFiles = new Set(listFiles(after));
+  const beforeRoot = readCheckoutRoot(before);
+  const afterRoot = readCheckoutRoot(after);
+  const compared = (file: string) => file !== checkoutRootFile;
+  const beforeFiles = new Set(listFiles(before).filter(compared));
+  const afterFiles = new Set(listFiles(after).filter(compared));
   let differences = 0;
   for (const file of [...new Set([...beforeFiles, ...afterFiles])].sort()) {
     if (!beforeFiles.has(file) || !afterFiles.has(file)) {
       process.stdout.write(`only in ${beforeFiles.has(file) ? before : after}: ${file}\n`);
       differences += 1;
-    } else if (!readFileSync(join(before, file)).equals(readFileSync(join(after, file)))) {
+    } else if (
+      !normalizeOutput(readFileSync(join(before, file)), file, beforeRoot).equals(
+        normalizeOutput(readFileSync(join(after, file)), file, afterRoot),
+      )
+    ) {
       process.stdout.write(`differs: ${file}\n`);
       differences += 1;
     }
