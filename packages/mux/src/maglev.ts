@@ -114,16 +114,7 @@ function fillTakingTurns(table: Uint32Array, positions: Uint32Array, skips: Uint
   let remaining = size;
   for (;;) {
     for (let i = 0; i < n; i++) {
-      // Stepping as slot + skip − M, plus M when negative: no branch to mispredict.
-      const back = ((skips[i] as number) - size) | 0;
-      let slot = positions[i] as number;
-      while (table[slot] !== 0) {
-        slot = (slot + back) | 0;
-        slot += (slot >> 31) & size;
-      }
-      table[slot] = i + 1;
-      slot = (slot + back) | 0;
-      positions[i] = slot + ((slot >> 31) & size);
+      claimNextSlot(table, positions, skips, i);
       if (--remaining === 0) return;
     }
   }
@@ -153,16 +144,7 @@ function fillByWeight(
         continue;
       }
       accumulated[i] = sum - maxWeight;
-      // Stepping as slot + skip − M, plus M when negative: no branch to mispredict.
-      const back = ((skips[i] as number) - size) | 0;
-      let slot = positions[i] as number;
-      while (table[slot] !== 0) {
-        slot = (slot + back) | 0;
-        slot += (slot >> 31) & size;
-      }
-      table[slot] = i + 1;
-      slot = (slot + back) | 0;
-      positions[i] = slot + ((slot >> 31) & size);
+      claimNextSlot(table, positions, skips, i);
       if (--remaining === 0) return;
     }
   }
@@ -189,4 +171,22 @@ export function isPrime(n: number): boolean {
   if (n % 2 === 0) return n === 2;
   for (let d = 3; d * d <= n; d += 2) if (n % d === 0) return false;
   return true;
+}
+
+/**
+ * Backend `i`'s turn: it takes the next free slot of its permutation (owner index + 1 into
+ * `table`) and its position moves one step past it. Stepping is slot + skip − M, plus M when
+ * negative: no branch to mispredict, and no modulo.
+ */
+function claimNextSlot(table: Uint32Array, positions: Uint32Array, skips: Uint32Array, i: number): void {
+  const size = table.length;
+  const back = ((skips[i] as number) - size) | 0;
+  let slot = positions[i] as number;
+  while (table[slot] !== 0) {
+    slot = (slot + back) | 0;
+    slot += (slot >> 31) & size;
+  }
+  table[slot] = i + 1;
+  slot = (slot + back) | 0;
+  positions[i] = slot + ((slot >> 31) & size);
 }
