@@ -523,9 +523,9 @@ export class TcpConnection {
     const unacked = this.unacked;
     let acked = 0;
     while (acked < unacked.length && seqLe(segmentEnd(unacked[acked] as TcpSegment), ack)) acked++;
-    // Usually every segment in flight is acknowledged at once: empty the list rather than
-    // shift it one segment at a time (each shift moves the array's start).
-    if (acked === unacked.length) unacked.length = 0;
+    // Usually every segment in flight is acknowledged at once: pop them, which keeps the list's
+    // storage for the next flight (`length = 0` would free it, and the next send allocate anew).
+    if (acked === unacked.length) while (unacked.length > 0) unacked.pop();
     else if (acked > 0) unacked.splice(0, acked);
     this.retries = 0;
     this.rtoNs = this.host.config.initialRtoNs;
