@@ -199,6 +199,28 @@ describe('tracer', () => {
     expect(tracer.wants('rewrite')).toBe(true);
   });
 
+  it('hands the fields to sinks that read fields, and makes events only for a kind some sink reads as events', () => {
+    const tracer = new Tracer();
+    const seen: string[] = [];
+    const decision = { code: 'decapsulated', from: ipv4('10.0.0.1') } as const;
+    tracer.subscribe({
+      kinds: ['deliver', 'drop'],
+      record: (e) => seen.push(`fields-sink event ${e.kind}`),
+      recordFields: (atNs, node, kind, _packet, meta, note, reason) =>
+        seen.push(
+          `fields ${atNs} ${node} ${kind} ${meta.connectionId} ${typeof note === 'string' ? note : note.code} ${reason}`,
+        ),
+    });
+    tracer.subscribe({ kinds: ['drop'], record: (e) => seen.push(`event ${e.kind} ${e.note} ${e.decision?.code}`) });
+    tracer.emit(5, 'vm', 'deliver', packetFrom(1), tracer.newMeta(7, 0), 'ACK');
+    tracer.emit(6, 'host', 'drop', packetFrom(1), tracer.newMeta(8, 0), decision, 'nsg-denied');
+    expect(seen).toEqual([
+      'fields 5 vm deliver 7 ACK undefined',
+      'fields-sink event drop',
+      'event drop from 10.0.0.1 decapsulated',
+    ]);
+  });
+
   it('counts events no sink reads without making them', () => {
     const tracer = new Tracer();
     const channel = tracer.channel('receive');

@@ -75,6 +75,22 @@ class RecordedTraceEvent implements TraceEvent {
 export interface TraceSink {
   record(event: TraceEvent): void;
   /**
+   * Reads an event as its fields, without an event object. When every sink of a kind has it,
+   * the tracer calls it instead of {@link record} and makes no event: the run's own observer
+   * reads several events per packet and keeps almost none of them. `note` is as the node gave
+   * it, a sentence or a {@link TraceDecision} (renderTraceNote makes the sentence); `reason` is
+   * set on `drop` events only.
+   */
+  recordFields?(
+    atNs: number,
+    node: string,
+    kind: TraceKind,
+    packet: Ipv4Packet,
+    meta: PacketMeta,
+    note: TraceNote,
+    reason: DropReason | undefined,
+  ): void;
+  /**
    * The kinds of event the sink reads (default: all). An event no sink reads costs the tracer
    * a counter and nothing else: no event object and no note (a packet hop's `receive`, with
    * only a sink that reads drops, say).
@@ -102,6 +118,8 @@ export const traceKinds: readonly TraceKind[] = [
 export class TraceChannel {
   private readonly sinks: TraceSink[] = [];
   private emitted = 0;
+  /** Whether every sink reads fields ({@link TraceSink.recordFields}): then no event object is made. */
+  private fieldsOnly = true;
 
   constructor(
     /** The kind of every event of the channel. */
@@ -121,6 +139,7 @@ export class TraceChannel {
   /** Adds a sink after those added before. */
   add(sink: TraceSink): void {
     this.sinks.push(sink);
+    if (sink.recordFields === undefined) this.fieldsOnly = false;
   }
 
   /** Records an event of the channel's kind: see {@link Tracer.emit}. */
@@ -128,6 +147,11 @@ export class TraceChannel {
     this.emitted++;
     const sinks = this.sinks;
     if (sinks.length === 0) return;
+    if (this.fieldsOnly) {
+      const kind = this.kind;
+      for (const sink of sinks) sink.recordFields?.(atNs, node, kind, packet, meta, note, reason);
+      return;
+    }
     const decision = typeof note === 'string' ? undefined : note;
     const event = new RecordedTraceEvent(atNs, node, this.kind, packet, meta, note, reason, decision);
     for (const sink of sinks) sink.record(event);

@@ -10,7 +10,7 @@
  * retransmission).
  */
 import type { Ipv4Address } from '../net/ipv4-address.ts';
-import { defaultTcpWindow, makeTcpSegment, type TcpSegment } from '../net/packet.ts';
+import { defaultTcpWindow, makeTcpSegment, type TcpSegment, type TcpTimestampOption } from '../net/packet.ts';
 import { tcpTimestampOptionBytes } from '../net/packet-size.ts';
 import { TcpFlags } from '../net/tcp-flags.ts';
 import type { DropReason } from '../sim/drop-reason.ts';
@@ -143,6 +143,8 @@ export class TcpConnection {
   private pathMtu = Number.POSITIVE_INFINITY;
   private useTimestamps: boolean;
   private tsRecent = 0;
+  /** The timestamps option last sent, reused while TSval and TSecr stay the same. */
+  private lastTimestamp: TcpTimestampOption | undefined;
   /**
    * The segments sent and not yet acknowledged, oldest first, as last sent (or, after a path
    * MTU drop, as cut to be sent again): a retransmission sends each one's sequence number,
@@ -518,7 +520,13 @@ export class TcpConnection {
 
   private acknowledge(ack: number): void {
     this.sndUna = ack;
-    while (this.unacked.length > 0 && seqLe(segmentEnd(this.unacked[0] as TcpSegment), ack)) this.unacked.shift();
+    const unacked = this.unacked;
+    let acked = 0;
+    while (acked < unacked.length && seqLe(segmentEnd(unacked[acked] as TcpSegment), ack)) acked++;
+    // Usually every segment in flight is acknowledged at once: pop them, which keeps the list's
+    // storage for the next flight (`length = 0` would free it, and the next send allocate anew).
+    if (acked === unacked.length) while (unacked.length > 0) unacked.pop();
+    else if (acked > 0) unacked.splice(0, acked);
     this.retries = 0;
     this.rtoNs = this.host.config.initialRtoNs;
     this.cancelTimer();
@@ -597,12 +605,25 @@ export class TcpConnection {
       mss: withMss ? host.config.mssBytes : undefined,
       timestamp:
         this.useTimestamps && (flags & TcpFlags.Rst) === 0
-          ? { value: (host.timestampNow() + this.timestampOffset) >>> 0, echoReply: ackFlag ? this.tsRecent : 0 }
+          ? this.timestampOption((host.timestampNow() + this.timestampOffset) >>> 0, ackFlag ? this.tsRecent : 0)
           : undefined,
       payloadLength,
       data,
     };
     return segment;
+  }
+
+  /**
+   * The timestamps option with TSval `value` and TSecr `echoReply`: the last one this connection
+   * sent when both are the same (TSval ticks once a millisecond, so most segments of an
+   * exchange carry the same option). Options are values nobody changes, so segments share them.
+   */
+  private timestampOption(value: number, echoReply: number): TcpTimestampOption {
+    const last = this.lastTimestamp;
+    if (last !== undefined && last.value === value && last.echoReply === echoReply) return last;
+    const option: TcpTimestampOption = { value, echoReply };
+    this.lastTimestamp = option;
+    return option;
   }
 
   private sendReset(seq: number): void {

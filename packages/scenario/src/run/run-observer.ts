@@ -12,12 +12,16 @@
 import {
   azurePlatformAddress,
   compareCodePoints,
+  type DropReason,
   decapsulateIpIp,
   formatIpv4Address,
   type Ipv4Packet,
+  type PacketMeta,
+  renderTraceNote,
   TcpFlags,
   type TraceEvent,
   type TraceKind,
+  type TraceNote,
   type TraceSink,
 } from '@lbsim/core';
 import type { ConnectionDrop, ConnectionReset, DropCount, ProbeDropRun } from '../base/run-result.ts';
@@ -121,56 +125,96 @@ export class RunObserver implements TraceSink {
   }
 
   record(event: TraceEvent): void {
-    if (event.kind === 'send') {
-      this.packetsSent++;
-      const payload = event.packet.payload;
-      if (payload.kind === 'tcp' && (payload.flags & TcpFlags.Rst) !== 0 && event.meta.connectionId !== 0) {
-        const path = this.pathOf(event.meta.connectionId);
-        if (path.resets.length < dropsKeptPerConnection)
-          path.resets.push({ atNs: event.atNs, node: event.node, note: event.note });
-      }
-      if (event.meta.connectionId !== 0 && this.guests.has(event.node)) this.recordGuestReply(event);
+    if (event.kind === 'drop') this.recordDrop(event);
+    else
+      this.recordPassing(event.atNs, event.node, event.kind, event.packet, event.meta.connectionId, event, undefined);
+  }
+
+  /**
+   * {@link record} without an event object: the tracer calls this for every packet sent,
+   * tunnelled and delivered, and a run keeps almost nothing of them (TraceSink.recordFields).
+   */
+  recordFields(
+    atNs: number,
+    node: string,
+    kind: TraceKind,
+    packet: Ipv4Packet,
+    meta: PacketMeta,
+    note: TraceNote,
+    reason: DropReason | undefined,
+  ): void {
+    if (kind !== 'drop') {
+      this.recordPassing(atNs, node, kind, packet, meta.connectionId, undefined, note);
       return;
     }
-    if (event.kind === 'drop') {
-      const reason = event.reason ?? 'no-route';
-      const key = `${reason}|${event.node}`;
-      const entry = this.drops.get(key);
-      if (entry === undefined) this.drops.set(key, { reason, node: event.node, count: 1, example: event.note });
-      else entry.count++;
-      if (event.meta.connectionId === 0) this.recordProbeDrop(event, reason);
-      if (event.meta.connectionId !== 0) {
-        const path = this.pathOf(event.meta.connectionId);
-        path.dropCount++;
-        path.lastDropAtNs = event.atNs;
-        if (isConnectionAttempt(event.packet)) path.synDrops++;
-        path.dropsByReason ??= new Map();
-        const counted = path.dropsByReason.get(key);
-        path.dropsByReason.set(key, {
-          reason,
-          node: event.node,
-          count: (counted?.count ?? 0) + 1,
-          example: counted?.example ?? event.note,
-        });
-        if (path.drops.length < dropsKeptPerConnection) {
-          path.drops.push({
-            atNs: event.atNs,
-            node: event.node,
-            reason,
-            note: event.note,
-            packet: describePacket(event.packet),
-            dstPort: destinationPortOf(event.packet),
-            decision: event.decision,
-          });
+    // Drops are few, and each is kept with its sentence: an event for them costs nothing that matters.
+    const decision = typeof note === 'string' ? undefined : note;
+    this.recordDrop({ atNs, node, kind, packet, meta, note: renderTraceNote(note), decision, reason });
+  }
+
+  /**
+   * A packet sent, tunnelled or delivered (any event but a drop). Its note is read only for an
+   * RST: from `event` when there is one, else rendered from `note`.
+   */
+  private recordPassing(
+    atNs: number,
+    node: string,
+    kind: TraceKind,
+    packet: Ipv4Packet,
+    id: number,
+    event: TraceEvent | undefined,
+    note: TraceNote | undefined,
+  ): void {
+    if (kind === 'send') {
+      this.packetsSent++;
+      const payload = packet.payload;
+      if (payload.kind === 'tcp' && (payload.flags & TcpFlags.Rst) !== 0 && id !== 0) {
+        const path = this.pathOf(id);
+        if (path.resets.length < dropsKeptPerConnection) {
+          const text = event !== undefined ? event.note : renderTraceNote(note ?? '');
+          path.resets.push({ atNs, node, note: text });
         }
       }
+      if (id !== 0 && this.guests.has(node)) this.recordGuestReply(node, packet, id);
       return;
     }
     // Most events are receives and forwards along the way, which say nothing here.
-    if (event.meta.connectionId === 0 || (event.kind !== 'encapsulate' && event.kind !== 'deliver')) return;
-    if (this.isMuxTunnelling(event)) this.recordMuxChoice(event);
-    else if (event.kind === 'deliver' && event.node === this.openerOf(event.meta.connectionId)) {
-      this.compact.setLastDelivery(event.meta.connectionId, event.atNs);
+    if (id === 0 || (kind !== 'encapsulate' && kind !== 'deliver')) return;
+    if (this.isMuxTunnelling(node, kind, packet)) this.recordMuxChoice(node, packet, id);
+    else if (kind === 'deliver' && node === this.openerOf(id)) this.compact.setLastDelivery(id, atNs);
+  }
+
+  private recordDrop(event: TraceEvent): void {
+    const reason = event.reason ?? 'no-route';
+    const key = `${reason}|${event.node}`;
+    const entry = this.drops.get(key);
+    if (entry === undefined) this.drops.set(key, { reason, node: event.node, count: 1, example: event.note });
+    else entry.count++;
+    if (event.meta.connectionId === 0) this.recordProbeDrop(event, reason);
+    if (event.meta.connectionId !== 0) {
+      const path = this.pathOf(event.meta.connectionId);
+      path.dropCount++;
+      path.lastDropAtNs = event.atNs;
+      if (isConnectionAttempt(event.packet)) path.synDrops++;
+      path.dropsByReason ??= new Map();
+      const counted = path.dropsByReason.get(key);
+      path.dropsByReason.set(key, {
+        reason,
+        node: event.node,
+        count: (counted?.count ?? 0) + 1,
+        example: counted?.example ?? event.note,
+      });
+      if (path.drops.length < dropsKeptPerConnection) {
+        path.drops.push({
+          atNs: event.atNs,
+          node: event.node,
+          reason,
+          note: event.note,
+          packet: describePacket(event.packet),
+          dstPort: destinationPortOf(event.packet),
+          decision: event.decision,
+        });
+      }
     }
   }
 
@@ -184,21 +228,20 @@ export class RunObserver implements TraceSink {
    * for the link, a `deliver` of the outer packet to its own fragmentation (then sent as outer
    * fragments).
    */
-  private isMuxTunnelling(event: TraceEvent): boolean {
-    if (!this.muxNames.has(event.node)) return false;
-    return event.kind === 'encapsulate' || (event.kind === 'deliver' && event.packet.payload.kind === 'ipv4');
+  private isMuxTunnelling(node: string, kind: TraceKind, packet: Ipv4Packet): boolean {
+    if (!this.muxNames.has(node)) return false;
+    return kind === 'encapsulate' || (kind === 'deliver' && packet.payload.kind === 'ipv4');
   }
 
-  /** Records the DIP and Mux of a load-balanced packet a Mux tunnelled. */
-  private recordMuxChoice(event: TraceEvent): void {
-    const inner = decapsulateIpIp(event.packet);
+  /** Records the DIP and Mux of a load-balanced packet a Mux tunnelled (the outer packet, connection `id`). */
+  private recordMuxChoice(node: string, packet: Ipv4Packet, id: number): void {
+    const inner = decapsulateIpIp(packet);
     if (inner !== undefined && !this.isLoadBalanced(inner)) return;
-    const id = event.meta.connectionId;
-    if (!this.paths.has(id) && this.compact.addMuxChoice(id, event.packet.dst, this.nodeIndex(event.node))) return;
+    if (!this.paths.has(id) && this.compact.addMuxChoice(id, packet.dst, this.nodeIndex(node))) return;
     const path = this.pathOf(id);
-    const dip = formatIpv4Address(event.packet.dst);
+    const dip = formatIpv4Address(packet.dst);
     if (!path.dips.includes(dip)) path.dips.push(dip);
-    if (!path.muxes.includes(event.node)) path.muxes.push(event.node);
+    if (!path.muxes.includes(node)) path.muxes.push(node);
   }
 
   /** DIPs and Muxes a connection went through, its first drops and its guests' replies (empty if none). */
@@ -290,10 +333,9 @@ export class RunObserver implements TraceSink {
   }
 
   /** Keeps a guest's packet that may answer its connection, once per node, socket and kind. */
-  private recordGuestReply(event: TraceEvent): void {
-    const reply = guestReplyOf(event.node, event.packet);
+  private recordGuestReply(node: string, packet: Ipv4Packet, id: number): void {
+    const reply = guestReplyOf(node, packet);
     if (reply === undefined) return;
-    const id = event.meta.connectionId;
     if (!this.paths.has(id) && this.compact.addGuestReply(id, this.nodeIndex(reply.node), reply)) return;
     const path = this.pathOf(id);
     if (path.guestReplies === undefined) {
