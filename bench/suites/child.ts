@@ -20,7 +20,7 @@ import { measureFlowHash } from './flow-hash.ts';
 import { measureFlowTable } from './flow-table.ts';
 import { measureMaglevBuild } from './maglev.ts';
 import { importShippedScenarioModule } from './shipped-module.ts';
-import type { WorkloadRun } from './workload-run.ts';
+import { type WarmUp, type WorkloadRun, warmUpSampleEvents } from './workload-run.ts';
 
 /** The scale runs' shape: the million-connection scenario's (HTTP GETs, 100 clients, one every 100 ms each). */
 const scaleShape: EndToEndShape = { exchange: 'http-get', everyMs: 100, name: 'bench-scale' };
@@ -153,18 +153,25 @@ function runUdpEcho(lbsim: typeof ScenarioModule, flows: number, packets: number
     send();
   }
   const heap = heapSampler();
+  const hopsSoFar = (): number => (countsKinds ? tracer.countOf('receive') - receivesBefore : sunkHops);
+  const curve: WarmUpSample[] = [{ hops: 0, cpuMs: 0 }];
   const eventsBefore = world.kernel.eventsRun;
   const startedCpuMs = cpuTimeMs();
   const startedWallMs = performance.now();
+  const sample = (_nowNs: number, eventsRun: number): void => {
+    curve.push({ hops: hopsSoFar(), cpuMs: cpuTimeMs() - startedCpuMs });
+    if (eventsRun % 65_536 === 0) heap.sample();
+  };
   // In 10 ms steps, so that the run ends when the last flow does rather than at the scenario's
   // end (health probes go on meanwhile); stepping does not change the order of events.
   for (let untilNs = startNs; completed < flows && untilNs < loaded.scenario.duration; ) {
     untilNs += 10_000_000;
-    world.kernel.runUntil(untilNs, heap.sample);
+    world.kernel.runUntil(untilNs, sample, warmUpSampleEvents);
   }
   const cpuMs = cpuTimeMs() - startedCpuMs;
   const wallMs = performance.now() - startedWallMs;
-  const packetHops = countsKinds ? tracer.countOf('receive') - receivesBefore : sunkHops;
+  const packetHops = hopsSoFar();
+  curve.push({ hops: packetHops, cpuMs });
   return {
     cpuMs,
     wallMs,
@@ -174,5 +181,32 @@ function runUdpEcho(lbsim: typeof ScenarioModule, flows: number, packets: number
     started: flows,
     peakHeapBytes: heap.peak(),
     maxRssBytes: process.resourceUsage().maxRSS * 1024,
+    warmUp: warmUpOf(curve),
+  };
+}
+
+/** Hops and CPU ms since the start of the event loop, at one point of a run. */
+interface WarmUpSample {
+  readonly hops: number;
+  readonly cpuMs: number;
+}
+
+/**
+ * The rates over the first and the last tenth of a run's hops, from samples in increasing
+ * order that start at (0, 0) and end at the run's end: each tenth is widened to the nearest
+ * sample, so it covers at least 10 % of the hops.
+ */
+function warmUpOf(curve: readonly WarmUpSample[]): WarmUp {
+  const start = curve[0] as WarmUpSample;
+  const end = curve[curve.length - 1] as WarmUpSample;
+  const tenth = (end.hops - start.hops) / 10;
+  const firstEnd = curve.find((point) => point.hops - start.hops >= tenth) ?? end;
+  const lastStart = curve.findLast((point) => end.hops - point.hops >= tenth) ?? start;
+  const rate = (from: WarmUpSample, to: WarmUpSample): number =>
+    ((to.hops - from.hops) * 1000) / (to.cpuMs - from.cpuMs);
+  return {
+    firstTenthHopsPerCpuS: rate(start, firstEnd),
+    lastTenthHopsPerCpuS: rate(lastStart, end),
+    firstTenthCpuMs: firstEnd.cpuMs - start.cpuMs,
   };
 }

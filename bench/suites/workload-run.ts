@@ -20,7 +20,26 @@ export interface WorkloadRun {
   readonly peakHeapBytes: number;
   /** The child's maximum resident set size (`getrusage`), bytes. */
   readonly maxRssBytes: number;
+  /** The UDP workload's warm-up curve (see {@link WarmUp}); the other workloads have none. */
+  readonly warmUp?: WarmUp;
 }
+
+/**
+ * Where a run's packet-hops per CPU-second come from: the rate over its first and its last
+ * tenth of hops. The first tenth runs while V8 interprets and compiles the data path; the last
+ * is the steady state of optimised code. Sampled every {@link warmUpSampleEvents} events.
+ */
+export interface WarmUp {
+  /** Packet-hops per CPU-second over the first 10 % of the run's hops (at least). */
+  readonly firstTenthHopsPerCpuS: number;
+  /** Packet-hops per CPU-second over the last 10 % of the run's hops (at least). */
+  readonly lastTenthHopsPerCpuS: number;
+  /** CPU ms the first tenth took. */
+  readonly firstTenthCpuMs: number;
+}
+
+/** Events between two samples of the warm-up curve. */
+export const warmUpSampleEvents = 4096;
 
 /** Which lbsim sources a workload runs: a checkout's root directory with its dependencies installed. */
 export type SourceRoot = string;

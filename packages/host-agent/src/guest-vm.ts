@@ -24,6 +24,7 @@ import {
   formatIpv4Address,
   type Ipv4Address,
   type Ipv4Packet,
+  type LinkPort,
   type NetworkNode,
   type PacketMeta,
   type TcpConfig,
@@ -69,6 +70,8 @@ export class GuestVm implements NetworkNode {
   readonly routes: GuestRouteTable;
   private readonly addressing: GuestAddressing;
   private running = true;
+  /** The link to the Host Agent, resolved on the first packet sent (links are declared after the nodes). */
+  private hostLink: LinkPort | undefined;
 
   constructor(
     private readonly fabric: Fabric,
@@ -180,7 +183,8 @@ export class GuestVm implements NetworkNode {
       this.drop(packet, meta, verdict.reason, verdict.note);
       return;
     }
-    this.fabric.transmit(this.name, this.options.hostAgent, packet, meta, route.nic.name);
+    this.hostLink ??= this.fabric.requirePort(this.name, this.options.hostAgent);
+    this.hostLink.send(packet, meta, route.nic.name);
   }
 
   private receiveLoopback(packet: Ipv4Packet, meta: PacketMeta): void {

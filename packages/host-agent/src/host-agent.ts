@@ -51,6 +51,7 @@ import {
   type Ipv4Packet,
   ipProtocolOf,
   isFragment,
+  type LinkPort,
   type ManagerControlMessage,
   type NatRule,
   type NetworkNode,
@@ -100,6 +101,8 @@ export const outerReassemblyTimeoutNs = 30_000_000_000;
 interface Port {
   readonly vm: LocalVm;
   readonly nic: LocalNic;
+  /** The link to the VM, resolved on the first packet sent to it (see {@link HostAgent.sendToVm}). */
+  link: LinkPort | undefined;
 }
 
 /** The Host Agent of one host. */
@@ -114,6 +117,8 @@ export class HostAgent implements NetworkNode, ControlReceiver<HostAgentControlM
   /** Outer IP-in-IP packets a Mux had to fragment, waiting to be whole (RFC 2003 §5.1). */
   private readonly outerFragments: FragmentBuffer;
   private readonly portByAddress = new Map<Ipv4Address, Port>();
+  /** The link to the router, resolved on the first packet sent up (see {@link sendUp}). */
+  private uplinkPort: LinkPort | undefined;
   private readonly vms = new Map<string, LocalVm>();
   private readonly hostServices = new Map<Ipv4Address, HostService>();
   private rules = new Map<string, NatRule>();
@@ -153,7 +158,7 @@ export class HostAgent implements NetworkNode, ControlReceiver<HostAgentControlM
   /** Attaches a VM: packets for its NICs' addresses are delivered to it. */
   attachVm(vm: LocalVm): void {
     this.vms.set(vm.name, vm);
-    for (const nic of vm.nics) this.portByAddress.set(nic.address, { vm, nic });
+    for (const nic of vm.nics) this.portByAddress.set(nic.address, { vm, nic, link: undefined });
   }
 
   /**
@@ -201,7 +206,7 @@ export class HostAgent implements NetworkNode, ControlReceiver<HostAgentControlM
     }
     if (!this.admit(port, 'Inbound', packet, meta)) return false;
     this.emit('forward', packet, meta, { code: 'to-vm', vm: port.vm.name, nic: port.nic.name });
-    this.fabric.transmit(this.name, port.vm.name, packet, meta, port.nic.name);
+    this.sendToVm(port, packet, meta);
     return true;
   }
 
@@ -313,7 +318,7 @@ export class HostAgent implements NetworkNode, ControlReceiver<HostAgentControlM
       vm: port.vm.name,
       nic: port.nic.name,
     });
-    this.fabric.transmit(this.name, port.vm.name, translated, meta, port.nic.name);
+    this.sendToVm(port, translated, meta);
   }
 
   /**
@@ -347,7 +352,7 @@ export class HostAgent implements NetworkNode, ControlReceiver<HostAgentControlM
     const clamped =
       this.options.mssClampBytes === undefined ? translated : clampMss(translated, this.options.mssClampBytes);
     this.emit('rewrite', clamped, meta, `${note} → ${port.vm.name} (${port.nic.name})`);
-    this.fabric.transmit(this.name, port.vm.name, clamped, meta, port.nic.name);
+    this.sendToVm(port, clamped, meta);
   }
 
   /**
@@ -423,7 +428,7 @@ export class HostAgent implements NetworkNode, ControlReceiver<HostAgentControlM
       meta,
       `NAT ${formatIpv4Address(inner.dst)} → ${formatIpv4Address(guestAddress)} (${what}) → ${port.vm.name} (${port.nic.name})`,
     );
-    this.fabric.transmit(this.name, port.vm.name, translated, meta, port.nic.name);
+    this.sendToVm(port, translated, meta);
   }
 
   /** Translates a tunnelled ICMP error about a VIP flow to the VM's view (icmp-nat.ts). */
@@ -450,7 +455,7 @@ export class HostAgent implements NetworkNode, ControlReceiver<HostAgentControlM
       meta,
       `ICMP error NAT (${state}) → ${formatIpv4Address(guestAddress)} → ${port.vm.name} (${port.nic.name})`,
     );
-    this.fabric.transmit(this.name, port.vm.name, translated, meta, port.nic.name);
+    this.sendToVm(port, translated, meta);
   }
 
   /** The one rule for (VIP, protocol) on `dip`, or `undefined` when there are none or several. */
@@ -493,7 +498,7 @@ export class HostAgent implements NetworkNode, ControlReceiver<HostAgentControlM
         return;
       }
     }
-    if (!this.admit({ vm, nic }, 'Outbound', packet, meta)) return;
+    if (!this.admit({ vm, nic, link: undefined }, 'Outbound', packet, meta)) return;
     const service = entry === undefined ? this.hostServices.get(packet.dst) : undefined;
     if (service !== undefined) {
       this.emit('forward', packet, meta, `→ ${service.name}`);
@@ -511,7 +516,7 @@ export class HostAgent implements NetworkNode, ControlReceiver<HostAgentControlM
     let translated = translateReply(packet, vip, port);
     if (this.options.mssClampBytes !== undefined) translated = clampMss(translated, this.options.mssClampBytes);
     this.emit('rewrite', translated, meta, { code: 'nat-reply', vip, vipPort: port });
-    this.fabric.transmit(this.name, this.options.uplink, translated, meta);
+    this.sendUp(translated, meta);
   }
 
   /**
@@ -533,7 +538,7 @@ export class HostAgent implements NetworkNode, ControlReceiver<HostAgentControlM
         return;
       case 'bypass':
         this.emit('forward', packet, meta, '→ router');
-        this.fabric.transmit(this.name, this.options.uplink, packet, meta);
+        this.sendUp(packet, meta);
         return;
       case 'translate': {
         // Return traffic comes back through a Mux, encapsulated: the VM's SYN must be clamped too.
@@ -542,7 +547,7 @@ export class HostAgent implements NetworkNode, ControlReceiver<HostAgentControlM
             ? decision.packet
             : clampMss(decision.packet, this.options.mssClampBytes);
         this.emit('rewrite', clamped, meta, `${decision.note} → router`);
-        this.fabric.transmit(this.name, this.options.uplink, clamped, meta);
+        this.sendUp(clamped, meta);
         return;
       }
     }
@@ -563,7 +568,7 @@ export class HostAgent implements NetworkNode, ControlReceiver<HostAgentControlM
         return;
       }
       this.emit('forward', packet, meta, '→ router');
-      this.fabric.transmit(this.name, this.options.uplink, packet, meta);
+      this.sendUp(packet, meta);
       return;
     }
     const translated = translateReply(packet, earlier.rule.endpoint.vip, earlier.inbound.dstPort);
@@ -573,7 +578,7 @@ export class HostAgent implements NetworkNode, ControlReceiver<HostAgentControlM
       meta,
       `reverse NAT → ${formatIpv4Address(earlier.rule.endpoint.vip)} (fragment id ${packet.id} offset ${packet.fragmentOffsetBytes}), direct server return`,
     );
-    this.fabric.transmit(this.name, this.options.uplink, translated, meta);
+    this.sendUp(translated, meta);
   }
 
   /** The NIC's NSGs on a packet as the VM sees it; a denial is traced as a drop. */
@@ -635,8 +640,8 @@ export class HostAgent implements NetworkNode, ControlReceiver<HostAgentControlM
     if (toDip !== undefined && port === undefined) return;
     const meta = tracer.newMeta(connectionId, now);
     tracer.emit(now, this.name, 'send', packet, meta, note);
-    if (port === undefined) this.fabric.transmit(this.name, this.options.uplink, packet, meta);
-    else this.fabric.transmit(this.name, port.vm.name, packet, meta, port.nic.name);
+    if (port === undefined) this.sendUp(packet, meta);
+    else this.sendToVm(port, packet, meta);
   }
 
   private originate(packet: Ipv4Packet, entry: NatEntry, to: string, note: string, nic?: string): void {
@@ -644,6 +649,21 @@ export class HostAgent implements NetworkNode, ControlReceiver<HostAgentControlM
     const meta = tracer.newMeta(entry.connectionId, this.fabric.kernel.nowNs);
     tracer.emit(this.fabric.kernel.nowNs, this.name, 'send', packet, meta, note);
     this.fabric.transmit(this.name, to, packet, meta, nic);
+  }
+
+  /**
+   * Sends a packet to the router over the link resolved on the first packet, not looked up by
+   * name per packet (links are declared after the nodes).
+   */
+  private sendUp(packet: Ipv4Packet, meta: PacketMeta): void {
+    this.uplinkPort ??= this.fabric.requirePort(this.name, this.options.uplink);
+    this.uplinkPort.send(packet, meta);
+  }
+
+  /** Sends a packet to a VM through the NIC of `port`, over the link resolved on the first packet. */
+  private sendToVm(port: Port, packet: Ipv4Packet, meta: PacketMeta): void {
+    port.link ??= this.fabric.requirePort(this.name, port.vm.name);
+    port.link.send(packet, meta, port.nic.name);
   }
 
   private emit(

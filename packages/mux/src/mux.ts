@@ -39,6 +39,7 @@ import {
   ipProtocolOf,
   ipv4TotalLength,
   isFragment,
+  type LinkPort,
   type MuxChoice,
   type MuxControlMessage,
   type MuxEncapsulatedDecision,
@@ -128,6 +129,8 @@ export class Mux implements NetworkNode, ControlReceiver<MuxControlMessage> {
   readonly remapReports: RemapReport[] = [];
   private readonly flows: FlowTable;
   private readonly fragments = new FragmentTable();
+  /** Links to neighbours, resolved on first use (see {@link portTo}). */
+  private readonly ports = new Map<string, LinkPort>();
   /** The Mux's view of DIP health, `probe|dip` → up, from the manager (docs/mechanics.md §1.4). */
   private readonly health = new Map<string, boolean>();
   private readonly snatRanges = new SnatRangeMap();
@@ -454,11 +457,12 @@ export class Mux implements NetworkNode, ControlReceiver<MuxControlMessage> {
     const tracer = this.fabric.tracer;
     const outer = encapsulateIpIp(packet, this.address, dip, this.takeIpId());
     const note: MuxEncapsulatedDecision = { code: 'mux-encapsulated', mux: this.name, dip, choice };
-    const mtu = this.fabric.link(this.name, to)?.mtuBytes ?? Number.POSITIVE_INFINITY;
+    const port = this.portTo(to);
+    const mtu = port.options.mtuBytes;
     const length = ipv4TotalLength(outer);
     if (length <= mtu) {
       tracer.emit(now, this.name, 'encapsulate', outer, meta, note);
-      this.fabric.transmit(this.name, to, outer, meta);
+      port.send(outer, meta);
       return;
     }
     const pieces = fragmentPacket(outer, mtu);
@@ -493,6 +497,19 @@ export class Mux implements NetworkNode, ControlReceiver<MuxControlMessage> {
       );
       this.fabric.transmit(this.name, to, piece, pieceMeta);
     }
+  }
+
+  /**
+   * The link to neighbour `to`, resolved on first use rather than looked up by name per packet.
+   * @throws Error when it is not a neighbour: the Mux sends only back to the router it heard from.
+   */
+  private portTo(to: string): LinkPort {
+    let port = this.ports.get(to);
+    if (port === undefined) {
+      port = this.fabric.requirePort(this.name, to);
+      this.ports.set(to, port);
+    }
+    return port;
   }
 
   /** The DIP for a packet and how it was chosen (flow table, or a hash of which tuple). */

@@ -5,7 +5,7 @@
  */
 import type { Ipv4Address } from './ipv4-address.ts';
 import type { Ipv4Packet } from './packet.ts';
-import { defaultTtl } from './packet.ts';
+import { defaultTtl, ipv4Packet } from './packet.ts';
 
 /**
  * Wraps `inner` in an outer IPv4 header from `src` to `dst`.
@@ -17,18 +17,7 @@ import { defaultTtl } from './packet.ts';
  * @param id identification of the outer header (16 bits)
  */
 export function encapsulateIpIp(inner: Ipv4Packet, src: Ipv4Address, dst: Ipv4Address, id: number): Ipv4Packet {
-  return {
-    kind: 'ipv4',
-    src,
-    dst,
-    ttl: defaultTtl,
-    dscp: inner.dscp,
-    id: id & 0xffff,
-    dontFragment: inner.dontFragment,
-    moreFragments: false,
-    fragmentOffsetBytes: 0,
-    payload: inner,
-  };
+  return ipv4Packet(src, dst, defaultTtl, inner.dscp, id & 0xffff, inner.dontFragment, false, 0, inner);
 }
 
 /** The inner packet of an IP-in-IP packet, or `undefined` when `packet` is not one. */

@@ -7,7 +7,7 @@
  * (issue 20: a NAT rewrite ran on every packet of the data path).
  */
 import type { Ipv4Address } from './ipv4-address.ts';
-import type { Ipv4Packet, Ipv4Payload, UdpDatagram } from './packet.ts';
+import { type Ipv4Packet, type Ipv4Payload, ipv4Packet, type UdpDatagram } from './packet.ts';
 
 /** `packet` with destination `address` and, for TCP/UDP, destination port `port`. */
 export function rewriteDestination(packet: Ipv4Packet, address: Ipv4Address, port: number): Ipv4Packet {
@@ -37,18 +37,17 @@ export function rewriteSource(packet: Ipv4Packet, address: Ipv4Address, port: nu
 
 /** A copy of `packet` with new addresses and payload (same field order as `makeIpv4Packet`). */
 function withAddresses(packet: Ipv4Packet, src: Ipv4Address, dst: Ipv4Address, payload: Ipv4Payload): Ipv4Packet {
-  return {
-    kind: 'ipv4',
+  return ipv4Packet(
     src,
     dst,
-    ttl: packet.ttl,
-    dscp: packet.dscp,
-    id: packet.id,
-    dontFragment: packet.dontFragment,
-    moreFragments: packet.moreFragments,
-    fragmentOffsetBytes: packet.fragmentOffsetBytes,
+    packet.ttl,
+    packet.dscp,
+    packet.id,
+    packet.dontFragment,
+    packet.moreFragments,
+    packet.fragmentOffsetBytes,
     payload,
-  };
+  );
 }
 
 /** A copy of a UDP datagram with new ports (same field order as `makeUdpDatagram`). */

@@ -166,6 +166,17 @@ export class Fabric {
     return this.links.get(from)?.get(to);
   }
 
+  /**
+   * The link from `from` to `to`, resolved once for sending many packets over it: what
+   * {@link transmit} looks up by name per packet.
+   * @throws Error when the nodes are not neighbours: topology is built by code, not input.
+   */
+  requirePort(from: string, to: string): LinkPort {
+    const link = this.links.get(from)?.get(to);
+    if (link === undefined) throw new Error(`no link from ${from} to ${to}`);
+    return link;
+  }
+
   /** The link from `from` to `to`, or `undefined` when they are not neighbours. */
   link(from: string, to: string): LinkOptions | undefined {
     return this.links.get(from)?.get(to)?.options;

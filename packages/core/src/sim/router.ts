@@ -14,7 +14,14 @@ import { type FiveTuple, fiveTupleOf } from '../net/five-tuple.ts';
 import { hashFiveTuple } from '../net/flow-hash.ts';
 import { formatIpv4Address, type Ipv4Address } from '../net/ipv4-address.ts';
 import { type Ipv4Prefix, prefixContains } from '../net/ipv4-prefix.ts';
-import { type IcmpQuote, IcmpType, IcmpUnreachableCode, type Ipv4Packet, makeIpv4Packet } from '../net/packet.ts';
+import {
+  type IcmpQuote,
+  IcmpType,
+  IcmpUnreachableCode,
+  type Ipv4Packet,
+  ipv4Packet,
+  makeIpv4Packet,
+} from '../net/packet.ts';
 import { ipv4TotalLength } from '../net/packet-size.ts';
 import type { ScheduledEvent } from './event-queue.ts';
 import type { Fabric, LinkPort, NetworkNode } from './fabric.ts';
@@ -250,16 +257,15 @@ export class Router implements NetworkNode {
  * object shape and the code reading packets stays monomorphic.
  */
 function withTtl(packet: Ipv4Packet, ttl: number): Ipv4Packet {
-  return {
-    kind: 'ipv4',
-    src: packet.src,
-    dst: packet.dst,
+  return ipv4Packet(
+    packet.src,
+    packet.dst,
     ttl,
-    dscp: packet.dscp,
-    id: packet.id,
-    dontFragment: packet.dontFragment,
-    moreFragments: packet.moreFragments,
-    fragmentOffsetBytes: packet.fragmentOffsetBytes,
-    payload: packet.payload,
-  };
+    packet.dscp,
+    packet.id,
+    packet.dontFragment,
+    packet.moreFragments,
+    packet.fragmentOffsetBytes,
+    packet.payload,
+  );
 }

@@ -194,7 +194,7 @@ export class Tracer {
 
   /** Meta for a packet originated now. */
   newMeta(connectionId: number, nowNs: number): PacketMeta {
-    return { packetId: this.nextPacketId++, connectionId, createdAtNs: nowNs };
+    return new PacketMetaRecord(this.nextPacketId++, connectionId, nowNs);
   }
 
   /**
@@ -212,4 +212,18 @@ export class Tracer {
   ): void {
     this.byKind[kind].emit(atNs, node, packet, meta, note, reason);
   }
+}
+
+/**
+ * A packet's meta as a class instance, not an object literal: V8 may allocate a literal site's
+ * objects in the old generation once many of them survive a young collection (packets in
+ * flight), and short-lived ones then cost full collections; class instances are not
+ * pretenured that way (see `ipv4Packet` in net/packet.ts).
+ */
+class PacketMetaRecord implements PacketMeta {
+  constructor(
+    readonly packetId: number,
+    readonly connectionId: number,
+    readonly createdAtNs: number,
+  ) {}
 }

@@ -16,6 +16,7 @@ import {
   IcmpType,
   IcmpUnreachableCode,
   type Ipv4Packet,
+  ipv4Packet,
   isFragment,
   makeIpv4Packet,
   makeTcpSegment,
@@ -308,36 +309,34 @@ export class Endpoint implements TcpHost {
     };
     // Written out as makeIpv4Packet would build it (TTL 64, DSCP 0, DF clear, not a fragment),
     // without its header-fields record: this runs for every datagram sent.
-    const packet: Ipv4Packet = {
-      kind: 'ipv4',
-      src: options.localAddress,
-      dst: options.remoteAddress,
-      ttl: defaultTtl,
-      dscp: 0,
-      id: this.takeIpId(),
-      dontFragment: false,
-      moreFragments: false,
-      fragmentOffsetBytes: 0,
-      payload: datagram,
-    };
+    const packet: Ipv4Packet = ipv4Packet(
+      options.localAddress,
+      options.remoteAddress,
+      defaultTtl,
+      0,
+      this.takeIpId(),
+      false,
+      false,
+      0,
+      datagram,
+    );
     this.originate(packet, options.connectionId, 'UDP datagram');
   }
 
   /** TcpHost: sends a segment of one of our connections. */
   output(connection: TcpConnection, segment: TcpSegment, why?: string): void {
     // The record makeIpv4Packet builds for these header fields, written out: no header object per segment.
-    const packet: Ipv4Packet = {
-      kind: 'ipv4',
-      src: connection.localAddress,
-      dst: connection.remoteAddress,
-      ttl: defaultTtl,
-      dscp: 0,
-      id: this.takeIpId(),
-      dontFragment: true,
-      moreFragments: false,
-      fragmentOffsetBytes: 0,
-      payload: segment,
-    };
+    const packet: Ipv4Packet = ipv4Packet(
+      connection.localAddress,
+      connection.remoteAddress,
+      defaultTtl,
+      0,
+      this.takeIpId(),
+      true,
+      false,
+      0,
+      segment,
+    );
     this.originate(packet, connection.connectionId, why ?? tcpStateNotes[connection.state]);
   }
 

@@ -5,7 +5,7 @@
 import type { Ipv4Address } from '../net/ipv4-address.ts';
 import { formatIpv4Address } from '../net/ipv4-address.ts';
 import type { Ipv4Packet } from '../net/packet.ts';
-import type { Fabric, NetworkNode } from '../sim/fabric.ts';
+import type { Fabric, LinkPort, NetworkNode } from '../sim/fabric.ts';
 import type { PacketMeta } from '../sim/packet-meta.ts';
 import { Endpoint } from './endpoint.ts';
 import type { TcpConfig } from './tcp-config.ts';
@@ -35,6 +35,7 @@ export class InternetHost implements NetworkNode {
   ) {
     this.name = options.name;
     this.address = options.address;
+    let uplink: LinkPort | undefined;
     this.endpoint = new Endpoint({
       name: options.name,
       kernel: fabric.kernel,
@@ -44,7 +45,11 @@ export class InternetHost implements NetworkNode {
       mtuBytes: options.mtuBytes,
       reassemblyTimeoutNs: options.reassemblyTimeoutNs,
       sendFragmentsInReverse: options.sendFragmentsInReverse ?? false,
-      output: (packet, meta) => fabric.transmit(options.name, options.uplink, packet, meta),
+      // The uplink is resolved on the first packet (links are declared after the nodes).
+      output: (packet, meta) => {
+        uplink ??= fabric.requirePort(options.name, options.uplink);
+        return uplink.send(packet, meta);
+      },
     });
   }
 

@@ -3,7 +3,7 @@
  * RFC 2003) or a fragment's bytes. Checksums are computed on encode; decode can verify them.
  */
 import { IpProtocol } from '../net/ip-protocol.ts';
-import { type Ipv4Packet, type Ipv4Payload, ipProtocolOf, isFragment } from '../net/packet.ts';
+import { type Ipv4Packet, type Ipv4Payload, ipProtocolOf, ipv4Packet, isFragment } from '../net/packet.ts';
 import { ipv4HeaderBytes, ipv4TotalLength } from '../net/packet-size.ts';
 import { readIcmpMessage, writeIcmpMessage } from './icmp-codec.ts';
 import { readIpv4Header, writeIpv4Header } from './ipv4-header.ts';
@@ -85,18 +85,19 @@ function readIpv4Packet(bytes: Uint8Array, offset: number, available: number, ve
   const payloadLength = h.totalLength - ipv4HeaderBytes;
   const payload = readPayload(bytes, payloadOffset, payloadLength, h, verify);
   if (!payload.ok) return payload;
-  return wireOk({
-    kind: 'ipv4',
-    src: h.src,
-    dst: h.dst,
-    ttl: h.ttl,
-    dscp: h.dscp,
-    id: h.id,
-    dontFragment: h.dontFragment,
-    moreFragments: h.moreFragments,
-    fragmentOffsetBytes: h.fragmentOffsetBytes,
-    payload: payload.value,
-  });
+  return wireOk(
+    ipv4Packet(
+      h.src,
+      h.dst,
+      h.ttl,
+      h.dscp,
+      h.id,
+      h.dontFragment,
+      h.moreFragments,
+      h.fragmentOffsetBytes,
+      payload.value,
+    ),
+  );
 }
 
 function readPayload(
