@@ -117,7 +117,6 @@ export class HostAgent implements NetworkNode, ControlReceiver<HostAgentControlM
   private readonly vms = new Map<string, LocalVm>();
   private readonly hostServices = new Map<Ipv4Address, HostService>();
   private rules = new Map<string, NatRule>();
-  private readonly resetTimersArmed = new WeakSet<NatEntry>();
 
   /**
    * Ids of the packets this Host Agent holds until the manager answers a SNAT port request
@@ -605,11 +604,11 @@ export class HostAgent implements NetworkNode, ControlReceiver<HostAgentControlM
 
   /**
    * For rules with `enableTcpReset`, checks the flow when its idle timeout would expire, and
-   * again later if it was active meanwhile: one timer per flow, not one per packet.
+   * again later if it was active meanwhile: one timer per flow, not one per packet. The NAT
+   * table leaves such a flow's expiry to the timer, which expires it as it sends the resets.
    */
   private armResetTimer(entry: NatEntry): void {
-    if (!entry.rule.enableTcpReset || this.resetTimersArmed.has(entry)) return;
-    this.resetTimersArmed.add(entry);
+    if (!entry.rule.enableTcpReset || !this.nat.claimExpiry(entry)) return;
     const check = () => {
       const now = this.fabric.kernel.nowNs;
       if (!this.nat.isIdle(entry, now)) {
