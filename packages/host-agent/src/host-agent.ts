@@ -613,23 +613,29 @@ export class HostAgent implements NetworkNode, ControlReceiver<HostAgentControlM
     if (!rule.enableTcpReset || !this.nat.claimExpiry(flow)) return;
     const generation = this.nat.generationOf(flow);
     const check = () => {
-      // A lookup that found the flow idle first expired it (in the same nanosecond).
-      if (this.nat.generationOf(flow) !== generation) return;
+      if (this.nat.generationOf(flow) !== generation) {
+        // A packet found the flow idle in this very nanosecond, before this timer ran.
+        const late = this.nat.takeLateExpiry(flow, generation);
+        if (late?.tcp.established && !late.tcp.closing) this.sendIdleResets(late);
+        return;
+      }
       const now = this.fabric.kernel.nowNs;
       if (!this.nat.isIdle(flow, now)) {
         this.fabric.kernel.at(this.nat.lastSeenOf(flow) + rule.idleTimeoutNs + 1, check);
         return;
       }
       // Only ESTABLISHED TCP flows are reset (docs/mechanics.md §2.6, [AZ-TCPRESET-2020]).
-      if (this.nat.isOpenTcp(flow)) {
-        const entry = this.nat.entryOf(flow);
-        sendNatIdleResets(entry, this.portByAddress.get(rule.dip), this.options.uplink, (packet, to, note, nic) =>
-          this.originate(packet, entry, to, note, nic),
-        );
-      }
+      if (this.nat.isOpenTcp(flow)) this.sendIdleResets(this.nat.entryOf(flow));
       this.nat.expire(flow, now);
     };
     this.fabric.kernel.at(this.nat.lastSeenOf(flow) + rule.idleTimeoutNs + 1, check);
+  }
+
+  /** Sends the RST pair of `enableTcpReset` for an idle NAT flow (nat-idle-resets.ts). */
+  private sendIdleResets(entry: NatEntry): void {
+    sendNatIdleResets(entry, this.portByAddress.get(entry.rule.dip), this.options.uplink, (packet, to, note, nic) =>
+      this.originate(packet, entry, to, note, nic),
+    );
   }
 
   /** Sends an RST the SNAT idle timeout made: to the VM that owns `toDip`, or to the router. */

@@ -24,7 +24,9 @@
  * expiry time (last seen + idle timeout; equal times: the queue of the timeout first seen
  * first), so tombstones enter the tombstone map in the order their flows expired. An entry
  * whose expiry a caller has claimed ({@link NatTable.claimExpiry}: the Host Agent's TCP-reset
- * timer) is left out of the queues: the caller expires it, at the moment it sends the resets.
+ * timer) is left out of the queues: the caller expires it, at the moment it sends the resets
+ * (should a lookup find it idle first, the table keeps its last state for the caller:
+ * {@link NatTable.takeLateExpiry}).
  *
  * The tombstone map keeps at most {@link maxNatTombstones} keys (two per flow), forgetting the
  * oldest entered first. Before issue 20 an idle entry stayed in the table until a lookup found
@@ -140,6 +142,11 @@ export class NatTable {
   private generations = new Uint32Array(this.byInbound.capacity);
   /** By {@link byReply} entry: the flow of a reply tuple. */
   private replyOwners = new Int32Array(this.byReply.capacity);
+  /**
+   * Claimed flows a lookup found idle and expired before their claimer ran, by
+   * `flow/generation`: their last state, for {@link takeLateExpiry} (rare: a coincidence to the ns).
+   */
+  private readonly lateExpiries = new Map<string, NatEntry>();
 
   /** Number of live flows (those within their idle timeout as of the table's last use, and claimed ones). */
   get size(): number {
@@ -335,6 +342,19 @@ export class NatTable {
     return true;
   }
 
+  /**
+   * The last state of a claimed flow (`flow` of `generation`, as its claimer holds it) that a
+   * lookup found idle and expired before the claimer's timer ran, once; `undefined` when that
+   * did not happen. The claimer's resets are due all the same.
+   */
+  takeLateExpiry(flow: NatFlow, generation: number): NatEntry | undefined {
+    if (this.lateExpiries.size === 0) return undefined;
+    const key = `${flow}/${generation}`;
+    const entry = this.lateExpiries.get(key);
+    this.lateExpiries.delete(key);
+    return entry;
+  }
+
   /** Removes a live flow, leaving a tombstone under both of its tuples that says it expired at `nowNs`. */
   expire(flow: NatFlow, nowNs: number): void {
     const rule = this.ruleOf(flow);
@@ -369,6 +389,8 @@ export class NatTable {
     const idleTimeoutNs = this.ruleOf(flow).idleTimeoutNs;
     const seenNs = this.lastSeenNs[flow] as number;
     if (nowNs - seenNs > idleTimeoutNs) {
+      if (this.queueOfFlow[flow] === noQueue)
+        this.lateExpiries.set(`${flow}/${this.generationOf(flow)}`, this.entryOf(flow));
       // It expired when its idle timeout ran out, not when we noticed.
       this.expire(flow, seenNs + idleTimeoutNs);
       return -1;

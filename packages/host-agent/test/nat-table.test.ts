@@ -129,6 +129,21 @@ describe('NAT table', () => {
     expect(table.size).toBe(1);
   });
 
+  it("keeps a claimed flow's last state for its claimer when a lookup finds it idle first", () => {
+    const table = new NatTable();
+    const rule = rules[0];
+    const inbound = inboundOf(rule, clients[0], 5000);
+    const flow = table.create(inbound, rule, 7, 0);
+    table.claimExpiry(flow);
+    const generation = table.generationOf(flow);
+    // A packet at the nanosecond the timer is due (idle timeout 100 ns), before the timer runs.
+    expect(findInbound(table, inbound, 101)).toBe(-1);
+    expect(table.generationOf(flow)).not.toBe(generation);
+    expect(table.takeLateExpiry(flow, generation)).toMatchObject({ connectionId: 7, lastSeenNs: 0, inbound });
+    expect(table.takeLateExpiry(flow, generation)).toBeUndefined();
+    expect(tombstoneViewOf(findTombstone(table, inbound))).toEqual({ rule: 'web', expiredAtNs: 100 });
+  });
+
   it('answers as the unbounded table before it (c27cf55) did, for any sequence of packets, timers and time', {
     timeout: propertyTimeoutMs(),
   }, () => {
@@ -212,7 +227,10 @@ describe('NAT table', () => {
               if (both === undefined || !both.claimed) break;
               // The Host Agent's timer gives up on a flow a lookup expired (its number may be reused).
               if (table.generationOf(both.flow) !== both.generation) {
+                // A lookup expired it first: the old timer still acted on its last state.
                 expect(reference.peekInbound(inbound, nowNs)).not.toBe(both.was);
+                expect(reference.isIdle(both.was, nowNs)).toBe(true);
+                expect(viewOf(table.takeLateExpiry(both.flow, both.generation))).toEqual(viewOf(both.was));
                 both.claimed = false;
                 break;
               }
