@@ -19,7 +19,7 @@ import {
   rewriteFragment,
   rewriteSource,
 } from '@lbsim/core';
-import type { NatEntry } from './nat-table.ts';
+import type { NatFlowSummary } from './nat-table.ts';
 
 /** Most datagrams remembered; the oldest are forgotten first. */
 export const maxTrackedDatagrams = 65_536;
@@ -62,10 +62,10 @@ export function transportPortsOf(packet: Ipv4Packet): number {
 
 /** NAT state found for datagrams by their first fragment. */
 export class FragmentNat {
-  private readonly byDatagram = new Map<string, NatEntry>();
+  private readonly byDatagram = new Map<string, NatFlowSummary>();
 
   /** Remembers that the datagram of this (first) fragment belongs to `entry`. */
-  remember(fragment: Ipv4Packet, entry: NatEntry): void {
+  remember(fragment: Ipv4Packet, entry: NatFlowSummary): void {
     const key = datagramKey(fragment);
     this.byDatagram.delete(key);
     this.byDatagram.set(key, entry);
@@ -74,7 +74,7 @@ export class FragmentNat {
   }
 
   /** The NAT entry of a later fragment's datagram, if its first fragment came by. */
-  recall(fragment: Ipv4Packet): NatEntry | undefined {
+  recall(fragment: Ipv4Packet): NatFlowSummary | undefined {
     return this.byDatagram.get(datagramKey(fragment));
   }
 }

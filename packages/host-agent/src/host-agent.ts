@@ -67,7 +67,7 @@ import { quotedInboundTuple, translateIcmpError } from './icmp-nat.ts';
 import type { HostService, LocalNic, LocalVm } from './local-vm.ts';
 import { clampMss } from './mss-clamp.ts';
 import { sendNatIdleResets } from './nat-idle-resets.ts';
-import { guestAddressOf, type NatEntry, NatTable } from './nat-table.ts';
+import { guestAddressOf, type NatEntry, type NatFlow, NatTable } from './nat-table.ts';
 import type { NsgDirection } from './network-security-group.ts';
 import { nsgDenialOf } from './nic-security.ts';
 import { checkNicSource } from './nic-source-check.ts';
@@ -122,7 +122,6 @@ export class HostAgent implements NetworkNode, ControlReceiver<HostAgentControlM
   private readonly vms = new Map<string, LocalVm>();
   private readonly hostServices = new Map<Ipv4Address, HostService>();
   private rules = new Map<string, NatRule>();
-  private readonly resetTimersArmed = new WeakSet<NatEntry>();
 
   /**
    * Ids of the packets this Host Agent holds until the manager answers a SNAT port request
@@ -254,7 +253,7 @@ export class HostAgent implements NetworkNode, ControlReceiver<HostAgentControlM
       return;
     }
     const existing = this.nat.findInbound(protocol, inner.src, srcPort, inner.dst, dstPort, now);
-    if (existing === undefined) {
+    if (existing < 0) {
       const tombstone = this.nat.findTombstone(protocol, inner.src, srcPort, inner.dst, dstPort);
       if (tombstone !== undefined && isNonSynTcp(inner)) {
         this.drop(
@@ -266,7 +265,7 @@ export class HostAgent implements NetworkNode, ControlReceiver<HostAgentControlM
         return;
       }
     }
-    const rule = existing?.rule ?? this.findRule(inner.dst, protocol, dstPort, dip);
+    const rule = existing >= 0 ? this.nat.ruleOf(existing) : this.findRule(inner.dst, protocol, dstPort, dip);
     if (rule === undefined) {
       this.drop(
         inner,
@@ -277,7 +276,7 @@ export class HostAgent implements NetworkNode, ControlReceiver<HostAgentControlM
       return;
     }
     if (
-      existing === undefined &&
+      existing < 0 &&
       !addressSpaceContains(this.options.virtualNetwork, inner.dst) &&
       !port.nic.security.hasSecurityGroup &&
       this.options.openFrontends?.has(inner.dst) !== true
@@ -295,26 +294,27 @@ export class HostAgent implements NetworkNode, ControlReceiver<HostAgentControlM
     let translated = translateInbound(inner, guestAddressOf(rule), backendPort);
     if (!this.admit(port, 'Inbound', translated, meta)) return;
     const entry =
-      existing ??
-      this.nat.create(
-        { protocol, srcAddress: inner.src, srcPort, dstAddress: inner.dst, dstPort },
-        rule,
-        meta.connectionId,
-        now,
-      );
+      existing >= 0
+        ? existing
+        : this.nat.create(
+            { protocol, srcAddress: inner.src, srcPort, dstAddress: inner.dst, dstPort },
+            rule,
+            meta.connectionId,
+            now,
+          );
     if (inner.payload.kind === 'tcp') {
       this.nat.track(entry, inner.payload, true);
       this.armResetTimer(entry);
     }
-    if (isFragment(inner)) this.fragmentNat.remember(inner, entry);
+    if (isFragment(inner)) this.fragmentNat.remember(inner, this.nat.summaryOf(entry));
     if (this.options.mssClampBytes !== undefined) translated = clampMss(translated, this.options.mssClampBytes);
     this.emit('rewrite', translated, meta, {
       code: 'nat-inbound',
       vip: inner.dst,
       vipPort: dstPort,
-      guestAddress: entry.guestAddress,
+      guestAddress: guestAddressOf(rule),
       backendPort,
-      floatingIp: entry.rule.floatingIp,
+      floatingIp: rule.floatingIp,
       vm: port.vm.name,
       nic: port.nic.name,
     });
@@ -435,7 +435,7 @@ export class HostAgent implements NetworkNode, ControlReceiver<HostAgentControlM
   private receiveIcmpError(inner: Ipv4Packet, quote: IcmpQuote, meta: PacketMeta, port: Port): void {
     const dip = port.nic.address;
     const entry = this.nat.peekInbound(quotedInboundTuple(quote), this.fabric.kernel.nowNs);
-    const rule = entry?.rule ?? this.findRule(quote.src, quote.protocol, quote.srcPort, dip);
+    const rule = entry >= 0 ? this.nat.ruleOf(entry) : this.findRule(quote.src, quote.protocol, quote.srcPort, dip);
     if (rule === undefined) {
       this.drop(
         inner,
@@ -445,10 +445,10 @@ export class HostAgent implements NetworkNode, ControlReceiver<HostAgentControlM
       );
       return;
     }
-    const guestAddress = entry?.guestAddress ?? guestAddressOf(rule);
+    const guestAddress = guestAddressOf(rule);
     const backendPort = rule.backendPort === 0 ? quote.srcPort : rule.backendPort;
     const translated = translateIcmpError(inner, guestAddress, backendPort);
-    const state = entry === undefined ? 'no NAT state for the quoted flow' : 'NAT state of the quoted flow';
+    const state = entry < 0 ? 'no NAT state for the quoted flow' : 'NAT state of the quoted flow';
     this.emit(
       'rewrite',
       translated,
@@ -481,12 +481,12 @@ export class HostAgent implements NetworkNode, ControlReceiver<HostAgentControlM
     const srcPort = ports >>> 16;
     const dstPort = ports & 0xffff;
     const entry = this.nat.findReply(protocol, packet.src, srcPort, packet.dst, dstPort, now);
-    const source = checkNicSource(packet, nic, vm.nics, entry);
+    const source = checkNicSource(packet, nic, vm.nics, entry < 0 ? undefined : this.nat.ruleOf(entry));
     if (source.kind === 'drop') {
       this.drop(packet, meta, source.reason, source.note);
       return;
     }
-    if (entry === undefined) {
+    if (entry < 0) {
       const tombstone = this.nat.findTombstone(protocol, packet.src, srcPort, packet.dst, dstPort);
       if (tombstone !== undefined && isNonSynTcp(packet)) {
         this.drop(
@@ -499,20 +499,20 @@ export class HostAgent implements NetworkNode, ControlReceiver<HostAgentControlM
       }
     }
     if (!this.admit({ vm, nic, link: undefined }, 'Outbound', packet, meta)) return;
-    const service = entry === undefined ? this.hostServices.get(packet.dst) : undefined;
+    const service = entry < 0 ? this.hostServices.get(packet.dst) : undefined;
     if (service !== undefined) {
       this.emit('forward', packet, meta, `→ ${service.name}`);
       service.receive(packet, meta);
       return;
     }
-    if (entry === undefined) {
+    if (entry < 0) {
       this.sendOutbound(packet, meta, { protocol, srcAddress: packet.src, srcPort, dstAddress: packet.dst, dstPort });
       return;
     }
     if (packet.payload.kind === 'tcp') this.nat.track(entry, packet.payload, false);
-    if (isFragment(packet)) this.fragmentNat.remember(packet, entry);
-    const vip = entry.rule.endpoint.vip;
-    const port = entry.inbound.dstPort;
+    if (isFragment(packet)) this.fragmentNat.remember(packet, this.nat.summaryOf(entry));
+    const vip = this.nat.ruleOf(entry).endpoint.vip;
+    const port = this.nat.frontendPortOf(entry);
     let translated = translateReply(packet, vip, port);
     if (this.options.mssClampBytes !== undefined) translated = clampMss(translated, this.options.mssClampBytes);
     this.emit('rewrite', translated, meta, { code: 'nat-reply', vip, vipPort: port });
@@ -556,7 +556,7 @@ export class HostAgent implements NetworkNode, ControlReceiver<HostAgentControlM
   /** A VM's later fragment: reverse-translated if its datagram's first fragment was a reply. */
   private receiveLaterFragmentFromVm(packet: Ipv4Packet, meta: PacketMeta, vm: LocalVm, nic: LocalNic): void {
     const earlier = this.fragmentNat.recall(packet);
-    const source = checkNicSource(packet, nic, vm.nics, earlier);
+    const source = checkNicSource(packet, nic, vm.nics, earlier?.rule);
     if (source.kind === 'drop') {
       this.drop(packet, meta, source.reason, source.note);
       return;
@@ -571,7 +571,7 @@ export class HostAgent implements NetworkNode, ControlReceiver<HostAgentControlM
       this.sendUp(packet, meta);
       return;
     }
-    const translated = translateReply(packet, earlier.rule.endpoint.vip, earlier.inbound.dstPort);
+    const translated = translateReply(packet, earlier.rule.endpoint.vip, earlier.frontendPort);
     this.emit(
       'rewrite',
       translated,
@@ -610,26 +610,37 @@ export class HostAgent implements NetworkNode, ControlReceiver<HostAgentControlM
 
   /**
    * For rules with `enableTcpReset`, checks the flow when its idle timeout would expire, and
-   * again later if it was active meanwhile: one timer per flow, not one per packet.
+   * again later if it was active meanwhile: one timer per flow, not one per packet. The NAT
+   * table leaves such a flow's expiry to the timer, which expires it as it sends the resets.
    */
-  private armResetTimer(entry: NatEntry): void {
-    if (!entry.rule.enableTcpReset || this.resetTimersArmed.has(entry)) return;
-    this.resetTimersArmed.add(entry);
+  private armResetTimer(flow: NatFlow): void {
+    const rule = this.nat.ruleOf(flow);
+    if (!rule.enableTcpReset || !this.nat.claimExpiry(flow)) return;
+    const generation = this.nat.generationOf(flow);
     const check = () => {
+      if (this.nat.generationOf(flow) !== generation) {
+        // A packet found the flow idle in this very nanosecond, before this timer ran.
+        const late = this.nat.takeLateExpiry(flow, generation);
+        if (late?.tcp.established && !late.tcp.closing) this.sendIdleResets(late);
+        return;
+      }
       const now = this.fabric.kernel.nowNs;
-      if (!this.nat.isIdle(entry, now)) {
-        this.fabric.kernel.at(entry.lastSeenNs + entry.rule.idleTimeoutNs + 1, check);
+      if (!this.nat.isIdle(flow, now)) {
+        this.fabric.kernel.at(this.nat.lastSeenOf(flow) + rule.idleTimeoutNs + 1, check);
         return;
       }
       // Only ESTABLISHED TCP flows are reset (docs/mechanics.md §2.6, [AZ-TCPRESET-2020]).
-      if (entry.tcp.established && !entry.tcp.closing) {
-        sendNatIdleResets(entry, this.portByAddress.get(entry.rule.dip), this.options.uplink, (packet, to, note, nic) =>
-          this.originate(packet, entry, to, note, nic),
-        );
-      }
-      this.nat.expire(entry, now);
+      if (this.nat.isOpenTcp(flow)) this.sendIdleResets(this.nat.entryOf(flow));
+      this.nat.expire(flow, now);
     };
-    this.fabric.kernel.at(entry.lastSeenNs + entry.rule.idleTimeoutNs + 1, check);
+    this.fabric.kernel.at(this.nat.lastSeenOf(flow) + rule.idleTimeoutNs + 1, check);
+  }
+
+  /** Sends the RST pair of `enableTcpReset` for an idle NAT flow (nat-idle-resets.ts). */
+  private sendIdleResets(entry: NatEntry): void {
+    sendNatIdleResets(entry, this.portByAddress.get(entry.rule.dip), this.options.uplink, (packet, to, note, nic) =>
+      this.originate(packet, entry, to, note, nic),
+    );
   }
 
   /** Sends an RST the SNAT idle timeout made: to the VM that owns `toDip`, or to the router. */

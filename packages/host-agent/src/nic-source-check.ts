@@ -10,8 +10,7 @@
  * is spoofed (`spoofed-source`), e.g. an outbound flow from a floating-IP frontend, which no
  * NAT can translate ([AZ-MULTIVIP]).
  */
-import { type DropReason, formatIpv4Address, type Ipv4Address, type Ipv4Packet } from '@lbsim/core';
-import type { NatEntry } from './nat-table.ts';
+import { type DropReason, formatIpv4Address, type Ipv4Address, type Ipv4Packet, type NatRule } from '@lbsim/core';
 
 /** A NIC as the check needs it. */
 export interface NicIdentity {
@@ -30,20 +29,20 @@ const pass: SourceVerdict = { kind: 'pass' };
 /**
  * Checks a packet that left the VM by `nic`.
  * @param siblings every NIC of the same VM (including `nic`)
- * @param reply the NAT flow the packet answers, if the Host Agent has one
+ * @param replyRule the rule of the NAT flow the packet answers, if the Host Agent has one
  */
 export function checkNicSource(
   packet: Ipv4Packet,
   nic: NicIdentity,
   siblings: readonly NicIdentity[],
-  reply: NatEntry | undefined,
+  replyRule: NatRule | undefined,
 ): SourceVerdict {
   if (packet.src === nic.address) return pass;
-  if (reply !== undefined && reply.rule.dip === nic.address) return pass;
+  if (replyRule !== undefined && replyRule.dip === nic.address) return pass;
   const source = formatIpv4Address(packet.src);
   const flow = `${source} → ${formatIpv4Address(packet.dst)} left by ${nic.name}`;
   const owner = siblings.find((sibling) => sibling.address === packet.src);
-  const replyNic = siblings.find((sibling) => sibling.address === reply?.rule.dip);
+  const replyNic = siblings.find((sibling) => sibling.address === replyRule?.dip);
   const why =
     owner !== undefined ? `${source} is the address of ${owner.name}` : `its flow came in on ${replyNic?.name}`;
   const rightNic = owner ?? replyNic;

@@ -184,8 +184,9 @@ describe('NSG state', () => {
   it('flow records find a flow from either direction', () => {
     const records = new NsgFlowRecords();
     const tuple = tcp('10.1.0.4', 40000, '10.1.0.5', 22);
-    records.record(tuple, 'Outbound', 0);
-    expect(records.find(tcp('10.1.0.5', 22, '10.1.0.4', 40000), 1)?.direction).toBe('Outbound');
+    const id = records.record(tuple, 'Outbound', 0);
+    expect(records.find(tcp('10.1.0.5', 22, '10.1.0.4', 40000), 1)).toBe(id);
+    expect(records.directionOf(tuple)).toBe('Outbound');
     expect(records.find(tcp('10.1.0.5', 22, '10.1.0.4', 40001), 1)).toBeUndefined();
   });
 });

@@ -35,7 +35,7 @@ import {
   type AddressSpace,
   type NicSecurity,
   type NsgDirection,
-  type NsgFlowRecord,
+  type NsgFlowRecordId,
   type SecurityRule,
   transportTupleOf,
 } from '@lbsim/host-agent';
@@ -91,7 +91,9 @@ export function flowLogRuleName(rule: SecurityRule): string {
 export class NsgFlowLogger implements TraceSink {
   private readonly nicsByVm = new Map<string, readonly WatchedNic[]>();
   private readonly nicsByAddress = new Map<Ipv4Address, WatchedNic>();
-  private readonly tallies = new Map<NsgFlowRecord, FlowTally>();
+  /** By {@link tallyKeyOf}: record ids are numbered per NIC. */
+  private readonly tallies = new Map<number, FlowTally>();
+  private readonly nicNumbers = new Map<WatchedNic, number>();
   private readonly filed: Filed[] = [];
   private readonly deniedThisMinute = new Set<string>();
   /** Packets a VM sent that the groups deny: the Host Agent's drop of them is already logged. */
@@ -108,6 +110,7 @@ export class NsgFlowLogger implements TraceSink {
     private readonly virtualNetwork: AddressSpace,
   ) {
     for (const nic of nics) {
+      this.nicNumbers.set(nic, this.nicNumbers.size);
       this.nicsByVm.set(nic.vm, [...(this.nicsByVm.get(nic.vm) ?? []), nic]);
       this.nicsByAddress.set(nic.address, nic);
     }
@@ -142,7 +145,7 @@ export class NsgFlowLogger implements TraceSink {
     const nowNs = event.atNs;
     const known = nic.security.flows.find(tuple, nowNs);
     if (known !== undefined) {
-      this.count(known, tuple, packet, nowNs);
+      this.count(this.tallyKeyOf(nic, known), tuple, packet, nowNs);
       return;
     }
     const deciders: Decider[] = [];
@@ -174,13 +177,19 @@ export class NsgFlowLogger implements TraceSink {
       finFromResponder: false,
       closedAtNs: undefined,
     };
-    this.tallies.set(record, tally);
+    const key = this.tallyKeyOf(nic, record);
+    this.tallies.set(key, tally);
     this.file(tally, nowNs, 'B', undefined);
-    this.count(record, tuple, packet, nowNs);
+    this.count(key, tuple, packet, nowNs);
   }
 
-  private count(record: NsgFlowRecord, tuple: FiveTuple, packet: TraceEvent['packet'], nowNs: number): void {
-    const tally = this.tallies.get(record);
+  /** One number per (NIC, flow record): the NIC's number above the record's id. */
+  private tallyKeyOf(nic: WatchedNic, record: NsgFlowRecordId): number {
+    return (this.nicNumbers.get(nic) as number) * 2 ** 36 + record;
+  }
+
+  private count(key: number, tuple: FiveTuple, packet: TraceEvent['packet'], nowNs: number): void {
+    const tally = this.tallies.get(key);
     // Every record is this logger's own, made with its tally.
     if (tally === undefined) return;
     if (tally.closedAtNs === undefined && nowNs - tally.lastTupleNs >= continuingIntervalNs) {
