@@ -38,6 +38,7 @@ import { seqAdd } from './sequence.ts';
 import type { TcpConfig } from './tcp-config.ts';
 import { type SegmentVerdict, TcpConnection, type TcpHost } from './tcp-connection.ts';
 import type { TcpConnectionHandlers, TcpState } from './tcp-state.ts';
+import { type TimeWaitConnectionView, TimeWaitRecords } from './time-wait-records.ts';
 import { TimeWaitPeerTimestamps } from './tw-recycle.ts';
 
 /** A listening application: gives each new connection its handlers. */
@@ -153,7 +154,10 @@ export class Endpoint implements TcpHost {
   private readonly tracer: Tracer;
   private readonly random: RandomStream;
   private readonly options: EndpointOptions;
-  private readonly connections = new ConnectionTable<TcpConnection>();
+  /** Connections by four-tuple: the object, or the id of its TIME-WAIT record in {@link timeWait}. */
+  private readonly connections = new ConnectionTable<TcpConnection | number>();
+  /** Connections in TIME-WAIT kept as compact records (time-wait-records.ts). */
+  private readonly timeWait: TimeWaitRecords;
   private readonly localPortUse = new Map<number, number>();
   private readonly listeners = new Map<number, ListenerEntry[]>();
   private readonly udpSockets = new Map<number, UdpEntry[]>();
@@ -184,6 +188,7 @@ export class Endpoint implements TcpHost {
     this.timestampOffset = this.random.nextUint32();
     this.nextEphemeral = this.random.between(options.tcp.ephemeralPortMin, options.tcp.ephemeralPortMax);
     this.nextIpId = this.random.below(0x10000);
+    this.timeWait = new TimeWaitRecords(options.kernel, (id) => this.expireTimeWait(id));
     this.fragments = new FragmentBuffer(
       options.kernel,
       options.reassemblyTimeoutNs,
@@ -292,9 +297,17 @@ export class Endpoint implements TcpHost {
     return connection;
   }
 
-  /** Every connection not yet CLOSED (including TIME-WAIT), in creation order. */
-  openConnections(): TcpConnection[] {
-    return this.connections.values();
+  /**
+   * Every connection not yet CLOSED, in creation order: the objects, and those in TIME-WAIT
+   * that are kept as records as views of their identity.
+   */
+  openConnections(): Array<TcpConnection | TimeWaitConnectionView> {
+    return this.connections.values().map((value) => (typeof value === 'number' ? this.timeWait.view(value) : value));
+  }
+
+  /** Connections in TIME-WAIT kept as compact records rather than as connection objects. */
+  get timeWaitRecordCount(): number {
+    return this.timeWait.size;
   }
 
   /** Sends a UDP datagram (fragmented if larger than the MTU: UDP is sent with DF clear). */
@@ -351,12 +364,80 @@ export class Endpoint implements TcpHost {
   }
 
   /**
+   * TcpHost: keeps a connection's TIME-WAIT as a compact record and lets go of the connection
+   * (Linux's TIME-WAIT minisock). Declined when the connection is not the one under its
+   * four-tuple, is in a TIME-WAIT a record does not reproduce, or would expire before the
+   * newest record (records expire in the order they were made).
+   */
+  holdTimeWait(connection: TcpConnection, dueNs: number, dueSeq: number): boolean {
+    const { localAddress, localPort, remoteAddress, remotePort } = connection;
+    if (this.connections.get(localAddress, localPort, remoteAddress, remotePort) !== connection) return false;
+    if (!this.timeWait.accepts(dueNs, dueSeq)) return false;
+    const state = connection.timeWaitState();
+    if (state === undefined) return false;
+    const id = this.timeWait.add(state, dueNs, dueSeq);
+    this.connections.set(localAddress, localPort, remoteAddress, remotePort, id);
+    return true;
+  }
+
+  /** A TIME-WAIT record's timer ran out: the connection is CLOSED, as its own timer closed it. */
+  private expireTimeWait(id: number): void {
+    const records = this.timeWait;
+    this.forgetTimeWaitEntry(
+      records.localAddressOf(id),
+      records.localPortOf(id),
+      records.remoteAddressOf(id),
+      records.remotePortOf(id),
+    );
+  }
+
+  /** Ends a TIME-WAIT record before it expires (reused, halted, or brought back as an object). */
+  private dropTimeWait(id: number): void {
+    const records = this.timeWait;
+    const localAddress = records.localAddressOf(id);
+    const localPort = records.localPortOf(id);
+    const remoteAddress = records.remoteAddressOf(id);
+    const remotePort = records.remotePortOf(id);
+    records.remove(id);
+    this.forgetTimeWaitEntry(localAddress, localPort, remoteAddress, remotePort);
+  }
+
+  /** What {@link release} does for a closed connection, for one kept as a record. */
+  private forgetTimeWaitEntry(
+    localAddress: number,
+    localPort: number,
+    remoteAddress: number,
+    remotePort: number,
+  ): void {
+    this.connections.delete(localAddress, localPort, remoteAddress, remotePort);
+    this.releasePort(localPort);
+  }
+
+  /**
+   * The connection of a TIME-WAIT record as an object again, in the record's place (under its
+   * four-tuple, its TIME-WAIT ending where the record's would), to handle what a record does not.
+   */
+  private restoreTimeWait(id: number): TcpConnection {
+    const records = this.timeWait;
+    const state = records.state(id);
+    const dueNs = records.dueNsOf(id);
+    const dueSeq = records.dueSeqOf(id);
+    records.remove(id);
+    const connection = TcpConnection.restoreTimeWait(this, state, dueNs, dueSeq);
+    this.connections.set(state.localAddress, state.localPort, state.remoteAddress, state.remotePort, connection);
+    return connection;
+  }
+
+  /**
    * The operating system stops (a VM is stopped): every connection, listener and socket is gone
    * at once, without a packet — nothing runs to send a FIN or RST. Fragments waiting for
    * reassembly are dropped (`vm-stopped`). The applications' `onClose` sees `aborted`.
    */
   halt(): void {
-    for (const connection of this.connections.values()) connection.forget('aborted');
+    for (const connection of this.connections.values()) {
+      if (typeof connection === 'number') this.dropTimeWait(connection);
+      else connection.forget('aborted');
+    }
     this.listeners.clear();
     this.udpSockets.clear();
     this.timeWaitPeers.clear();
@@ -368,11 +449,16 @@ export class Endpoint implements TcpHost {
     const { localAddress, localPort, remoteAddress, remotePort } = connection;
     if (this.connections.get(localAddress, localPort, remoteAddress, remotePort) !== connection) return;
     this.connections.delete(localAddress, localPort, remoteAddress, remotePort);
-    const wasInUse = this.isPortInUse(connection.localPort);
-    const uses = (this.localPortUse.get(connection.localPort) ?? 1) - 1;
-    if (uses <= 0) this.localPortUse.delete(connection.localPort);
-    else this.localPortUse.set(connection.localPort, uses);
-    this.portUseChanged(connection.localPort, wasInUse);
+    this.releasePort(localPort);
+  }
+
+  /** One connection less uses local port `localPort`. */
+  private releasePort(localPort: number): void {
+    const wasInUse = this.isPortInUse(localPort);
+    const uses = (this.localPortUse.get(localPort) ?? 1) - 1;
+    if (uses <= 0) this.localPortUse.delete(localPort);
+    else this.localPortUse.set(localPort, uses);
+    this.portUseChanged(localPort, wasInUse);
   }
 
   /**
@@ -475,8 +561,18 @@ export class Endpoint implements TcpHost {
   }
 
   private receiveTcp(packet: Ipv4Packet, segment: TcpSegment, meta: PacketMeta): void {
-    const existing = this.connections.get(packet.dst, segment.dstPort, packet.src, segment.srcPort);
+    const found = this.connections.get(packet.dst, segment.dstPort, packet.src, segment.srcPort);
     const isSyn = (segment.flags & (TcpFlags.Syn | TcpFlags.Ack | TcpFlags.Rst)) === TcpFlags.Syn;
+    if (typeof found === 'number') {
+      // A SYN that may reopen the four-tuple ends the record, as it ended the connection;
+      // anything else is answered by the connection, brought back.
+      if (isSyn && ((segment.seq - this.timeWait.receiveNextOf(found)) | 0) > 0) this.dropTimeWait(found);
+      else {
+        this.traceVerdict(packet, meta, this.restoreTimeWait(found).receive(segment));
+        return;
+      }
+    }
+    const existing = typeof found === 'number' ? undefined : found;
     if (
       existing !== undefined &&
       !(isSyn && existing.state === 'TIME-WAIT' && this.mayReuseTimeWait(existing, segment))
@@ -585,7 +681,8 @@ export class Endpoint implements TcpHost {
       message.type === IcmpType.DestinationUnreachable &&
       message.code === IcmpUnreachableCode.FragmentationNeeded
     ) {
-      const connection = this.connections.get(quote.src, quote.srcPort, quote.dst, quote.dstPort);
+      const found = this.connections.get(quote.src, quote.srcPort, quote.dst, quote.dstPort);
+      const connection = typeof found === 'number' ? this.restoreTimeWait(found) : found;
       if (connection !== undefined) {
         const mtu = message.rest & 0xffff;
         this.trace(
