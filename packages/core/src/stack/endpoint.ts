@@ -90,6 +90,12 @@ export interface EndpointOptions {
   readonly sendFragmentsInReverse?: boolean;
   /** Hands an originated packet to the node's uplink. */
   readonly output: (packet: Ipv4Packet, meta: PacketMeta) => void;
+  /**
+   * Keep connections in TIME-WAIT as compact records (time-wait-records.ts; default true).
+   * False keeps each as its connection object with its own timer: the same behaviour at more
+   * memory, for tests that compare the two.
+   */
+  readonly compactTimeWait?: boolean;
 }
 
 interface ListenerEntry {
@@ -370,6 +376,7 @@ export class Endpoint implements TcpHost {
    * newest record (records expire in the order they were made).
    */
   holdTimeWait(connection: TcpConnection, dueNs: number, dueSeq: number): boolean {
+    if (this.options.compactTimeWait === false) return false;
     const { localAddress, localPort, remoteAddress, remotePort } = connection;
     if (this.connections.get(localAddress, localPort, remoteAddress, remotePort) !== connection) return false;
     if (!this.timeWait.accepts(dueNs, dueSeq)) return false;
