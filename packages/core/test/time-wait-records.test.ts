@@ -142,7 +142,10 @@ function inject(world: ReturnType<typeof setup>, id: number, what: Injection): v
   }
   const rcvNxt = sent.ack >>> 0;
   const sndNxt = sent.seq >>> 0;
-  const plan: Record<Injection, { flags: number; seq: number; ack: number; payloadLength: number }> = {
+  const plan: Record<
+    Exclude<Injection, 'icmp-mtu'>,
+    { flags: number; seq: number; ack: number; payloadLength: number }
+  > = {
     'fin-again': { flags: TcpFlags.Fin | TcpFlags.Ack, seq: rcvNxt - 1, ack: sndNxt, payloadLength: 0 },
     'ack-old': { flags: TcpFlags.Ack, seq: rcvNxt - 1, ack: sndNxt, payloadLength: 0 },
     'ack-ahead': { flags: TcpFlags.Ack, seq: rcvNxt, ack: sndNxt + 5, payloadLength: 0 },
@@ -278,19 +281,51 @@ describe('TIME-WAIT records', () => {
           atMs: fc.integer({ min: 0, max: 6000 }),
           id: fc.integer({ min: 1, max: 8 }),
           what: fc.constantFrom(...injections),
+          /** Scheduled at `atMs` for this much later (about one TIME-WAIT), or at `atMs` when 0. */
+          laterMs: fc.oneof(fc.constant(0), fc.integer({ min: 1990, max: 2010 })),
         }),
         { maxLength: 8 },
       ),
+      /**
+       * Connections scheduled from within the run, `delayMs` after connection `of` started, for
+       * about one TIME-WAIT later: often the very nanosecond its TIME-WAIT ends.
+       */
+      lateStarts: fc.array(
+        fc.record({
+          of: fc.nat(7),
+          delayMs: fc.integer({ min: 0, max: 15 }),
+          laterMs: fc.integer({ min: 1990, max: 2005 }),
+        }),
+        { maxLength: 4 },
+      ),
+      ports: fc.integer({ min: 1, max: 3 }),
     });
     fc.assert(
-      fc.property(arbitrary, ({ timestamps, starts, pokes }) => {
-        // Three ephemeral ports and a 2 s TIME-WAIT: later connections wait for (or collide
+      fc.property(arbitrary, ({ timestamps, starts, pokes, lateStarts, ports }) => {
+        // Few ephemeral ports and a 2 s TIME-WAIT: later connections wait for (or collide
         // with, to the nanosecond) the expiry of earlier ones.
-        const tcp = { timestamps, timeWaitNs: 2 * nsPerSecond, ephemeralPortMin: 50000, ephemeralPortMax: 50002 };
+        const tcp = {
+          timestamps,
+          timeWaitNs: 2 * nsPerSecond,
+          ephemeralPortMin: 50000,
+          ephemeralPortMax: 50000 + ports - 1,
+        };
         const run = (compact: boolean) => {
           const world = setup(compact, tcp);
-          starts.forEach((atMs, index) => world.connect(index + 1, atMs * msNs));
-          for (const poke of pokes) world.kernel.at(poke.atMs * msNs, () => inject(world, poke.id, poke.what));
+          const { kernel } = world;
+          starts.forEach((atMs, index) => {
+            world.connect(index + 1, atMs * msNs);
+          });
+          lateStarts.forEach(({ of, delayMs, laterMs }, index) => {
+            const atMs = (starts[of % starts.length] as number) + delayMs;
+            kernel.at(atMs * msNs, () => world.connect(starts.length + index + 1, kernel.nowNs + laterMs * msNs));
+          });
+          for (const { atMs, laterMs, id, what } of pokes) {
+            kernel.at(atMs * msNs, () => {
+              if (laterMs === 0) inject(world, id, what);
+              else kernel.after(laterMs * msNs, () => inject(world, id, what));
+            });
+          }
           const samples: string[] = [];
           for (let t = 0; t <= 10_000; t += 250) {
             const status = world.kernel.runUntil(t * msNs);
