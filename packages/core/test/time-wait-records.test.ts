@@ -23,6 +23,7 @@ import {
   type TcpConfig,
   TcpConnection,
   TcpFlags,
+  TimeWaitRecords,
   type TraceEvent,
   Tracer,
 } from '../src/index.ts';
@@ -353,3 +354,80 @@ function portOf(events: readonly TraceEvent[], id: number): number {
   const syn = events.find((e) => e.node === 'client' && e.kind === 'send' && e.meta.connectionId === id);
   return syn?.packet.payload.kind === 'tcp' ? syn.packet.payload.srcPort : -1;
 }
+
+describe('TimeWaitRecords', () => {
+  it('finds each record by its four-tuple as a Map would, through adds, removals and expiries (property)', {
+    timeout: propertyTimeoutMs(),
+  }, () => {
+    const tuple = fc.tuple(
+      fc.constantFrom(0x0a010004, 0xc6120007),
+      fc.integer({ min: 1024, max: 65535 }),
+      fc.constantFrom(0x0a010005, 0xfffffffe),
+      fc.constantFrom(80, 443),
+    );
+    // Mostly adds, so that many records share the index and probe past each other.
+    const operation = fc.oneof(
+      {
+        arbitrary: fc.record({ kind: fc.constant('add' as const), tuple, afterNs: fc.integer({ min: 0, max: 1 }) }),
+        weight: 3,
+      },
+      { arbitrary: fc.record({ kind: fc.constant('remove' as const), pick: fc.nat() }), weight: 1 },
+    );
+    fc.assert(
+      fc.property(fc.array(operation, { maxLength: 300 }), (operations) => {
+        const kernel = new Kernel({ seed: 1 });
+        const model = new Map<string, number>();
+        const expired: number[] = [];
+        const records = new TimeWaitRecords(kernel, (id) => expired.push(id));
+        const key = (t: readonly number[]) => t.join('|');
+        const tuples = new Map<number, readonly [number, number, number, number]>();
+        let order = 0;
+        for (const op of operations) {
+          if (op.kind === 'add') {
+            if (model.has(key(op.tuple))) continue;
+            kernel.runUntil(kernel.nowNs + op.afterNs);
+            for (const id of expired.splice(0)) {
+              const t = tuples.get(id) as readonly number[];
+              model.delete(key(t));
+              tuples.delete(id);
+            }
+            const [localAddress, localPort, remoteAddress, remotePort] = op.tuple;
+            const id = records.add(
+              {
+                localAddress,
+                localPort,
+                remoteAddress,
+                remotePort,
+                connectionId: order,
+                passive: false,
+                sendNext: 1,
+                receiveNext: 2,
+                timestampsInUse: false,
+                timestampRecent: 0,
+                timestampOffset: 0,
+                pathMtu: Number.POSITIVE_INFINITY,
+              },
+              kernel.nowNs + 40,
+              kernel.takeSequence(),
+              order++,
+            );
+            model.set(key(op.tuple), id);
+            tuples.set(id, op.tuple);
+          } else {
+            const ids = [...model.values()];
+            if (ids.length === 0) continue;
+            const id = ids[op.pick % ids.length] as number;
+            records.remove(id);
+            model.delete(key(tuples.get(id) as readonly number[]));
+            tuples.delete(id);
+          }
+          expect(records.size).toBe(model.size);
+          expect(kernel.pendingEvents).toBe(model.size);
+          for (const [id, t] of tuples) expect(records.find(t[0], t[1], t[2], t[3])).toBe(id);
+        }
+        expect(records.find(0x0a010004, 1, 0x0a010005, 80)).toBe(-1);
+      }),
+      { numRuns: 100 },
+    );
+  });
+});

@@ -160,9 +160,9 @@ export class Endpoint implements TcpHost {
   private readonly tracer: Tracer;
   private readonly random: RandomStream;
   private readonly options: EndpointOptions;
-  /** Connections by four-tuple: the object, or the id of its TIME-WAIT record in {@link timeWait}. */
-  private readonly connections = new ConnectionTable<TcpConnection | number>();
-  /** Connections in TIME-WAIT kept as compact records (time-wait-records.ts). */
+  /** Connections by four-tuple, except those in TIME-WAIT kept as records in {@link timeWait}. */
+  private readonly connections = new ConnectionTable<TcpConnection>();
+  /** Connections in TIME-WAIT kept as compact records (time-wait-records.ts), by four-tuple too. */
   private readonly timeWait: TimeWaitRecords;
   private readonly localPortUse = new Map<number, number>();
   private readonly listeners = new Map<number, ListenerEntry[]>();
@@ -308,7 +308,11 @@ export class Endpoint implements TcpHost {
    * that are kept as records as views of their identity.
    */
   openConnections(): Array<TcpConnection | TimeWaitConnectionView> {
-    return this.connections.values().map((value) => (typeof value === 'number' ? this.timeWait.view(value) : value));
+    const listed: Array<{ readonly order: number; readonly value: TcpConnection | TimeWaitConnectionView }> =
+      this.connections.entries();
+    const records = this.timeWait;
+    for (const id of records.ids()) listed.push({ order: records.orderOf(id), value: records.view(id) });
+    return listed.sort((a, b) => a.order - b.order).map((entry) => entry.value);
   }
 
   /** Connections in TIME-WAIT kept as compact records rather than as connection objects. */
@@ -382,41 +386,21 @@ export class Endpoint implements TcpHost {
     if (!this.timeWait.accepts(dueNs, dueSeq)) return false;
     const state = connection.timeWaitState();
     if (state === undefined) return false;
-    const id = this.timeWait.add(state, dueNs, dueSeq);
-    this.connections.set(localAddress, localPort, remoteAddress, remotePort, id);
+    const order = this.connections.orderOf(localAddress, localPort, remoteAddress, remotePort);
+    this.connections.delete(localAddress, localPort, remoteAddress, remotePort);
+    this.timeWait.add(state, dueNs, dueSeq, order);
     return true;
   }
 
   /** A TIME-WAIT record's timer ran out: the connection is CLOSED, as its own timer closed it. */
   private expireTimeWait(id: number): void {
-    const records = this.timeWait;
-    this.forgetTimeWaitEntry(
-      records.localAddressOf(id),
-      records.localPortOf(id),
-      records.remoteAddressOf(id),
-      records.remotePortOf(id),
-    );
+    this.releasePort(this.timeWait.localPortOf(id));
   }
 
-  /** Ends a TIME-WAIT record before it expires (reused, halted, or brought back as an object). */
+  /** Ends a TIME-WAIT record before it expires (its four-tuple reused, or the OS halted). */
   private dropTimeWait(id: number): void {
-    const records = this.timeWait;
-    const localAddress = records.localAddressOf(id);
-    const localPort = records.localPortOf(id);
-    const remoteAddress = records.remoteAddressOf(id);
-    const remotePort = records.remotePortOf(id);
-    records.remove(id);
-    this.forgetTimeWaitEntry(localAddress, localPort, remoteAddress, remotePort);
-  }
-
-  /** What {@link release} does for a closed connection, for one kept as a record. */
-  private forgetTimeWaitEntry(
-    localAddress: number,
-    localPort: number,
-    remoteAddress: number,
-    remotePort: number,
-  ): void {
-    this.connections.delete(localAddress, localPort, remoteAddress, remotePort);
+    const localPort = this.timeWait.localPortOf(id);
+    this.timeWait.remove(id);
     this.releasePort(localPort);
   }
 
@@ -429,9 +413,10 @@ export class Endpoint implements TcpHost {
     const state = records.state(id);
     const dueNs = records.dueNsOf(id);
     const dueSeq = records.dueSeqOf(id);
+    const order = records.orderOf(id);
     records.remove(id);
     const connection = TcpConnection.restoreTimeWait(this, state, dueNs, dueSeq);
-    this.connections.set(state.localAddress, state.localPort, state.remoteAddress, state.remotePort, connection);
+    this.connections.set(state.localAddress, state.localPort, state.remoteAddress, state.remotePort, connection, order);
     return connection;
   }
 
@@ -441,10 +426,9 @@ export class Endpoint implements TcpHost {
    * reassembly are dropped (`vm-stopped`). The applications' `onClose` sees `aborted`.
    */
   halt(): void {
-    for (const connection of this.connections.values()) {
-      if (typeof connection === 'number') this.dropTimeWait(connection);
-      else connection.forget('aborted');
-    }
+    for (const connection of this.connections.values()) connection.forget('aborted');
+    // Records have no application to tell: dropping them frees their ports.
+    for (const id of this.timeWait.ids()) this.dropTimeWait(id);
     this.listeners.clear();
     this.udpSockets.clear();
     this.timeWaitPeers.clear();
@@ -568,18 +552,18 @@ export class Endpoint implements TcpHost {
   }
 
   private receiveTcp(packet: Ipv4Packet, segment: TcpSegment, meta: PacketMeta): void {
-    const found = this.connections.get(packet.dst, segment.dstPort, packet.src, segment.srcPort);
+    const existing = this.connections.get(packet.dst, segment.dstPort, packet.src, segment.srcPort);
     const isSyn = (segment.flags & (TcpFlags.Syn | TcpFlags.Ack | TcpFlags.Rst)) === TcpFlags.Syn;
-    if (typeof found === 'number') {
+    if (existing === undefined && this.timeWait.size > 0) {
+      const id = this.timeWait.find(packet.dst, segment.dstPort, packet.src, segment.srcPort);
       // A SYN that may reopen the four-tuple ends the record, as it ended the connection;
       // anything else is answered by the connection, brought back.
-      if (isSyn && ((segment.seq - this.timeWait.receiveNextOf(found)) | 0) > 0) this.dropTimeWait(found);
-      else {
-        this.traceVerdict(packet, meta, this.restoreTimeWait(found).receive(segment));
+      if (id >= 0 && isSyn && ((segment.seq - this.timeWait.receiveNextOf(id)) | 0) > 0) this.dropTimeWait(id);
+      else if (id >= 0) {
+        this.traceVerdict(packet, meta, this.restoreTimeWait(id).receive(segment));
         return;
       }
     }
-    const existing = typeof found === 'number' ? undefined : found;
     if (
       existing !== undefined &&
       !(isSyn && existing.state === 'TIME-WAIT' && this.mayReuseTimeWait(existing, segment))
@@ -688,8 +672,10 @@ export class Endpoint implements TcpHost {
       message.type === IcmpType.DestinationUnreachable &&
       message.code === IcmpUnreachableCode.FragmentationNeeded
     ) {
-      const found = this.connections.get(quote.src, quote.srcPort, quote.dst, quote.dstPort);
-      const connection = typeof found === 'number' ? this.restoreTimeWait(found) : found;
+      const timeWaitId = this.timeWait.find(quote.src, quote.srcPort, quote.dst, quote.dstPort);
+      const connection =
+        this.connections.get(quote.src, quote.srcPort, quote.dst, quote.dstPort) ??
+        (timeWaitId >= 0 ? this.restoreTimeWait(timeWaitId) : undefined);
       if (connection !== undefined) {
         const mtu = message.rest & 0xffff;
         this.trace(

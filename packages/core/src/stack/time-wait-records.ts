@@ -7,7 +7,10 @@
  * expires. At a thousand connections a second and a 60 s TIME-WAIT a client holds sixty
  * thousand of them (issue 20).
  *
- * Records sit in typed-array columns of a ring, in the order they were made. An endpoint has
+ * Records sit in typed-array columns of a ring, in the order they were made, found by
+ * four-tuple through an open-addressing index of record ids (no object or Map entry per
+ * record: a record costs about 70 bytes, where the connection object with its timer, handlers
+ * and the exchange they kept cost about 1.4 KB). An endpoint has
  * one TIME-WAIT duration, so that is also expiry order: one timer, armed for the oldest
  * record, expires them one at a time. Each record keeps the event sequence number its own
  * timer would have taken (`Kernel.takeSequence`), so it expires at the same time, in the same
@@ -55,6 +58,7 @@ export interface TimeWaitConnectionView {
 }
 
 const initialCapacity = 64;
+const initialIndexCapacity = 128;
 const flagTimestamps = 1;
 const flagPassive = 2;
 const flagLive = 4;
@@ -83,6 +87,11 @@ export class TimeWaitRecords {
   private flags = new Uint8Array(initialCapacity);
   private dueTimes = new Float64Array(initialCapacity);
   private dueSeqs = new Float64Array(initialCapacity);
+  /** Each record's place in its endpoint's creation order of connections (`ConnectionTable.orderOf`). */
+  private orders = new Float64Array(initialCapacity);
+  /** Open-addressing index by four-tuple, linear probing: record id plus one, 0 for an empty slot. */
+  private index = new Int32Array(initialIndexCapacity);
+  private indexMask = initialIndexCapacity - 1;
   private readonly timer: KernelTimer;
 
   /**
@@ -112,9 +121,13 @@ export class TimeWaitRecords {
     return dueNs > newestNs || (dueNs === newestNs && dueSeq > (this.dueSeqs[newest] as number));
   }
 
-  /** Keeps `state` until `dueNs` (event sequence `dueSeq`); returns the record's id. */
-  add(state: TimeWaitState, dueNs: number, dueSeq: number): number {
+  /**
+   * Keeps `state` until `dueNs` (event sequence `dueSeq`); returns the record's id.
+   * @param order the connection's place in the endpoint's creation order (for listing)
+   */
+  add(state: TimeWaitState, dueNs: number, dueSeq: number, order: number): number {
     if (this.tail - this.head > this.mask) this.grow();
+    if ((this.live + 1) * 2 > this.indexMask + 1) this.growIndex();
     const id = this.tail++;
     const i = id & this.mask;
     this.localAddresses[i] = state.localAddress;
@@ -130,9 +143,46 @@ export class TimeWaitRecords {
     this.flags[i] = flagLive | (state.timestampsInUse ? flagTimestamps : 0) | (state.passive ? flagPassive : 0);
     this.dueTimes[i] = dueNs;
     this.dueSeqs[i] = dueSeq;
+    this.orders[i] = order;
+    this.insertIndex(id);
     this.live++;
     this.syncTimer();
     return id;
+  }
+
+  /** The id of the record of a four-tuple, or -1. */
+  find(localAddress: number, localPort: number, remoteAddress: number, remotePort: number): number {
+    if (this.live === 0) return -1;
+    const index = this.index;
+    const indexMask = this.indexMask;
+    for (let slot = tupleHash(localAddress, localPort, remoteAddress, remotePort) & indexMask; ; ) {
+      const entry = index[slot] as number;
+      if (entry === 0) return -1;
+      const id = entry - 1;
+      const i = id & this.mask;
+      if (
+        this.localPorts[i] === localPort &&
+        this.remotePorts[i] === remotePort &&
+        this.remoteAddresses[i] === remoteAddress &&
+        this.localAddresses[i] === localAddress
+      ) {
+        return id;
+      }
+      slot = (slot + 1) & indexMask;
+    }
+  }
+
+  /** The record's place in its endpoint's creation order of connections. */
+  orderOf(id: number): number {
+    return this.orders[id & this.mask] as number;
+  }
+
+  /** The ids of the records kept now, oldest first. */
+  ids(): number[] {
+    const ids: number[] = [];
+    for (let id = this.head; id < this.tail; id++)
+      if (((this.flags[id & this.mask] as number) & flagLive) !== 0) ids.push(id);
+    return ids;
   }
 
   /** The record's state (made on each call). */
@@ -204,6 +254,7 @@ export class TimeWaitRecords {
   remove(id: number): void {
     const i = id & this.mask;
     if (id < this.head || id >= this.tail || ((this.flags[i] as number) & flagLive) === 0) return;
+    this.removeIndex(id);
     this.flags[i] = (this.flags[i] as number) & ~flagLive;
     this.live--;
     this.skipRemoved();
@@ -215,6 +266,7 @@ export class TimeWaitRecords {
     const id = this.head;
     const i = id & this.mask;
     this.onExpire(id);
+    this.removeIndex(id);
     this.flags[i] = (this.flags[i] as number) & ~flagLive;
     this.live--;
     this.skipRemoved();
@@ -247,6 +299,51 @@ export class TimeWaitRecords {
     this.standIns = standIns;
   }
 
+  /** The index slot a record's four-tuple hashes to. */
+  private homeSlot(id: number): number {
+    const i = id & this.mask;
+    return (
+      tupleHash(
+        this.localAddresses[i] as number,
+        this.localPorts[i] as number,
+        this.remoteAddresses[i] as number,
+        this.remotePorts[i] as number,
+      ) & this.indexMask
+    );
+  }
+
+  private insertIndex(id: number): void {
+    let slot = this.homeSlot(id);
+    while (this.index[slot] !== 0) slot = (slot + 1) & this.indexMask;
+    this.index[slot] = id + 1;
+  }
+
+  /** Removes a record from the index, shifting back the entries after it (no tombstones). */
+  private removeIndex(id: number): void {
+    const index = this.index;
+    const indexMask = this.indexMask;
+    let hole = this.homeSlot(id);
+    while (index[hole] !== id + 1) hole = (hole + 1) & indexMask;
+    for (let slot = (hole + 1) & indexMask; index[slot] !== 0; slot = (slot + 1) & indexMask) {
+      const home = this.homeSlot((index[slot] as number) - 1);
+      // The entry may fill the hole unless its home lies cyclically in (hole, slot].
+      const stays = hole <= slot ? home > hole && home <= slot : home > hole || home <= slot;
+      if (stays) continue;
+      index[hole] = index[slot] as number;
+      hole = slot;
+    }
+    index[hole] = 0;
+  }
+
+  private growIndex(): void {
+    const capacity = (this.indexMask + 1) * 2;
+    this.index = new Int32Array(capacity);
+    this.indexMask = capacity - 1;
+    for (let id = this.head; id < this.tail; id++) {
+      if (((this.flags[id & this.mask] as number) & flagLive) !== 0) this.insertIndex(id);
+    }
+  }
+
   private grow(): void {
     const capacity = (this.mask + 1) * 2;
     const mask = capacity - 1;
@@ -271,6 +368,15 @@ export class TimeWaitRecords {
     this.flags = regrow(this.flags, (n) => new Uint8Array(n));
     this.dueTimes = regrow(this.dueTimes, (n) => new Float64Array(n));
     this.dueSeqs = regrow(this.dueSeqs, (n) => new Float64Array(n));
+    this.orders = regrow(this.orders, (n) => new Float64Array(n));
     this.mask = mask;
   }
+}
+
+/** A 32-bit mix of a four-tuple for the index (the same mixing as connection-table.ts's keys). */
+function tupleHash(localAddress: number, localPort: number, remoteAddress: number, remotePort: number): number {
+  const h =
+    Math.imul(remoteAddress ^ Math.imul(remotePort, 0x9e3779b1), 0x85ebca6b) ^
+    Math.imul(localPort ^ localAddress, 0xc2b2ae35);
+  return (h ^ (h >>> 15)) >>> 0;
 }
