@@ -100,7 +100,9 @@ type Injection =
   | 'data-ahead'
   | 'data-next'
   | 'no-ack'
-  | 'icmp-mtu';
+  | 'icmp-mtu'
+  /** Not a segment: the client's OS stops (a VM stop), every connection gone at once. */
+  | 'halt';
 
 const injections: readonly Injection[] = [
   'fin-again',
@@ -114,6 +116,7 @@ const injections: readonly Injection[] = [
   'data-next',
   'no-ack',
   'icmp-mtu',
+  'halt',
 ];
 
 /**
@@ -122,6 +125,10 @@ const injections: readonly Injection[] = [
  */
 function inject(world: ReturnType<typeof setup>, id: number, what: Injection): void {
   const { kernel, events, client } = world;
+  if (what === 'halt') {
+    client.halt();
+    return;
+  }
   const last = lastSentBy(events, 'client', id);
   if (last === undefined || last.payload.kind !== 'tcp') return;
   const sent = last.payload;
@@ -144,7 +151,7 @@ function inject(world: ReturnType<typeof setup>, id: number, what: Injection): v
   const rcvNxt = sent.ack >>> 0;
   const sndNxt = sent.seq >>> 0;
   const plan: Record<
-    Exclude<Injection, 'icmp-mtu'>,
+    Exclude<Injection, 'icmp-mtu' | 'halt'>,
     { flags: number; seq: number; ack: number; payloadLength: number }
   > = {
     'fin-again': { flags: TcpFlags.Fin | TcpFlags.Ack, seq: rcvNxt - 1, ack: sndNxt, payloadLength: 0 },
@@ -249,6 +256,18 @@ describe('TIME-WAIT records', () => {
         (e) => e.node === 'client' && e.note === `nothing listens on TCP port ${portOf(events, 2)}: answered RST`,
       ),
     ).toBe(true);
+  });
+
+  it('a halt drops the records and frees their ports, with no event left', () => {
+    const world = setup(true, { ephemeralPortMin: 50000, ephemeralPortMax: 50002 });
+    for (let id = 1; id <= 3; id++) world.connect(id, id * msNs);
+    world.kernel.runUntil(nsPerSecond);
+    expect(world.client.timeWaitRecordCount).toBe(3);
+    expect(world.client.allocateEphemeralPort()).toBeUndefined();
+    world.client.halt();
+    expect(world.client.openConnections()).toEqual([]);
+    expect(world.kernel.pendingEvents).toBe(0);
+    expect(world.client.allocateEphemeralPort()).toBeDefined();
   });
 
   it("expires in its own timer's place among events at the same nanosecond", () => {

@@ -426,9 +426,15 @@ export class Endpoint implements TcpHost {
    * reassembly are dropped (`vm-stopped`). The applications' `onClose` sees `aborted`.
    */
   halt(): void {
-    for (const connection of this.connections.values()) connection.forget('aborted');
-    // Records have no application to tell: dropping them frees their ports.
-    for (const id of this.timeWait.ids()) this.dropTimeWait(id);
+    // In creation order, records among the objects, as when each was an object: an application
+    // told of its connection's end may connect again and find the ports freed so far.
+    const ended: Array<{ readonly order: number; readonly value: TcpConnection | number }> = this.connections.entries();
+    for (const id of this.timeWait.ids()) ended.push({ order: this.timeWait.orderOf(id), value: id });
+    ended.sort((a, b) => a.order - b.order);
+    for (const { value } of ended) {
+      if (typeof value === 'number') this.dropTimeWait(value);
+      else value.forget('aborted');
+    }
     this.listeners.clear();
     this.udpSockets.clear();
     this.timeWaitPeers.clear();
