@@ -90,6 +90,10 @@ class TimerEvent extends QueuedEvent implements QueueTimer {
     this.queue.armTimer(this, atNs);
   }
 
+  armAt(atNs: number, seq: number): void {
+    this.queue.armTimerAt(this, atNs, seq);
+  }
+
   disarm(): void {
     this.queue.disarmTimer(this);
   }
@@ -109,6 +113,11 @@ export interface QueueTimer {
   readonly dueNs: number;
   /** Arms it (again) for `atNs`, replacing any earlier arming. */
   arm(atNs: number): void;
+  /**
+   * Arms it (again) for `atNs` with a sequence number taken earlier ({@link EventQueue.takeSeq}):
+   * it runs where the event scheduled when that number was taken would have run.
+   */
+  armAt(atNs: number, seq: number): void;
   /** Disarms it; no effect when it is not armed. */
   disarm(): void;
 }
@@ -138,9 +147,24 @@ export class EventQueue {
   /** Of those, the disarmed ones: they stand for no pending event. */
   private deadTimers = 0;
 
+  /**
+   * Events an owner keeps outside the queue and runs through one timer of its own (TCP
+   * TIME-WAIT records, time-wait-records.ts): counted in {@link size} as the events they stand
+   * for, so a run's pending-event limit trips where it would with one event each.
+   */
+  standInEvents = 0;
+
   /** Number of events scheduled and not yet run or cancelled (armed timers count once). */
   get size(): number {
-    return this.heap.length - this.deadTimers + this.laneEvents;
+    return this.heap.length - this.deadTimers + this.laneEvents + this.standInEvents;
+  }
+
+  /**
+   * Takes the sequence number the next scheduled event would take, as scheduling one does,
+   * for a timer armed later with {@link QueueTimer.armAt} to run in that event's place.
+   */
+  takeSeq(): number {
+    return this.nextSeq++;
   }
 
   /**
@@ -246,6 +270,27 @@ export class EventQueue {
       // Due before where the entry waits: move it up to its due key.
       timer.atNs = atNs;
       timer.seq = timer.dueSeq;
+      this.siftUp(timer, timer.index);
+    }
+    this.staleTimers += Number(timer.isStale()) - Number(wasStale);
+    this.deadTimers += Number(timer.isDead()) - Number(wasDead);
+  }
+
+  /** {@link QueueTimer.armAt}: {@link armTimer} with a sequence number taken earlier. */
+  armTimerAt(timer: TimerEvent, atNs: number, seq: number): void {
+    this.chosen = chosenNone;
+    const wasStale = timer.isStale();
+    const wasDead = timer.isDead();
+    timer.armed = true;
+    timer.dueNs = atNs;
+    timer.dueSeq = seq;
+    if (timer.index < 0) {
+      timer.atNs = atNs;
+      timer.seq = seq;
+      this.insert(timer);
+    } else if (atNs < timer.atNs || (atNs === timer.atNs && seq < timer.seq)) {
+      timer.atNs = atNs;
+      timer.seq = seq;
       this.siftUp(timer, timer.index);
     }
     this.staleTimers += Number(timer.isStale()) - Number(wasStale);

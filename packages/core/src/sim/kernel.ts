@@ -166,6 +166,25 @@ export class Kernel {
     return new KernelTimer(this, this.queue.timer(action));
   }
 
+  /**
+   * Takes the sequence number an event scheduled now would take (scheduling order among
+   * same-time events), for {@link KernelTimer.armAtSequence}: an owner that keeps many
+   * same-duration timers as records (TCP TIME-WAIT) runs each at the time and in the order its
+   * own scheduled event would have had.
+   */
+  takeSequence(): number {
+    return this.queue.takeSeq();
+  }
+
+  /**
+   * Counts `delta` more (or fewer) pending events kept outside the queue by an owner that runs
+   * them through one timer ({@link takeSequence}): {@link pendingEvents} and the pending-event
+   * limit count them as the events they stand for.
+   */
+  addStandInEvents(delta: number): void {
+    this.queue.standInEvents += delta;
+  }
+
   /** Cancels a scheduled event (no effect if it already ran or was cancelled). */
   cancel(event: ScheduledEvent): void {
     this.queue.cancel(event);
@@ -262,6 +281,19 @@ export class KernelTimer {
     if (!Number.isSafeInteger(atNs) || atNs < now)
       throw new RangeError(`cannot schedule at ${atNs} ns (now ${now} ns)`);
     this.slot.arm(atNs);
+  }
+
+  /**
+   * Arms it to run at `atNs` in the place of sequence number `seq` (from
+   * {@link Kernel.takeSequence}), replacing any earlier arming: it runs where an event scheduled
+   * at `atNs` when `seq` was taken would run.
+   * @throws RangeError when `atNs` is in the past or not a safe integer: a programmer error.
+   */
+  armAtSequence(atNs: number, seq: number): void {
+    const now = this.kernel.nowNs;
+    if (!Number.isSafeInteger(atNs) || atNs < now)
+      throw new RangeError(`cannot schedule at ${atNs} ns (now ${now} ns)`);
+    this.slot.armAt(atNs, seq);
   }
 
   /** Disarms it; no effect when it is not armed. */

@@ -55,17 +55,33 @@ export class ConnectionTable<T> {
     return this.find(localAddress, localPort, remoteAddress, remotePort)?.value;
   }
 
-  /** Sets the value under a four-tuple; a four-tuple already present keeps its place in the order. */
-  set(localAddress: number, localPort: number, remoteAddress: number, remotePort: number, value: T): void {
+  /**
+   * Sets the value under a four-tuple; a four-tuple already present keeps its place in the order.
+   * @param order the place of a new entry in the order: one it had before (from {@link orderOf},
+   *   for a connection that left the table and comes back); by default after every other
+   */
+  set(
+    localAddress: number,
+    localPort: number,
+    remoteAddress: number,
+    remotePort: number,
+    value: T,
+    order?: number,
+  ): void {
     const found = this.find(localAddress, localPort, remoteAddress, remotePort);
     if (found !== undefined) {
       found.value = value;
       return;
     }
     const key = bucketKey(localPort, remoteAddress, remotePort);
-    const entry = new Entry(this.nextOrder++, localAddress, localPort, remoteAddress, remotePort, value);
+    const entry = new Entry(order ?? this.nextOrder++, localAddress, localPort, remoteAddress, remotePort, value);
     entry.next = this.buckets.get(key);
     this.buckets.set(key, entry);
+  }
+
+  /** The place of a four-tuple's entry in the order ({@link values}), or -1 when absent. */
+  orderOf(localAddress: number, localPort: number, remoteAddress: number, remotePort: number): number {
+    return this.find(localAddress, localPort, remoteAddress, remotePort)?.order ?? -1;
   }
 
   /** Removes a four-tuple; no effect when absent. */
@@ -86,11 +102,16 @@ export class ConnectionTable<T> {
    * rather than kept in order per connection.
    */
   values(): T[] {
+    return this.entries().map((entry) => entry.value);
+  }
+
+  /** Every value with its place in the order, in that order. */
+  entries(): Array<{ readonly order: number; readonly value: T }> {
     const entries: Entry<T>[] = [];
     for (const head of this.buckets.values()) {
       for (let entry: Entry<T> | undefined = head; entry !== undefined; entry = entry.next) entries.push(entry);
     }
-    return entries.sort((a, b) => a.order - b.order).map((entry) => entry.value);
+    return entries.sort((a, b) => a.order - b.order);
   }
 
   private find(

@@ -39,6 +39,7 @@ import { seqAdd } from './sequence.ts';
 import type { TcpConfig } from './tcp-config.ts';
 import { type SegmentVerdict, TcpConnection, type TcpHost } from './tcp-connection.ts';
 import type { TcpConnectionHandlers, TcpState } from './tcp-state.ts';
+import { type TimeWaitConnectionView, TimeWaitRecords } from './time-wait-records.ts';
 import { TimeWaitPeerTimestamps } from './tw-recycle.ts';
 
 /** A listening application: gives each new connection its handlers. */
@@ -90,6 +91,12 @@ export interface EndpointOptions {
   readonly sendFragmentsInReverse?: boolean;
   /** Hands an originated packet to the node's uplink. */
   readonly output: (packet: Ipv4Packet, meta: PacketMeta) => void;
+  /**
+   * Keep connections in TIME-WAIT as compact records (time-wait-records.ts; default true).
+   * False keeps each as its connection object with its own timer: the same behaviour at more
+   * memory, for tests that compare the two.
+   */
+  readonly compactTimeWait?: boolean;
 }
 
 interface ListenerEntry {
@@ -154,7 +161,10 @@ export class Endpoint implements TcpHost {
   private readonly tracer: Tracer;
   private readonly random: RandomStream;
   private readonly options: EndpointOptions;
+  /** Connections by four-tuple, except those in TIME-WAIT kept as records in {@link timeWait}. */
   private readonly connections = new ConnectionTable<TcpConnection>();
+  /** Connections in TIME-WAIT kept as compact records (time-wait-records.ts), by four-tuple too. */
+  private readonly timeWait: TimeWaitRecords;
   private readonly localPortUse = new Map<number, number>();
   private readonly listeners = new Map<number, ListenerEntry[]>();
   private readonly udpSockets = new Map<number, UdpEntry[]>();
@@ -185,6 +195,7 @@ export class Endpoint implements TcpHost {
     this.timestampOffset = this.random.nextUint32();
     this.nextEphemeral = this.random.between(options.tcp.ephemeralPortMin, options.tcp.ephemeralPortMax);
     this.nextIpId = this.random.below(0x10000);
+    this.timeWait = new TimeWaitRecords(options.kernel, (id) => this.expireTimeWait(id));
     this.fragments = new FragmentBuffer(
       options.kernel,
       options.reassemblyTimeoutNs,
@@ -293,9 +304,21 @@ export class Endpoint implements TcpHost {
     return connection;
   }
 
-  /** Every connection not yet CLOSED (including TIME-WAIT), in creation order. */
-  openConnections(): TcpConnection[] {
-    return this.connections.values();
+  /**
+   * Every connection not yet CLOSED, in creation order: the objects, and those in TIME-WAIT
+   * that are kept as records as views of their identity.
+   */
+  openConnections(): Array<TcpConnection | TimeWaitConnectionView> {
+    const listed: Array<{ readonly order: number; readonly value: TcpConnection | TimeWaitConnectionView }> =
+      this.connections.entries();
+    const records = this.timeWait;
+    for (const id of records.ids()) listed.push({ order: records.orderOf(id), value: records.view(id) });
+    return listed.sort((a, b) => a.order - b.order).map((entry) => entry.value);
+  }
+
+  /** Connections in TIME-WAIT kept as compact records rather than as connection objects. */
+  get timeWaitRecordCount(): number {
+    return this.timeWait.size;
   }
 
   /** Sends a UDP datagram (fragmented if larger than the MTU: UDP is sent with DF clear). */
@@ -350,12 +373,67 @@ export class Endpoint implements TcpHost {
   }
 
   /**
+   * TcpHost: keeps a connection's TIME-WAIT as a compact record and lets go of the connection
+   * (Linux's TIME-WAIT minisock). Declined when the connection is not the one under its
+   * four-tuple, is in a TIME-WAIT a record does not reproduce, or would expire before the
+   * newest record (records expire in the order they were made).
+   */
+  holdTimeWait(connection: TcpConnection, dueNs: number, dueSeq: number): boolean {
+    if (this.options.compactTimeWait === false) return false;
+    const { localAddress, localPort, remoteAddress, remotePort } = connection;
+    if (this.connections.get(localAddress, localPort, remoteAddress, remotePort) !== connection) return false;
+    if (!this.timeWait.accepts(dueNs, dueSeq)) return false;
+    const state = connection.timeWaitState();
+    if (state === undefined) return false;
+    const order = this.connections.orderOf(localAddress, localPort, remoteAddress, remotePort);
+    this.connections.delete(localAddress, localPort, remoteAddress, remotePort);
+    this.timeWait.add(state, dueNs, dueSeq, order);
+    return true;
+  }
+
+  /** A TIME-WAIT record's timer ran out: the connection is CLOSED, as its own timer closed it. */
+  private expireTimeWait(id: number): void {
+    this.releasePort(this.timeWait.localPortOf(id));
+  }
+
+  /** Ends a TIME-WAIT record before it expires (its four-tuple reused, or the OS halted). */
+  private dropTimeWait(id: number): void {
+    const localPort = this.timeWait.localPortOf(id);
+    this.timeWait.remove(id);
+    this.releasePort(localPort);
+  }
+
+  /**
+   * The connection of a TIME-WAIT record as an object again, in the record's place (under its
+   * four-tuple, its TIME-WAIT ending where the record's would), to handle what a record does not.
+   */
+  private restoreTimeWait(id: number): TcpConnection {
+    const records = this.timeWait;
+    const state = records.state(id);
+    const dueNs = records.dueNsOf(id);
+    const dueSeq = records.dueSeqOf(id);
+    const order = records.orderOf(id);
+    records.remove(id);
+    const connection = TcpConnection.restoreTimeWait(this, state, dueNs, dueSeq);
+    this.connections.set(state.localAddress, state.localPort, state.remoteAddress, state.remotePort, connection, order);
+    return connection;
+  }
+
+  /**
    * The operating system stops (a VM is stopped): every connection, listener and socket is gone
    * at once, without a packet — nothing runs to send a FIN or RST. Fragments waiting for
    * reassembly are dropped (`vm-stopped`). The applications' `onClose` sees `aborted`.
    */
   halt(): void {
-    for (const connection of this.connections.values()) connection.forget('aborted');
+    // In creation order, records among the objects, as when each was an object: an application
+    // told of its connection's end may connect again and find the ports freed so far.
+    const ended: Array<{ readonly order: number; readonly value: TcpConnection | number }> = this.connections.entries();
+    for (const id of this.timeWait.ids()) ended.push({ order: this.timeWait.orderOf(id), value: id });
+    ended.sort((a, b) => a.order - b.order);
+    for (const { value } of ended) {
+      if (typeof value === 'number') this.dropTimeWait(value);
+      else value.forget('aborted');
+    }
     this.listeners.clear();
     this.udpSockets.clear();
     this.timeWaitPeers.clear();
@@ -367,11 +445,16 @@ export class Endpoint implements TcpHost {
     const { localAddress, localPort, remoteAddress, remotePort } = connection;
     if (this.connections.get(localAddress, localPort, remoteAddress, remotePort) !== connection) return;
     this.connections.delete(localAddress, localPort, remoteAddress, remotePort);
-    const wasInUse = this.isPortInUse(connection.localPort);
-    const uses = (this.localPortUse.get(connection.localPort) ?? 1) - 1;
-    if (uses <= 0) this.localPortUse.delete(connection.localPort);
-    else this.localPortUse.set(connection.localPort, uses);
-    this.portUseChanged(connection.localPort, wasInUse);
+    this.releasePort(localPort);
+  }
+
+  /** One connection less uses local port `localPort`. */
+  private releasePort(localPort: number): void {
+    const wasInUse = this.isPortInUse(localPort);
+    const uses = (this.localPortUse.get(localPort) ?? 1) - 1;
+    if (uses <= 0) this.localPortUse.delete(localPort);
+    else this.localPortUse.set(localPort, uses);
+    this.portUseChanged(localPort, wasInUse);
   }
 
   /**
@@ -476,6 +559,16 @@ export class Endpoint implements TcpHost {
   private receiveTcp(packet: Ipv4Packet, segment: TcpSegment, meta: PacketMeta): void {
     const existing = this.connections.get(packet.dst, segment.dstPort, packet.src, segment.srcPort);
     const isSyn = (segment.flags & (TcpFlags.Syn | TcpFlags.Ack | TcpFlags.Rst)) === TcpFlags.Syn;
+    if (existing === undefined && this.timeWait.size > 0) {
+      const id = this.timeWait.find(packet.dst, segment.dstPort, packet.src, segment.srcPort);
+      // A SYN that may reopen the four-tuple ends the record, as it ended the connection;
+      // anything else is answered by the connection, brought back.
+      if (id >= 0 && isSyn && ((segment.seq - this.timeWait.receiveNextOf(id)) | 0) > 0) this.dropTimeWait(id);
+      else if (id >= 0) {
+        this.traceVerdict(packet, meta, this.restoreTimeWait(id).receive(segment));
+        return;
+      }
+    }
     if (
       existing !== undefined &&
       !(isSyn && existing.state === 'TIME-WAIT' && this.mayReuseTimeWait(existing, segment))
@@ -584,7 +677,10 @@ export class Endpoint implements TcpHost {
       message.type === IcmpType.DestinationUnreachable &&
       message.code === IcmpUnreachableCode.FragmentationNeeded
     ) {
-      const connection = this.connections.get(quote.src, quote.srcPort, quote.dst, quote.dstPort);
+      const timeWaitId = this.timeWait.find(quote.src, quote.srcPort, quote.dst, quote.dstPort);
+      const connection =
+        this.connections.get(quote.src, quote.srcPort, quote.dst, quote.dstPort) ??
+        (timeWaitId >= 0 ? this.restoreTimeWait(timeWaitId) : undefined);
       if (connection !== undefined) {
         const mtu = message.rest & 0xffff;
         this.trace(

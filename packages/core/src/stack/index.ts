@@ -21,5 +21,6 @@ export * from './tcp-config.ts';
 export * from './tcp-connection.ts';
 export * from './tcp-exchange.ts';
 export * from './tcp-state.ts';
+export * from './time-wait-records.ts';
 export * from './tw-recycle.ts';
 export * from './udp-exchange.ts';

@@ -20,6 +20,7 @@ import { formatDurationNs } from '../sim/time.ts';
 import { seqAdd, seqLe, seqLt } from './sequence.ts';
 import type { TcpConfig } from './tcp-config.ts';
 import type { TcpCloseReason, TcpConnectionHandlers, TcpState } from './tcp-state.ts';
+import type { TimeWaitState } from './time-wait-records.ts';
 
 /** What a connection needs from the stack that owns it. */
 export interface TcpHost {
@@ -41,6 +42,13 @@ export interface TcpHost {
   release(connection: TcpConnection): void;
   /** The connection entered TIME-WAIT (for `tcp_tw_recycle`'s per-peer memory). */
   enteredTimeWait?(connection: TcpConnection): void;
+  /**
+   * Offers to keep the connection's TIME-WAIT as a compact record (time-wait-records.ts) that
+   * expires at `dueNs` as event sequence `dueSeq` (`Kernel.takeSequence`); true when the host
+   * took it, and the connection then lets go of its handlers. Without this, or on false, the
+   * connection's own timer keeps TIME-WAIT.
+   */
+  holdTimeWait?(connection: TcpConnection, dueNs: number, dueSeq: number): boolean;
 }
 
 /** What became of a received segment: consumed (with a note), or dropped with a reason. */
@@ -162,6 +170,13 @@ export class TcpConnection {
    */
   private readonly timer: KernelTimer;
   private timerIsTimeWait = false;
+  /**
+   * The event sequence number TIME-WAIT's end took on entering it, until the segment that
+   * entered it is processed and the host is offered the connection ({@link settleTimeWait});
+   * -1 otherwise.
+   */
+  private timeWaitSeq = -1;
+  private timeWaitDueNs = 0;
   /** The acknowledgment number last sent, so a pure ACK is not sent when data carried it. */
   private ackSent = -1;
   private retries = 0;
@@ -178,6 +193,8 @@ export class TcpConnection {
     init: TcpConnectionInit,
     openKind: TcpOpenKind,
     state: TcpState,
+    /** The timestamp offset of a connection brought back from TIME-WAIT (a new one draws its own). */
+    timestampOffset?: number,
   ) {
     this.localAddress = init.localAddress;
     this.localPort = init.localPort;
@@ -190,7 +207,7 @@ export class TcpConnection {
     this.openKind = openKind;
     this.state = state;
     this.useTimestamps = host.config.timestamps;
-    this.timestampOffset = host.newTimestampOffset?.() ?? 0;
+    this.timestampOffset = timestampOffset ?? host.newTimestampOffset?.() ?? 0;
     this.rtoNs = host.config.initialRtoNs;
     this.lastActivityNs = host.kernel.nowNs;
     this.timer = host.kernel.timer(() => this.onTimer());
@@ -218,6 +235,82 @@ export class TcpConnection {
     if (syn.timestamp !== undefined) connection.tsRecent = syn.timestamp.value;
     connection.sendTracked(TcpFlags.Syn | TcpFlags.Ack, 0, '');
     return connection;
+  }
+
+  /**
+   * Brings back a connection in TIME-WAIT from its compact record (time-wait-records.ts), to
+   * answer a segment or an ICMP message as the connection did before it was compacted. Its
+   * TIME-WAIT ends at `dueNs` as event sequence `dueSeq`, where the record's would have. It has
+   * no handlers: its application saw it close when it entered TIME-WAIT.
+   */
+  static restoreTimeWait(host: TcpHost, state: TimeWaitState, dueNs: number, dueSeq: number): TcpConnection {
+    const init: TcpConnectionInit = {
+      localAddress: state.localAddress,
+      localPort: state.localPort,
+      remoteAddress: state.remoteAddress,
+      remotePort: state.remotePort,
+      connectionId: state.connectionId,
+      iss: 0,
+    };
+    const connection = new TcpConnection(
+      host,
+      init,
+      state.passive ? 'passive' : 'active',
+      'TIME-WAIT',
+      state.timestampOffset,
+    );
+    connection.sndUna = state.sendNext;
+    connection.sndNxt = state.sendNext;
+    connection.rcvNxt = state.receiveNext;
+    connection.ackSent = state.receiveNext;
+    connection.useTimestamps = state.timestampsInUse;
+    connection.tsRecent = state.timestampRecent;
+    connection.pathMtu = state.pathMtu;
+    connection.closeRequested = true;
+    connection.finSent = true;
+    connection.finSeq = seqAdd(state.sendNext, -1);
+    connection.closeReason = 'closed';
+    connection.timerIsTimeWait = true;
+    connection.timer.armAtSequence(dueNs, dueSeq);
+    return connection;
+  }
+
+  /**
+   * What TIME-WAIT needs of this connection, for a compact record; `undefined` when it is not
+   * in the plain TIME-WAIT a record reproduces (nothing unacknowledged or waiting, no keepalive
+   * timer pending, the retransmission state reset by the last ACK).
+   */
+  timeWaitState(): TimeWaitState | undefined {
+    if (
+      this.state !== 'TIME-WAIT' ||
+      this.closeReason !== 'closed' ||
+      this.keepaliveTimer !== undefined ||
+      this.unacked.length > 0 ||
+      this.pendingWrites.length > 0 ||
+      !this.finSent ||
+      !this.closeRequested ||
+      this.sndUna !== this.sndNxt ||
+      this.finSeq !== seqAdd(this.sndNxt, -1) ||
+      this.retries !== 0 ||
+      this.rtoNs !== this.host.config.initialRtoNs ||
+      this.timer.armed
+    ) {
+      return undefined;
+    }
+    return {
+      localAddress: this.localAddress,
+      localPort: this.localPort,
+      remoteAddress: this.remoteAddress,
+      remotePort: this.remotePort,
+      connectionId: this.connectionId,
+      passive: this.openKind === 'passive',
+      sendNext: this.sndNxt,
+      receiveNext: this.rcvNxt,
+      timestampsInUse: this.useTimestamps,
+      timestampRecent: this.tsRecent,
+      timestampOffset: this.timestampOffset,
+      pathMtu: this.pathMtu,
+    };
   }
 
   /** Whether the connection has reached CLOSED (a method, so callbacks can change it). */
@@ -352,7 +445,9 @@ export class TcpConnection {
     this.lastActivityNs = this.host.kernel.nowNs;
     this.unansweredKeepalives = 0;
     if (this.state === 'SYN-SENT') return this.receiveInSynSent(segment);
-    return this.receiveSynchronized(segment);
+    const verdict = this.receiveSynchronized(segment);
+    if (this.timeWaitSeq >= 0) this.settleTimeWait();
+    return verdict;
   }
 
   private receiveInSynSent(segment: TcpSegment): SegmentVerdict {
@@ -510,7 +605,28 @@ export class TcpConnection {
     this.host.enteredTimeWait?.(this);
     this.notifyClose('closed');
     this.timerIsTimeWait = true;
-    this.timer.armAfter(this.host.config.timeWaitNs);
+    if (this.host.holdTimeWait === undefined) {
+      this.timer.armAfter(this.host.config.timeWaitNs);
+      return;
+    }
+    // TIME-WAIT's end takes its place among events now, as arming the timer would; whether a
+    // record or the timer keeps it is settled once the segment is processed (its ACK is sent).
+    this.timeWaitDueNs = this.host.kernel.nowNs + this.host.config.timeWaitNs;
+    this.timeWaitSeq = this.host.kernel.takeSequence();
+  }
+
+  /**
+   * Offers the connection to the host as a TIME-WAIT record; if the host does not take it (or
+   * the connection left TIME-WAIT meanwhile), its own timer ends TIME-WAIT where it would have.
+   */
+  private settleTimeWait(): void {
+    const dueSeq = this.timeWaitSeq;
+    this.timeWaitSeq = -1;
+    if (this.state === 'TIME-WAIT' && this.host.holdTimeWait?.(this, this.timeWaitDueNs, dueSeq) === true) {
+      this.handlers = noHandlers;
+      return;
+    }
+    this.timer.armAtSequence(this.timeWaitDueNs, dueSeq);
   }
 
   private onTimer(): void {
@@ -695,6 +811,8 @@ export class TcpConnection {
     if (this.state === 'CLOSED') return;
     this.state = 'CLOSED';
     this.cancelTimer();
+    // Closed after TIME-WAIT's end took its place: as cancelling the armed timer, nothing runs then.
+    this.timeWaitSeq = -1;
     if (this.keepaliveTimer !== undefined) this.host.kernel.cancel(this.keepaliveTimer);
     this.keepaliveTimer = undefined;
     this.host.release(this);
