@@ -29,7 +29,7 @@ const keyOf = (tuple: FourTuple): string => tuple.join('|');
 describe('ConnectionTable', () => {
   it('answers get, set, delete and values as a Map keyed by the four-tuple', { timeout: propertyTimeoutMs() }, () => {
     fc.assert(
-      fc.property(fc.array(operation, { maxLength: 60 }), (operations) => {
+      fc.property(fc.array(operation, { maxLength: 200 }), (operations) => {
         const table = new ConnectionTable<number>();
         const model = new Map<string, number>();
         for (const op of operations) {

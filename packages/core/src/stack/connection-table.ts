@@ -3,10 +3,12 @@
  * port), without a string key per segment: the stack looks a connection up for every segment it
  * receives, and a `${a}|${p}|${b}|${q}` key cost a string build and hash each time (issue 20).
  *
- * Keys are small integers mixed from the remote address and the two ports, and the rare
- * four-tuples that share one (another local address, or a mix that collides) chain in the same
- * bucket. Iteration is in insertion order and replacing the
- * connection under a key keeps its place, as a `Map` keyed by the four-tuple would.
+ * Keys are integers mixed from the remote address and the two ports; the table is an array of
+ * buckets (a power of two, doubled when entries outnumber buckets) picked by the key's low
+ * bits, and four-tuples that share a bucket chain in it. An array rather than a `Map` of
+ * buckets: connections open and close all the time, and a `Map`'s deletions cost table upkeep
+ * (issue 20). Iteration is in insertion order and replacing the connection under a key keeps
+ * its place, as a `Map` keyed by the four-tuple would.
  */
 import type { Ipv4Address } from '../net/ipv4-address.ts';
 
@@ -34,11 +36,7 @@ class Entry<T> {
   }
 }
 
-/**
- * The bucket key: a 30-bit mix of the remote address and the two ports. It stays a small
- * integer (a V8 Smi), which a `Map` hashes without boxing; a key above 2^31 became a heap
- * number on every lookup.
- */
+/** The bucket key: a 30-bit mix of the remote address and the two ports (a small integer). */
 function bucketKey(localPort: number, remoteAddress: number, remotePort: number): number {
   const h = Math.imul(remoteAddress ^ Math.imul(remotePort, 0x9e3779b1), 0x85ebca6b) ^ Math.imul(localPort, 0xc2b2ae35);
   return (h ^ (h >>> 15)) & 0x3fffffff;
@@ -46,7 +44,9 @@ function bucketKey(localPort: number, remoteAddress: number, remotePort: number)
 
 /** Values of type `T` by TCP four-tuple. */
 export class ConnectionTable<T> {
-  private readonly buckets = new Map<number, Entry<T>>();
+  /** Chains by the key's low bits; the length is a power of two. */
+  private buckets: Array<Entry<T> | undefined> = new Array<Entry<T> | undefined>(16).fill(undefined);
+  private count = 0;
   /** The {@link Entry.order} of the next new entry. */
   private nextOrder = 0;
 
@@ -73,10 +73,12 @@ export class ConnectionTable<T> {
       found.value = value;
       return;
     }
-    const key = bucketKey(localPort, remoteAddress, remotePort);
+    if (this.count >= this.buckets.length) this.grow();
+    const bucket = bucketKey(localPort, remoteAddress, remotePort) & (this.buckets.length - 1);
     const entry = new Entry(order ?? this.nextOrder++, localAddress, localPort, remoteAddress, remotePort, value);
-    entry.next = this.buckets.get(key);
-    this.buckets.set(key, entry);
+    entry.next = this.buckets[bucket];
+    this.buckets[bucket] = entry;
+    this.count++;
   }
 
   /** The place of a four-tuple's entry in the order ({@link values}), or -1 when absent. */
@@ -86,13 +88,13 @@ export class ConnectionTable<T> {
 
   /** Removes a four-tuple; no effect when absent. */
   delete(localAddress: number, localPort: number, remoteAddress: number, remotePort: number): void {
-    const key = bucketKey(localPort, remoteAddress, remotePort);
+    const bucket = bucketKey(localPort, remoteAddress, remotePort) & (this.buckets.length - 1);
     let previous: Entry<T> | undefined;
-    for (let entry = this.buckets.get(key); entry !== undefined; previous = entry, entry = entry.next) {
+    for (let entry = this.buckets[bucket]; entry !== undefined; previous = entry, entry = entry.next) {
       if (!entry.matches(localAddress, localPort, remoteAddress, remotePort)) continue;
       if (previous !== undefined) previous.next = entry.next;
-      else if (entry.next !== undefined) this.buckets.set(key, entry.next);
-      else this.buckets.delete(key);
+      else this.buckets[bucket] = entry.next;
+      this.count--;
       return;
     }
   }
@@ -108,10 +110,27 @@ export class ConnectionTable<T> {
   /** Every value with its place in the order, in that order. */
   entries(): Array<{ readonly order: number; readonly value: T }> {
     const entries: Entry<T>[] = [];
-    for (const head of this.buckets.values()) {
+    for (const head of this.buckets) {
       for (let entry: Entry<T> | undefined = head; entry !== undefined; entry = entry.next) entries.push(entry);
     }
     return entries.sort((a, b) => a.order - b.order);
+  }
+
+  /** Doubles the buckets and rechains every entry by its key's new low bits. */
+  private grow(): void {
+    const old = this.buckets;
+    const buckets = new Array<Entry<T> | undefined>(old.length * 2).fill(undefined);
+    const mask = buckets.length - 1;
+    for (const head of old) {
+      for (let entry = head; entry !== undefined; ) {
+        const next: Entry<T> | undefined = entry.next;
+        const bucket = bucketKey(entry.localPort, entry.remoteAddress, entry.remotePort) & mask;
+        entry.next = buckets[bucket];
+        buckets[bucket] = entry;
+        entry = next;
+      }
+    }
+    this.buckets = buckets;
   }
 
   private find(
@@ -120,7 +139,7 @@ export class ConnectionTable<T> {
     remoteAddress: number,
     remotePort: number,
   ): Entry<T> | undefined {
-    let entry = this.buckets.get(bucketKey(localPort, remoteAddress, remotePort));
+    let entry = this.buckets[bucketKey(localPort, remoteAddress, remotePort) & (this.buckets.length - 1)];
     while (entry !== undefined && !entry.matches(localAddress, localPort, remoteAddress, remotePort))
       entry = entry.next;
     return entry;
