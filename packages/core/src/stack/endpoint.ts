@@ -35,6 +35,7 @@ import { fragmentPacket } from '../wire/fragment.ts';
 import { icmpQuoteOf } from '../wire/icmp-quote.ts';
 import { ConnectionTable } from './connection-table.ts';
 import { type BufferedFragment, FragmentBuffer } from './fragment-buffer.ts';
+import { PortUseCounts } from './port-use-counts.ts';
 import { seqAdd } from './sequence.ts';
 import type { TcpConfig } from './tcp-config.ts';
 import { type SegmentVerdict, TcpConnection, type TcpHost } from './tcp-connection.ts';
@@ -165,13 +166,8 @@ export class Endpoint implements TcpHost {
   private readonly connections = new ConnectionTable<TcpConnection>();
   /** Connections in TIME-WAIT kept as compact records (time-wait-records.ts), by four-tuple too. */
   private readonly timeWait: TimeWaitRecords;
-  /**
-   * Connections (TCP, TIME-WAIT records included) using each local port, indexed by port: a
-   * typed array rather than a `Map`, which cost a hash and, on deletion, table upkeep on every
-   * connection's open and close (issue 20). 256 KiB of address space per endpoint, of which
-   * the operating system backs only the pages of ports ever used.
-   */
-  private readonly localPortUse = new Uint32Array(65536);
+  /** Connections (TCP, TIME-WAIT records included) using each local port. */
+  private readonly localPortUse = new PortUseCounts();
   private readonly listeners = new Map<number, ListenerEntry[]>();
   private readonly udpSockets = new Map<number, UdpEntry[]>();
   private readonly fragments: FragmentBuffer;
@@ -457,8 +453,7 @@ export class Endpoint implements TcpHost {
   /** One connection less uses local port `localPort`. */
   private releasePort(localPort: number): void {
     const wasInUse = this.isPortInUse(localPort);
-    const uses = this.localPortUse[localPort] ?? 0;
-    if (uses > 0) this.localPortUse[localPort] = uses - 1;
+    this.localPortUse.remove(localPort);
     this.portUseChanged(localPort, wasInUse);
   }
 
@@ -807,12 +802,12 @@ export class Endpoint implements TcpHost {
 
   private usePort(localPort: number): void {
     const wasInUse = this.isPortInUse(localPort);
-    this.localPortUse[localPort] = (this.localPortUse[localPort] ?? 0) + 1;
+    this.localPortUse.add(localPort);
     this.portUseChanged(localPort, wasInUse);
   }
 
   private isPortInUse(port: number): boolean {
-    return (this.localPortUse[port] ?? 0) > 0 || (this.udpSockets.size > 0 && this.udpSockets.has(port));
+    return this.localPortUse.usesOf(port) > 0 || (this.udpSockets.size > 0 && this.udpSockets.has(port));
   }
 
   /** Keeps {@link ephemeralPortsInUse} right after `port` changed use; `wasInUse` is before. */
