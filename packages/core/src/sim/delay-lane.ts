@@ -75,11 +75,7 @@ export class DelayLane {
     const a = this.firsts[slot];
     const b = this.seconds[slot];
     const c = this.thirds[slot];
-    this.firsts[slot] = undefined;
-    this.seconds[slot] = undefined;
-    this.thirds[slot] = undefined;
-    this.head = (slot + 1) & this.mask;
-    this.count--;
+    this.releaseHead(slot);
     call(a, b, c);
   }
 
@@ -92,12 +88,20 @@ export class DelayLane {
     const a = this.firsts[slot];
     const b = this.seconds[slot];
     const c = this.thirds[slot];
+    this.releaseHead(slot);
+    return { atNs, seq, run: () => call(a, b, c) };
+  }
+
+  /**
+   * Lets go of the oldest slot's arguments (a ring slot must not keep a delivered packet alive)
+   * and moves the head past it.
+   */
+  private releaseHead(slot: number): void {
     this.firsts[slot] = undefined;
     this.seconds[slot] = undefined;
     this.thirds[slot] = undefined;
     this.head = (slot + 1) & this.mask;
     this.count--;
-    return { atNs, seq, run: () => call(a, b, c) };
   }
 
   /** Doubles the ring, keeping the events in order from slot 0. */

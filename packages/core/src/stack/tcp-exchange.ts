@@ -33,8 +33,8 @@ export interface TcpExchangeOptions {
   readonly requests?: number;
   /** Pause after each response before the next request, ns (default 0). */
   readonly idleBetweenNs?: number;
-  /** TCP keepalive interval, ns; off when absent or 0. */
-  readonly keepaliveIntervalNs?: number;
+  /** TCP keepalive interval, ns; off when absent, `undefined` or 0. */
+  readonly keepaliveIntervalNs?: number | undefined;
   /** Called once when the exchange ends. */
   readonly onResult: (result: ExchangeResult) => void;
 }

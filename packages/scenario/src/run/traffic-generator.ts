@@ -244,21 +244,8 @@ function exchangeStarter(
     item.app === 'http' ? { kind: 'http', path: item.path, host: item.to } : { kind: 'echo', bytes: item.requestBytes };
   const requests = item.requests;
   const idleBetweenNs = item.idleBetween;
+  // One options literal whether or not keepalive is set: every exchange's options have one shape.
   const keepaliveIntervalNs = item.keepalive;
-  if (keepaliveIntervalNs === undefined) {
-    return (connectionId, onResult) =>
-      startTcpExchange({
-        endpoint,
-        localAddress,
-        remoteAddress,
-        remotePort,
-        connectionId,
-        onResult,
-        request,
-        requests,
-        idleBetweenNs,
-      }).result;
-  }
   return (connectionId, onResult) =>
     startTcpExchange({
       endpoint,
