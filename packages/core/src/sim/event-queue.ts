@@ -20,6 +20,7 @@
  */
 import { DelayLane } from './delay-lane.ts';
 import type { EventCall } from './event-call.ts';
+import { doubleFieldStart } from './time.ts';
 
 /** A scheduled event. Keep it to cancel the event; its fields are the queue's own. */
 export interface ScheduledEvent {
@@ -39,15 +40,20 @@ export type { EventCall } from './event-call.ts';
 class QueuedEvent implements ScheduledEvent {
   /** Position in the heap array, or -1 once popped or cancelled. */
   index = -1;
+  atNs = doubleFieldStart;
+  seq = doubleFieldStart;
 
   constructor(
-    public atNs: number,
-    public seq: number,
+    atNs: number,
+    seq: number,
     private readonly call: EventCall<unknown, unknown, unknown>,
     private readonly a: unknown,
     private readonly b: unknown,
     private readonly c: unknown,
-  ) {}
+  ) {
+    this.atNs = atNs;
+    this.seq = seq;
+  }
 
   get cancelled(): boolean {
     return this.index < 0;
@@ -66,14 +72,16 @@ class QueuedEvent implements ScheduledEvent {
  */
 class TimerEvent extends QueuedEvent implements QueueTimer {
   armed = false;
-  dueNs = 0;
-  dueSeq = 0;
+  dueNs = doubleFieldStart;
+  dueSeq = doubleFieldStart;
 
   constructor(
     private readonly queue: EventQueue,
     action: () => void,
   ) {
     super(0, 0, action as EventCall<unknown, unknown, unknown>, undefined, undefined, undefined);
+    this.dueNs = 0;
+    this.dueSeq = 0;
   }
 
   /** Whether the heap holds this entry for nothing: it is disarmed. */

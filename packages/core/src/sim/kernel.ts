@@ -9,6 +9,7 @@
 import type { DelayLane } from './delay-lane.ts';
 import { type EventCall, EventQueue, type QueueTimer, type ScheduledEvent } from './event-queue.ts';
 import { type RandomStream, randomStream } from './random.ts';
+import { doubleFieldStart } from './time.ts';
 
 /** How a call to {@link Kernel.runUntil} ended. */
 export type RunStatus =
@@ -71,11 +72,12 @@ export class Kernel {
   private readonly queue = new EventQueue();
   /** Most events pending at once. */
   readonly maxPendingEvents: number;
-  private currentNs = 0;
+  private currentNs = doubleFieldStart;
   private eventsRunCount = 0;
   private stopRequest: { readonly what: 'connections'; readonly limit: number } | undefined;
 
   constructor(options: KernelOptions) {
+    this.currentNs = 0;
     this.seed = options.seed | 0;
     this.eventBudget = options.eventBudget ?? defaultEventBudget;
     this.maxPendingEvents = options.maxPendingEvents ?? defaultMaxPendingEvents;

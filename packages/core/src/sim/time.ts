@@ -11,6 +11,22 @@ export const nsPerMinute = 60 * nsPerSecond;
 /** Nanoseconds per hour. */
 export const nsPerHour = 60 * nsPerMinute;
 
+/**
+ * The first value of an object field that will hold nanosecond times or other integers that
+ * outgrow 31 bits (TCP sequence numbers and timestamps), or numbers read from a `Float64Array`
+ * (the event queue's lanes keep sequence numbers there); the constructor then stores the
+ * field's real value.
+ *
+ * Why: V8 keeps a number field that has only held integers below 2^31 as a small integer. The
+ * first larger value (a time past 2.147 s, a sequence number past 2^31, a backed-off RTO), or
+ * a number that V8 holds as a double (read from a `Float64Array`), makes it a double field,
+ * which retires the object's hidden class: every optimised function
+ * that used the class is thrown away and compiled again, in the middle of a run (the TCP
+ * workload lost 20 to 30 such functions at 2.147 s of virtual time). A field whose first value
+ * is not a small integer is a double field from the start.
+ */
+export const doubleFieldStart = Number.NaN;
+
 /** Whole nanoseconds in `seconds` (rounded to the nearest nanosecond). */
 export function secondsToNs(seconds: number): number {
   return Math.round(seconds * nsPerSecond);

@@ -16,7 +16,7 @@ import { TcpFlags } from '../net/tcp-flags.ts';
 import type { DropReason } from '../sim/drop-reason.ts';
 import type { ScheduledEvent } from '../sim/event-queue.ts';
 import type { Kernel, KernelTimer } from '../sim/kernel.ts';
-import { formatDurationNs } from '../sim/time.ts';
+import { doubleFieldStart, formatDurationNs } from '../sim/time.ts';
 import { seqAdd, seqLe, seqLt } from './sequence.ts';
 import type { TcpConfig } from './tcp-config.ts';
 import type { TcpCloseReason, TcpConnectionHandlers, TcpState } from './tcp-state.ts';
@@ -141,16 +141,17 @@ export class TcpConnection {
   /** Why the connection closed, once it has. */
   closeReason: TcpCloseReason | undefined;
 
-  private readonly iss: number;
-  private sndUna: number;
-  private sndNxt: number;
-  private rcvNxt = 0;
-  private irs = 0;
+  // Sequence numbers, timestamps and times start as double fields (doubleFieldStart).
+  private readonly iss: number = doubleFieldStart;
+  private sndUna = doubleFieldStart;
+  private sndNxt = doubleFieldStart;
+  private rcvNxt = doubleFieldStart;
+  private irs = doubleFieldStart;
   private peerMss = defaultPeerMssBytes;
   /** Path MTU learned from ICMP "fragmentation needed" (RFC 1191), bytes; Infinity until then. */
   private pathMtu = Number.POSITIVE_INFINITY;
   private useTimestamps: boolean;
-  private tsRecent = 0;
+  private tsRecent = doubleFieldStart;
   /** The timestamps option last sent, reused while TSval and TSecr stay the same. */
   private lastTimestamp: TcpTimestampOption | undefined;
   /**
@@ -163,7 +164,7 @@ export class TcpConnection {
   private readonly pendingWrites: Array<string | number> = [];
   private closeRequested = false;
   private finSent = false;
-  private finSeq = 0;
+  private finSeq = doubleFieldStart;
   /**
    * The retransmission timer, or in TIME-WAIT the 2MSL timer (`timerIsTimeWait`): one per
    * connection, re-armed in place per segment rather than scheduled and cancelled.
@@ -176,17 +177,17 @@ export class TcpConnection {
    * -1 otherwise.
    */
   private timeWaitSeq = -1;
-  private timeWaitDueNs = 0;
+  private timeWaitDueNs = doubleFieldStart;
   /** The acknowledgment number last sent, so a pure ACK is not sent when data carried it. */
-  private ackSent = -1;
+  private ackSent = doubleFieldStart;
   private retries = 0;
-  private rtoNs: number;
-  private keepaliveIntervalNs = 0;
+  private rtoNs = doubleFieldStart;
+  private keepaliveIntervalNs = doubleFieldStart;
   private keepaliveTimer: ScheduledEvent | undefined;
   private unansweredKeepalives = 0;
   /** Virtual time of the last segment sent or received, ns (keepalives start after idleness). */
-  private lastActivityNs: number;
-  private readonly timestampOffset: number;
+  private lastActivityNs = doubleFieldStart;
+  private readonly timestampOffset: number = doubleFieldStart;
 
   private constructor(
     private readonly host: TcpHost,
@@ -202,6 +203,13 @@ export class TcpConnection {
     this.remotePort = init.remotePort;
     this.connectionId = init.connectionId;
     this.iss = init.iss >>> 0;
+    this.rcvNxt = 0;
+    this.irs = 0;
+    this.tsRecent = 0;
+    this.finSeq = 0;
+    this.timeWaitDueNs = 0;
+    this.ackSent = -1;
+    this.keepaliveIntervalNs = 0;
     this.sndUna = this.iss;
     this.sndNxt = this.iss;
     this.openKind = openKind;
