@@ -78,15 +78,22 @@ function runEndToEnd(lbsim: typeof ScenarioModule, connections: number, shape: E
   if (!loaded.ok) throw new Error(`the end-to-end workload does not load: ${loaded.errors[0]?.message}`);
   let packetHops = 0;
   const heap = heapSampler();
+  const curve: WarmUpSample[] = [{ hops: 0, cpuMs: 0 }];
   const startedCpuMs = cpuTimeMs();
   const startedWallMs = performance.now();
   const result = lbsim.runScenario(loaded.scenario, {
     // A hop is a packet crossing one link: the fabric records one `receive` per crossing.
     sinks: [{ kinds: ['receive'], record: (event) => void (event.kind === 'receive' && packetHops++) }],
-    onProgress: heap.sample,
+    // Every 65,536 events (the kernel's default).
+    onProgress: () => {
+      heap.sample();
+      curve.push({ hops: packetHops, cpuMs: cpuTimeMs() - startedCpuMs });
+    },
   });
   const cpuMs = cpuTimeMs() - startedCpuMs;
   const wallMs = performance.now() - startedWallMs;
+  // The curve ends at the last sample in the event loop: after the loop, runScenario builds the
+  // run's summaries, which are no packet's work.
   const completed = result.traffic.reduce(
     (sum, item) => sum + item.outcomes.filter(([outcome]) => outcome === 'completed').reduce((s, [, n]) => s + n, 0),
     0,
@@ -100,6 +107,7 @@ function runEndToEnd(lbsim: typeof ScenarioModule, connections: number, shape: E
     started: connections,
     peakHeapBytes: heap.peak(),
     maxRssBytes: process.resourceUsage().maxRSS * 1024,
+    warmUp: warmUpOf(curve),
   };
 }
 

@@ -20,14 +20,15 @@ export interface WorkloadRun {
   readonly peakHeapBytes: number;
   /** The child's maximum resident set size (`getrusage`), bytes. */
   readonly maxRssBytes: number;
-  /** The UDP workload's warm-up curve (see {@link WarmUp}); the other workloads have none. */
+  /** The warm-up curve (see {@link WarmUp}): the UDP workload's, sampled every {@link warmUpSampleEvents} events; the TCP workload's and the scale runs', every 65,536. */
   readonly warmUp?: WarmUp;
 }
 
 /**
  * Where a run's packet-hops per CPU-second come from: the rate over its first and its last
  * tenth of hops. The first tenth runs while V8 interprets and compiles the data path; the last
- * is the steady state of optimised code. Sampled every {@link warmUpSampleEvents} events.
+ * is the steady state of optimised code. The TCP workload's first tenth also holds building
+ * the world, which its figures count (they time `runScenario` whole).
  */
 export interface WarmUp {
   /** Packet-hops per CPU-second over the first 10 % of the run's hops (at least). */

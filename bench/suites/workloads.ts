@@ -41,6 +41,17 @@ function figuresOf(name: string, workload: string, run: WorkloadRun, hopTarget?:
   ];
 }
 
+/** Where a whole run's figure comes from: JIT warm-up (the first tenth of hops), then the steady state (the last). */
+function warmUpFigures(name: string, workload: string, run: WorkloadRun): Figure[] {
+  if (run.warmUp === undefined) return [];
+  const { firstTenthHopsPerCpuS, lastTenthHopsPerCpuS, firstTenthCpuMs } = run.warmUp;
+  return [
+    { name, workload, value: firstTenthHopsPerCpuS, unit: 'packet-hops/CPU-s, first 10 % of hops' },
+    { name, workload, value: firstTenthCpuMs, unit: 'CPU ms, first 10 % of hops' },
+    { name, workload, value: lastTenthHopsPerCpuS, unit: 'packet-hops/CPU-s, last 10 % of hops' },
+  ];
+}
+
 /**
  * The median over `pairs` interleaved runs of (baseline CPU per hop) / (this CPU per hop): how
  * many times faster this checkout is.
@@ -71,7 +82,10 @@ export function measureTcp(connections: number, baseline?: SourceRoot, pairs = 3
   const workload = `${connections.toLocaleString('en-US')} TCP echo conns, ${clients} clients, 8 Muxes, 100 DIPs`;
   const run = runWorkload('tcp', [connections]);
   const target = connections === 10_000 ? ({ kind: 'at-least', value: 2_000_000 } as const) : undefined;
-  const figures = figuresOf('TCP end to end', workload, run, target);
+  const figures = [
+    ...figuresOf('TCP end to end', workload, run, target),
+    ...warmUpFigures('TCP end to end', workload, run),
+  ];
   if (baseline !== undefined) {
     figures.push(speedUpFigure('TCP end to end', workload, speedUp('tcp', [connections], baseline, pairs), pairs));
   }
@@ -83,16 +97,10 @@ export function measureUdp(flows: number, packets: number, baseline?: SourceRoot
   const workload = `UDP echo ${flows.toLocaleString('en-US')} flows × ${packets.toLocaleString('en-US')} packets, 1 Mux, 10 µs links`;
   const run = runWorkload('udp', [flows, packets]);
   const target = flows === 100 && packets === 1000 ? ({ kind: 'at-least', value: 5_000_000 } as const) : undefined;
-  const figures = figuresOf('UDP echo', workload, run, target).filter((figure) => figure.unit !== 'packet-hops');
-  if (run.warmUp !== undefined) {
-    // Where the whole run's figure comes from: JIT warm-up, then the steady state.
-    const { firstTenthHopsPerCpuS, lastTenthHopsPerCpuS, firstTenthCpuMs } = run.warmUp;
-    figures.push(
-      { name: 'UDP echo', workload, value: firstTenthHopsPerCpuS, unit: 'packet-hops/CPU-s, first 10 % of hops' },
-      { name: 'UDP echo', workload, value: firstTenthCpuMs, unit: 'CPU ms, first 10 % of hops' },
-      { name: 'UDP echo', workload, value: lastTenthHopsPerCpuS, unit: 'packet-hops/CPU-s, last 10 % of hops' },
-    );
-  }
+  const figures = [
+    ...figuresOf('UDP echo', workload, run, target).filter((figure) => figure.unit !== 'packet-hops'),
+    ...warmUpFigures('UDP echo', workload, run),
+  ];
   if (baseline !== undefined) {
     figures.push(speedUpFigure('UDP echo', workload, speedUp('udp', [flows, packets], baseline, pairs), pairs));
   }
