@@ -107,7 +107,7 @@ function runEndToEnd(lbsim: typeof ScenarioModule, connections: number, shape: E
     started: connections,
     peakHeapBytes: heap.peak(),
     maxRssBytes: process.resourceUsage().maxRSS * 1024,
-    warmUp: warmUpOf(curve),
+    ...warmUpField(curve),
   };
 }
 
@@ -189,8 +189,14 @@ function runUdpEcho(lbsim: typeof ScenarioModule, flows: number, packets: number
     started: flows,
     peakHeapBytes: heap.peak(),
     maxRssBytes: process.resourceUsage().maxRSS * 1024,
-    warmUp: warmUpOf(curve),
+    ...warmUpField(curve),
   };
+}
+
+/** The run's `warmUp` field, or none when {@link warmUpOf} has no figures for it. */
+function warmUpField(curve: readonly WarmUpSample[]): { readonly warmUp?: WarmUp } {
+  const warmUp = warmUpOf(curve);
+  return warmUp === undefined ? {} : { warmUp };
 }
 
 /** Hops and CPU ms since the start of the event loop, at one point of a run. */
@@ -202,9 +208,11 @@ interface WarmUpSample {
 /**
  * The rates over the first and the last tenth of a run's hops, from samples in increasing
  * order that start at (0, 0) and end at the run's end: each tenth is widened to the nearest
- * sample, so it covers at least 10 % of the hops.
+ * sample, so it covers at least 10 % of the hops. `undefined` for a run sampled fewer than
+ * ten times (the TCP workload below 10,000 connections): a "tenth" would stretch over much more.
  */
-function warmUpOf(curve: readonly WarmUpSample[]): WarmUp {
+function warmUpOf(curve: readonly WarmUpSample[]): WarmUp | undefined {
+  if (curve.length < 11) return undefined;
   const start = curve[0] as WarmUpSample;
   const end = curve[curve.length - 1] as WarmUpSample;
   const tenth = (end.hops - start.hops) / 10;
