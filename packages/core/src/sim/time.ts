@@ -20,10 +20,10 @@ export const nsPerHour = 60 * nsPerMinute;
  * Why: V8 keeps a number field that has only held integers below 2^31 as a small integer. The
  * first larger value (a time past 2.147 s, a sequence number past 2^31, a backed-off RTO), or
  * a number that V8 holds as a double (read from a `Float64Array`), makes it a double field,
- * which retires the object's hidden class: every optimised function
- * that used the class is thrown away and compiled again, in the middle of a run (the TCP
- * workload lost 20 to 30 such functions at 2.147 s of virtual time). A field whose first value
- * is not a small integer is a double field from the start.
+ * which retires the object's hidden class: every optimised function that used the class is
+ * thrown away and compiled again, in the middle of a run (the TCP workload lost 20 to 30 such
+ * functions at 2.147 s of virtual time). A field whose first value is not a small integer is a
+ * double field from the start.
  */
 export const doubleFieldStart = Number.NaN;
 
